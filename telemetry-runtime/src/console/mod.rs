@@ -1,0 +1,1 @@
+//! The console exporter: each finished trace printed as an indented waterfall tree.

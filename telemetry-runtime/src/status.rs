@@ -1,0 +1,1 @@
+//! What `init()` made active, as reported by [`status()`](crate::status).
