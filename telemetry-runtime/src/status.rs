@@ -1,1 +1,113 @@
-//! What `init()` made active, as reported by [`status()`](crate::status).
+//! What `init()` made active, as reported by [`status()`](crate::status()).
+
+use std::fmt;
+
+use crate::config::{
+    ConfigWarning, ContentCapture, ExporterKind, LogFormat, Protocol, SamplerConfig,
+};
+
+/// One signal's state.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SignalStatus {
+    /// Where the signal goes.
+    pub exporter: ExporterKind,
+    /// The OTLP endpoint, when exporting OTLP.
+    pub endpoint: Option<String>,
+    /// The OTLP transport, when exporting OTLP.
+    pub protocol: Option<Protocol>,
+    /// Items the collector acknowledged (spans, log records; for metrics, export requests).
+    pub exported: u64,
+    /// Items lost: dropped because the queue was full, or in an export that failed or timed
+    /// out (for metrics, export requests that failed).
+    pub dropped: u64,
+}
+
+impl SignalStatus {
+    /// Whether the signal goes anywhere.
+    pub fn is_active(&self) -> bool {
+        self.exporter != ExporterKind::None
+    }
+}
+
+/// What is active, and what went wrong so far.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Status {
+    /// Whether `init()` has run and installed the toolkit.
+    pub initialized: bool,
+    /// `OTEL_SDK_DISABLED=true`: no provider is active.
+    pub sdk_disabled: bool,
+    /// `service.name`.
+    pub service_name: String,
+    /// Spans.
+    pub traces: SignalStatus,
+    /// Log records.
+    pub logs: SignalStatus,
+    /// Metrics.
+    pub metrics: SignalStatus,
+    /// The trace sampler.
+    pub sampler: SamplerConfig,
+    /// Format of the stdout log lines.
+    pub log_format: LogFormat,
+    /// Whether prompts and completions may enter telemetry.
+    pub content_capture: ContentCapture,
+    /// Non-fatal misconfigurations found at init, each also logged once.
+    pub warnings: Vec<ConfigWarning>,
+}
+
+impl Status {
+    pub(crate) fn not_initialized() -> Self {
+        let off = SignalStatus {
+            exporter: ExporterKind::None,
+            endpoint: None,
+            protocol: None,
+            exported: 0,
+            dropped: 0,
+        };
+        Status {
+            initialized: false,
+            sdk_disabled: false,
+            service_name: String::new(),
+            traces: off.clone(),
+            logs: off.clone(),
+            metrics: off,
+            sampler: SamplerConfig::ParentBasedAlwaysOn,
+            log_format: LogFormat::Human,
+            content_capture: ContentCapture::NoContent,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for SignalStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.exporter.as_str())?;
+        if let (Some(endpoint), Some(protocol)) = (&self.endpoint, self.protocol) {
+            write!(f, " {endpoint} ({})", protocol.as_str())?;
+        }
+        if self.exporter == ExporterKind::Otlp {
+            write!(f, ", {} exported, {} dropped", self.exported, self.dropped)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.initialized {
+            return f.write_str("telemetry: not initialized");
+        }
+        if self.sdk_disabled {
+            return f.write_str("telemetry: disabled (OTEL_SDK_DISABLED=true)");
+        }
+        writeln!(f, "telemetry for service `{}`", self.service_name)?;
+        writeln!(f, "  traces:  {} (sampler {})", self.traces, self.sampler)?;
+        writeln!(f, "  logs:    {}", self.logs)?;
+        write!(f, "  metrics: {}", self.metrics)?;
+        for warning in &self.warnings {
+            write!(f, "\n  warning {warning}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,217 @@
+//! [`TelemetryBuilder`]: configuration in code, winning over the environment.
+
+use std::time::Duration;
+
+use tracing_subscriber::Layer;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
+
+use crate::config::{ContentCapture, ExporterKind, LogFormat, Overrides, Protocol, SamplerConfig};
+use crate::init::{BaseSubscriber, InitError, TelemetryGuard};
+
+/// A layer added to the toolkit's subscriber stack.
+pub type BoxedLayer = Box<dyn Layer<BaseSubscriber> + Send + Sync + 'static>;
+
+/// Sets up telemetry from code. Every value set here wins over the matching `OTEL_*`
+/// variable; everything left unset comes from the environment, then from the defaults.
+///
+/// ```no_run
+/// # fn main() -> Result<(), telemetry_runtime::InitError> {
+/// let _guard = telemetry_runtime::builder()
+///     .service_name("chat-gateway")
+///     .service_version(env!("CARGO_PKG_VERSION"))
+///     .init()?;
+/// # Ok(()) }
+/// ```
+#[must_use = "call `.init()` to install telemetry"]
+pub struct TelemetryBuilder {
+    pub(crate) overrides: Overrides,
+    pub(crate) layers: Vec<BoxedLayer>,
+    pub(crate) log_writer: Option<BoxMakeWriter>,
+    pub(crate) export_warning_interval: Duration,
+    pub(crate) log_events_as_span_events: bool,
+}
+
+impl std::fmt::Debug for TelemetryBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TelemetryBuilder")
+            .field("overrides", &self.overrides)
+            .field("layers", &self.layers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for TelemetryBuilder {
+    fn default() -> Self {
+        Self {
+            overrides: Overrides::default(),
+            layers: Vec::new(),
+            log_writer: None,
+            export_warning_interval: Duration::from_secs(30),
+            log_events_as_span_events: false,
+        }
+    }
+}
+
+impl TelemetryBuilder {
+    /// A builder with nothing set: everything comes from the environment.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `service.name` (else `OTEL_SERVICE_NAME`).
+    pub fn service_name(mut self, name: impl Into<String>) -> Self {
+        self.overrides.service_name = Some(name.into());
+        self
+    }
+
+    /// `service.version`, typically `env!("CARGO_PKG_VERSION")`.
+    pub fn service_version(mut self, version: impl Into<String>) -> Self {
+        self.overrides.service_version = Some(version.into());
+        self
+    }
+
+    /// `deployment.environment.name`, e.g. `production`.
+    pub fn deployment_environment(mut self, environment: impl Into<String>) -> Self {
+        self.overrides.deployment_environment = Some(environment.into());
+        self
+    }
+
+    /// One more resource attribute (after `OTEL_RESOURCE_ATTRIBUTES`, winning over it).
+    pub fn resource_attribute(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.overrides.resource_attributes.push((key.into(), value.into()));
+        self
+    }
+
+    /// The OTLP endpoint of every signal, like `OTEL_EXPORTER_OTLP_ENDPOINT` (for HTTP the
+    /// signal path `/v1/traces` etc. is appended).
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.overrides.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The traces endpoint, used as given, like `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`.
+    pub fn traces_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.overrides.traces_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The logs endpoint, used as given, like `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`.
+    pub fn logs_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.overrides.logs_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The metrics endpoint, used as given, like `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`.
+    pub fn metrics_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.overrides.metrics_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The OTLP transport of every signal.
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.overrides.protocol = Some(protocol);
+        self
+    }
+
+    /// A header sent with every export request (e.g. an API key).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.overrides.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Timeout of one export request, like `OTEL_EXPORTER_OTLP_TIMEOUT`; also bounds shutdown.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.overrides.timeout = Some(timeout);
+        self
+    }
+
+    /// Where spans go, like `OTEL_TRACES_EXPORTER`.
+    pub fn traces_exporter(mut self, exporter: ExporterKind) -> Self {
+        self.overrides.traces_exporter = Some(exporter);
+        self
+    }
+
+    /// Where log records go, like `OTEL_LOGS_EXPORTER`.
+    pub fn logs_exporter(mut self, exporter: ExporterKind) -> Self {
+        self.overrides.logs_exporter = Some(exporter);
+        self
+    }
+
+    /// Where metrics go, like `OTEL_METRICS_EXPORTER`.
+    pub fn metrics_exporter(mut self, exporter: ExporterKind) -> Self {
+        self.overrides.metrics_exporter = Some(exporter);
+        self
+    }
+
+    /// Print traces as a waterfall on stdout when neither `OTEL_TRACES_EXPORTER` nor any
+    /// endpoint says where they go. Meant for examples and local development.
+    pub fn console_fallback(mut self, enabled: bool) -> Self {
+        self.overrides.console_fallback = enabled;
+        self
+    }
+
+    /// The trace sampler, like `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`.
+    pub fn sampler(mut self, sampler: SamplerConfig) -> Self {
+        self.overrides.sampler = Some(sampler);
+        self
+    }
+
+    /// Log filter directives, like `RUST_LOG` (default `info`).
+    pub fn log_filter(mut self, directives: impl Into<String>) -> Self {
+        self.overrides.log_filter = Some(directives.into());
+        self
+    }
+
+    /// Human or JSON log lines, like `TELEMETRY_LOG_FORMAT`.
+    pub fn log_format(mut self, format: LogFormat) -> Self {
+        self.overrides.log_format = Some(format);
+        self
+    }
+
+    /// Whether prompts and completions may enter telemetry, like
+    /// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`.
+    pub fn content_capture(mut self, capture: ContentCapture) -> Self {
+        self.overrides.content_capture = Some(capture);
+        self
+    }
+
+    /// Turns every provider off, like `OTEL_SDK_DISABLED=true`.
+    pub fn sdk_disabled(mut self, disabled: bool) -> Self {
+        self.overrides.sdk_disabled = Some(disabled);
+        self
+    }
+
+    /// Adds a layer of your own to the subscriber stack, after the toolkit's layers.
+    pub fn with_layer(mut self, layer: impl Layer<BaseSubscriber> + Send + Sync + 'static) -> Self {
+        self.layers.push(Box::new(layer));
+        self
+    }
+
+    /// Where the log lines go (default stdout).
+    pub fn log_writer<W>(mut self, writer: W) -> Self
+    where
+        W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+    {
+        self.log_writer = Some(BoxMakeWriter::new(writer));
+        self
+    }
+
+    /// Minimum time between two warnings about failing export (default 30 s).
+    pub fn export_warning_interval(mut self, interval: Duration) -> Self {
+        self.export_warning_interval = interval;
+        self
+    }
+
+    /// Also record log events inside a span as events of that span (off by default: it
+    /// duplicates what the log records carry and costs about 350 ns per event).
+    pub fn log_events_as_span_events(mut self, enabled: bool) -> Self {
+        self.log_events_as_span_events = enabled;
+        self
+    }
+
+    /// Installs telemetry. The first call installs; later calls return the installed state
+    /// without re-installing anything.
+    pub fn init(self) -> Result<TelemetryGuard, InitError> {
+        crate::init::install(self, |name| std::env::var(name).ok())
+    }
+}

@@ -1,0 +1,87 @@
+//! Assembling the OTLP processors and reader on the export runtime.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::batch::BatchQueue;
+use super::log_processor::{BoundedBatchLogProcessor, LogBatchExport};
+use super::metric_exporter::OnExportRuntime;
+use super::otlp::{self, BuildError};
+use super::span_processor::{BoundedBatchSpanProcessor, SpanBatchExport};
+use super::stats::ExportStats;
+use crate::config::{BatchConfig, Signal, SignalConfig};
+
+/// Builds OTLP pipelines whose network work all happens on `runtime`.
+pub(crate) struct Otlp {
+    pub(crate) runtime: tokio::runtime::Handle,
+    pub(crate) warning_interval: Duration,
+}
+
+/// One export may take the exporter's request timeout or the batch export timeout, whichever
+/// is shorter.
+fn bounded(mut batch: BatchConfig, signal: &SignalConfig) -> BatchConfig {
+    batch.export_timeout = batch.export_timeout.min(signal.timeout);
+    batch
+}
+
+impl Otlp {
+    pub(crate) fn span_processor(
+        &self,
+        signal: &SignalConfig,
+        batch: BatchConfig,
+        stats: Arc<ExportStats>,
+    ) -> Result<BoundedBatchSpanProcessor, BuildError> {
+        let exporter = {
+            let _entered = self.runtime.enter();
+            otlp::span_exporter(signal)?
+        };
+        let queue = BatchQueue::start(
+            &self.runtime,
+            SpanBatchExport(exporter),
+            bounded(batch, signal),
+            Signal::Traces,
+            stats,
+            self.warning_interval,
+        );
+        Ok(BoundedBatchSpanProcessor::new(Arc::new(queue)))
+    }
+
+    pub(crate) fn log_processor(
+        &self,
+        signal: &SignalConfig,
+        batch: BatchConfig,
+        stats: Arc<ExportStats>,
+    ) -> Result<BoundedBatchLogProcessor, BuildError> {
+        let exporter = {
+            let _entered = self.runtime.enter();
+            otlp::log_exporter(signal)?
+        };
+        let queue = BatchQueue::start(
+            &self.runtime,
+            LogBatchExport(exporter),
+            bounded(batch, signal),
+            Signal::Logs,
+            stats,
+            self.warning_interval,
+        );
+        Ok(BoundedBatchLogProcessor::new(Arc::new(queue)))
+    }
+
+    pub(crate) fn metric_reader(
+        &self,
+        signal: &SignalConfig,
+        export_timeout: Duration,
+        stats: Arc<ExportStats>,
+    ) -> Result<OnExportRuntime<opentelemetry_otlp::MetricExporter>, BuildError> {
+        let inner = {
+            let _entered = self.runtime.enter();
+            otlp::metric_exporter(signal)?
+        };
+        Ok(OnExportRuntime {
+            inner,
+            runtime: self.runtime.clone(),
+            timeout: export_timeout.min(signal.timeout),
+            stats,
+        })
+    }
+}

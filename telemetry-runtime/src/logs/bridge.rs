@@ -1,0 +1,81 @@
+//! The OpenTelemetry logs bridge: each `tracing` event becomes a log record.
+//!
+//! Written here rather than taken from `opentelemetry-appender-tracing` because that crate
+//! emits the pre-1.30 `code.filepath` / `code.lineno` names; the records here carry the
+//! semantic-conventions v1.41.0 names (`code.file.path`, `code.line.number`).
+
+use opentelemetry::logs::{AnyValue, LogRecord, Logger, LoggerProvider, Severity};
+use opentelemetry_sdk::logs::{SdkLogger, SdkLoggerProvider};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::Layer;
+use tracing_subscriber::layer::Context;
+
+use super::fields::{EventFields, FieldValue};
+use crate::semconv;
+
+/// Bridges `tracing` events to OpenTelemetry log records.
+#[derive(Debug)]
+pub(crate) struct OtelLogBridge {
+    logger: SdkLogger,
+}
+
+impl OtelLogBridge {
+    pub(crate) fn new(provider: &SdkLoggerProvider) -> Self {
+        Self { logger: provider.logger(crate::INSTRUMENTATION_SCOPE) }
+    }
+}
+
+/// Severity numbers of the OpenTelemetry log data model.
+pub(crate) fn severity(level: &Level) -> Severity {
+    match *level {
+        Level::TRACE => Severity::Trace,
+        Level::DEBUG => Severity::Debug,
+        Level::INFO => Severity::Info,
+        Level::WARN => Severity::Warn,
+        Level::ERROR => Severity::Error,
+    }
+}
+
+fn any_value(value: FieldValue) -> AnyValue {
+    match value {
+        FieldValue::Str(s) => AnyValue::from(s),
+        FieldValue::I64(v) => AnyValue::Int(v),
+        FieldValue::U64(v) => match i64::try_from(v) {
+            Ok(v) => AnyValue::Int(v),
+            Err(_) => AnyValue::from(v.to_string()),
+        },
+        FieldValue::F64(v) => AnyValue::Double(v),
+        FieldValue::Bool(v) => AnyValue::Boolean(v),
+    }
+}
+
+impl<S: Subscriber> Layer<S> for OtelLogBridge {
+    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+        let meta = event.metadata();
+        let severity = severity(meta.level());
+        if !self.logger.event_enabled(severity, meta.target(), None) {
+            return;
+        }
+        let mut fields = EventFields::default();
+        event.record(&mut fields);
+        let mut record = self.logger.create_log_record();
+        record.set_timestamp(std::time::SystemTime::now());
+        record.set_severity_number(severity);
+        record.set_severity_text(meta.level().as_str());
+        record.set_target(meta.target());
+        if let Some(message) = fields.message {
+            record.set_body(AnyValue::from(message));
+        }
+        for (name, value) in fields.fields {
+            record.add_attribute(name, any_value(value));
+        }
+        if let Some(file) = meta.file() {
+            record.add_attribute(semconv::CODE_FILE_PATH, file);
+        }
+        if let Some(line) = meta.line() {
+            record.add_attribute(semconv::CODE_LINE_NUMBER, i64::from(line));
+        }
+        // The trace context is taken from `Context::current()` by the SDK logger.
+        self.logger.emit(record);
+    }
+}
