@@ -90,11 +90,13 @@ pub(crate) fn configured_endpoint(
             env.get(OTEL_EXPORTER_OTLP_ENDPOINT),
         ),
     ];
-    candidates
-        .into_iter()
-        .find_map(|(variable, scope, value)| {
-            value.map(|value| ConfiguredEndpoint { variable, value, scope })
+    candidates.into_iter().find_map(|(variable, scope, value)| {
+        value.map(|value| ConfiguredEndpoint {
+            variable,
+            value,
+            scope,
         })
+    })
 }
 
 /// Checks that `value` is an absolute `http`/`https` URL with a host.
@@ -114,7 +116,11 @@ pub(crate) fn validate_endpoint(variable: &str, value: &str) -> Result<Url, Conf
 /// `http://h:4318/otlp/v1/traces`, with no double slash; the query is kept.
 pub(crate) fn append_signal_path(base: &Url, signal: Signal) -> String {
     let mut url = base.clone();
-    let path = format!("{}{}", base.path().trim_end_matches('/'), signal.http_path());
+    let path = format!(
+        "{}{}",
+        base.path().trim_end_matches('/'),
+        signal.http_path()
+    );
     url.set_path(&path);
     url.to_string()
 }
@@ -173,10 +179,19 @@ mod tests {
     fn http_generic_endpoint_gets_the_signal_path() {
         let http = Protocol::HttpProtobuf;
         let e = |v: &str, s| final_endpoint(Some(&generic(v)), s, http).unwrap();
-        assert_eq!(e("http://h:4318", Signal::Traces), "http://h:4318/v1/traces");
+        assert_eq!(
+            e("http://h:4318", Signal::Traces),
+            "http://h:4318/v1/traces"
+        );
         assert_eq!(e("http://h:4318/", Signal::Logs), "http://h:4318/v1/logs");
-        assert_eq!(e("http://h:4318/otlp", Signal::Traces), "http://h:4318/otlp/v1/traces");
-        assert_eq!(e("http://h:4318/otlp/", Signal::Metrics), "http://h:4318/otlp/v1/metrics");
+        assert_eq!(
+            e("http://h:4318/otlp", Signal::Traces),
+            "http://h:4318/otlp/v1/traces"
+        );
+        assert_eq!(
+            e("http://h:4318/otlp/", Signal::Metrics),
+            "http://h:4318/otlp/v1/metrics"
+        );
         assert_eq!(
             e("https://h/otlp?tenant=a", Signal::Traces),
             "https://h/otlp/v1/traces?tenant=a"
@@ -187,8 +202,12 @@ mod tests {
     fn per_signal_endpoint_is_used_as_given() {
         for protocol in [Protocol::HttpProtobuf, Protocol::Grpc] {
             assert_eq!(
-                final_endpoint(Some(&per_signal("http://h:4318/custom")), Signal::Traces, protocol)
-                    .unwrap(),
+                final_endpoint(
+                    Some(&per_signal("http://h:4318/custom")),
+                    Signal::Traces,
+                    protocol
+                )
+                .unwrap(),
                 "http://h:4318/custom"
             );
             assert_eq!(
@@ -202,8 +221,12 @@ mod tests {
     #[test]
     fn grpc_generic_endpoint_gets_no_path() {
         assert_eq!(
-            final_endpoint(Some(&generic("http://h:4317")), Signal::Traces, Protocol::Grpc)
-                .unwrap(),
+            final_endpoint(
+                Some(&generic("http://h:4317")),
+                Signal::Traces,
+                Protocol::Grpc
+            )
+            .unwrap(),
             "http://h:4317"
         );
     }
@@ -233,10 +256,20 @@ mod tests {
             "invalid value `not a url` for OTEL_EXPORTER_OTLP_ENDPOINT: expected an absolute \
              http:// or https:// URL, e.g. http://localhost:4318"
         );
-        for bad in ["localhost:4318", "ftp://h/x", "/v1/traces", "http://", "unix:/tmp/sock"] {
+        for bad in [
+            "localhost:4318",
+            "ftp://h/x",
+            "/v1/traces",
+            "http://",
+            "unix:/tmp/sock",
+        ] {
             assert!(validate_endpoint("V", bad).is_err(), "{bad}");
         }
-        for good in ["http://localhost:4318", "https://collector.example.com/otlp", "http://[::1]:4317"] {
+        for good in [
+            "http://localhost:4318",
+            "https://collector.example.com/otlp",
+            "http://[::1]:4317",
+        ] {
             assert!(validate_endpoint("V", good).is_ok(), "{good}");
         }
     }
@@ -245,7 +278,10 @@ mod tests {
     fn endpoint_precedence() {
         let vars: HashMap<&str, &str> = [
             ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://env-generic:4318"),
-            ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://env-traces:4318/v1/traces"),
+            (
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                "http://env-traces:4318/v1/traces",
+            ),
             ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", ""),
         ]
         .into_iter()
@@ -282,6 +318,9 @@ mod tests {
         assert_eq!(traces.scope, EndpointScope::PerSignal);
 
         let empty = |_: &str| None;
-        assert_eq!(configured_endpoint(Signal::Metrics, &Env::new(&empty), &none), None);
+        assert_eq!(
+            configured_endpoint(Signal::Metrics, &Env::new(&empty), &none),
+            None
+        );
     }
 }

@@ -251,6 +251,11 @@ pub(crate) const DEFAULT_LOG_BATCH: BatchConfig = BatchConfig {
 pub(crate) const DEFAULT_METRIC_EXPORT_INTERVAL: Duration = Duration::from_millis(60_000);
 /// `OTEL_METRIC_EXPORT_TIMEOUT` default.
 pub(crate) const DEFAULT_METRIC_EXPORT_TIMEOUT: Duration = Duration::from_millis(30_000);
+// The defaults must pass the check that the batch size does not exceed the queue size.
+const _: () =
+    assert!(DEFAULT_SPAN_BATCH.max_export_batch_size <= DEFAULT_SPAN_BATCH.max_queue_size);
+const _: () = assert!(DEFAULT_LOG_BATCH.max_export_batch_size <= DEFAULT_LOG_BATCH.max_queue_size);
+
 /// `RUST_LOG` default.
 pub(crate) const DEFAULT_LOG_FILTER: &str = "info";
 
@@ -282,10 +287,22 @@ mod tests {
         for s in ALL {
             let infix = s.env_infix();
             assert_eq!(exporter_var(s), format!("OTEL_{infix}_EXPORTER"));
-            assert_eq!(endpoint_var(s), format!("OTEL_EXPORTER_OTLP_{infix}_ENDPOINT"));
-            assert_eq!(protocol_var(s), format!("OTEL_EXPORTER_OTLP_{infix}_PROTOCOL"));
-            assert_eq!(headers_var(s), format!("OTEL_EXPORTER_OTLP_{infix}_HEADERS"));
-            assert_eq!(timeout_var(s), format!("OTEL_EXPORTER_OTLP_{infix}_TIMEOUT"));
+            assert_eq!(
+                endpoint_var(s),
+                format!("OTEL_EXPORTER_OTLP_{infix}_ENDPOINT")
+            );
+            assert_eq!(
+                protocol_var(s),
+                format!("OTEL_EXPORTER_OTLP_{infix}_PROTOCOL")
+            );
+            assert_eq!(
+                headers_var(s),
+                format!("OTEL_EXPORTER_OTLP_{infix}_HEADERS")
+            );
+            assert_eq!(
+                timeout_var(s),
+                format!("OTEL_EXPORTER_OTLP_{infix}_TIMEOUT")
+            );
             assert_eq!(
                 builder_endpoint_name(s),
                 format!("TelemetryBuilder::{}_endpoint", s.as_str())
@@ -296,11 +313,18 @@ mod tests {
     #[test]
     fn batch_defaults_are_the_spec_defaults() {
         assert_eq!(DEFAULT_SPAN_BATCH.max_queue_size, 2048);
-        assert_eq!(DEFAULT_SPAN_BATCH.schedule_delay, Duration::from_millis(5000));
+        assert_eq!(
+            DEFAULT_SPAN_BATCH.schedule_delay,
+            Duration::from_millis(5000)
+        );
         assert_eq!(DEFAULT_SPAN_BATCH.max_export_batch_size, 512);
-        assert_eq!(DEFAULT_SPAN_BATCH.export_timeout, Duration::from_millis(30000));
-        assert_eq!(DEFAULT_LOG_BATCH.schedule_delay, Duration::from_millis(1000));
-        assert!(DEFAULT_SPAN_BATCH.max_export_batch_size <= DEFAULT_SPAN_BATCH.max_queue_size);
-        assert!(DEFAULT_LOG_BATCH.max_export_batch_size <= DEFAULT_LOG_BATCH.max_queue_size);
+        assert_eq!(
+            DEFAULT_SPAN_BATCH.export_timeout,
+            Duration::from_millis(30000)
+        );
+        assert_eq!(
+            DEFAULT_LOG_BATCH.schedule_delay,
+            Duration::from_millis(1000)
+        );
     }
 }

@@ -27,8 +27,15 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::InvalidValue { variable, value, expected } => {
-                write!(f, "invalid value `{value}` for {variable}: expected {expected}")
+            ConfigError::InvalidValue {
+                variable,
+                value,
+                expected,
+            } => {
+                write!(
+                    f,
+                    "invalid value `{value}` for {variable}: expected {expected}"
+                )
             }
             ConfigError::HeadersForDisabledSignal { variable, signals } => {
                 let names: Vec<&str> = signals.iter().map(|s| s.as_str()).collect();

@@ -13,9 +13,9 @@ mod tests;
 mod warning;
 
 pub use endpoint::Protocol;
-pub use error::ConfigError;
 #[allow(unused_imports)]
 pub(crate) use env::*;
+pub use error::ConfigError;
 pub use warning::{ConfigWarning, WarningCode};
 
 use std::time::Duration;
@@ -308,8 +308,9 @@ impl Config {
             .unwrap_or(DEFAULT_METRIC_EXPORT_TIMEOUT);
         let log_format = match o.log_format {
             Some(format) => format,
-            None => optional(env, TELEMETRY_LOG_FORMAT, parse::parse_log_format)?
-                .unwrap_or_default(),
+            None => {
+                optional(env, TELEMETRY_LOG_FORMAT, parse::parse_log_format)?.unwrap_or_default()
+            }
         };
         let content_capture = match o.content_capture {
             Some(capture) => capture,
@@ -345,13 +346,12 @@ impl Config {
     /// `OTEL_SDK_DISABLED=true`: every exporter off, defaults elsewhere, nothing validated
     /// (values that cannot be read fall back to their defaults).
     fn disabled(env: &Env<'_>, o: &Overrides) -> Config {
-        let (service_name, resource_attributes) =
-            resolve_resource(env, o).unwrap_or_else(|_| {
-                let name = non_empty(o.service_name.as_ref())
-                    .or_else(|| env.get(OTEL_SERVICE_NAME))
-                    .unwrap_or_else(default_service_name);
-                (name, Vec::new())
-            });
+        let (service_name, resource_attributes) = resolve_resource(env, o).unwrap_or_else(|_| {
+            let name = non_empty(o.service_name.as_ref())
+                .or_else(|| env.get(OTEL_SERVICE_NAME))
+                .unwrap_or_else(default_service_name);
+            (name, Vec::new())
+        });
         let off = SignalConfig {
             exporter: ExporterKind::None,
             endpoint: None,
@@ -442,8 +442,12 @@ fn resolve_resource(
     env: &Env<'_>,
     o: &Overrides,
 ) -> Result<(String, Vec<(String, String)>), ConfigError> {
-    let from_env = optional(env, OTEL_RESOURCE_ATTRIBUTES, parse::parse_resource_attributes)?
-        .unwrap_or_default();
+    let from_env = optional(
+        env,
+        OTEL_RESOURCE_ATTRIBUTES,
+        parse::parse_resource_attributes,
+    )?
+    .unwrap_or_default();
     let mut from_code: Vec<(String, String)> = Vec::new();
     if let Some(version) = non_empty(o.service_version.as_ref()) {
         from_code.push(("service.version".to_owned(), version));
@@ -507,7 +511,11 @@ fn resolve_signals(env: &Env<'_>, o: &Overrides) -> Result<[SignalConfig; 3], Co
     if let Some(timeout) = o.timeout
         && timeout.is_zero()
     {
-        return Err(invalid(BUILDER_TIMEOUT, "0ms", "a timeout greater than zero"));
+        return Err(invalid(
+            BUILDER_TIMEOUT,
+            "0ms",
+            "a timeout greater than zero",
+        ));
     }
 
     let resolve_one = |signal: Signal| -> Result<SignalConfig, ConfigError> {
@@ -540,7 +548,10 @@ fn resolve_signals(env: &Env<'_>, o: &Overrides) -> Result<[SignalConfig; 3], Co
             None => generic_headers.clone().unwrap_or_default(),
         };
         for (name, value) in &o.headers {
-            match headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            match headers
+                .iter_mut()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
                 Some(existing) => existing.1 = value.clone(),
                 None => headers.push((name.clone(), value.clone())),
             }
@@ -641,10 +652,10 @@ fn resolve_batch(
 ) -> Result<BatchConfig, ConfigError> {
     let queue = optional(env, vars.max_queue_size, parse::parse_positive)?;
     let batch = optional(env, vars.max_export_batch_size, parse::parse_positive)?;
-    let schedule_delay = optional(env, vars.schedule_delay, parse::parse_millis)?
-        .unwrap_or(defaults.schedule_delay);
-    let export_timeout = optional(env, vars.export_timeout, parse::parse_millis)?
-        .unwrap_or(defaults.export_timeout);
+    let schedule_delay =
+        optional(env, vars.schedule_delay, parse::parse_millis)?.unwrap_or(defaults.schedule_delay);
+    let export_timeout =
+        optional(env, vars.export_timeout, parse::parse_millis)?.unwrap_or(defaults.export_timeout);
     let max_queue_size = queue.unwrap_or(defaults.max_queue_size);
     let max_export_batch_size = batch.unwrap_or(defaults.max_export_batch_size);
     if max_export_batch_size > max_queue_size {

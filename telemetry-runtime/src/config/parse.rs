@@ -196,7 +196,9 @@ pub(crate) fn header_problem(name: &str, value: &str) -> Option<String> {
     if !is_header_name(name) {
         Some(format!("`{name}` is not a valid header name"))
     } else if !is_header_value(value) {
-        Some(format!("the value of `{name}` contains a control character"))
+        Some(format!(
+            "the value of `{name}` contains a control character"
+        ))
     } else {
         None
     }
@@ -356,8 +358,14 @@ mod tests {
     #[test]
     fn protocol_values() {
         assert_eq!(parse_protocol("V", "grpc"), Ok(Protocol::Grpc));
-        assert_eq!(parse_protocol("V", "http/protobuf"), Ok(Protocol::HttpProtobuf));
-        assert_eq!(parse_protocol("V", "HTTP/Protobuf"), Ok(Protocol::HttpProtobuf));
+        assert_eq!(
+            parse_protocol("V", "http/protobuf"),
+            Ok(Protocol::HttpProtobuf)
+        );
+        assert_eq!(
+            parse_protocol("V", "HTTP/Protobuf"),
+            Ok(Protocol::HttpProtobuf)
+        );
         assert_eq!(
             message(parse_protocol("OTEL_EXPORTER_OTLP_PROTOCOL", "grpcc").unwrap_err()),
             "invalid value `grpcc` for OTEL_EXPORTER_OTLP_PROTOCOL: \
@@ -372,7 +380,10 @@ mod tests {
 
     #[test]
     fn millisecond_values() {
-        assert_eq!(parse_millis("V", "10000"), Ok(Duration::from_millis(10_000)));
+        assert_eq!(
+            parse_millis("V", "10000"),
+            Ok(Duration::from_millis(10_000))
+        );
         assert_eq!(parse_millis("V", "1"), Ok(Duration::from_millis(1)));
         assert_eq!(
             message(parse_millis("OTEL_EXPORTER_OTLP_TIMEOUT", "-1").unwrap_err()),
@@ -421,9 +432,18 @@ mod tests {
 
     #[test]
     fn sampler_values() {
-        assert_eq!(parse_sampler("always_on", None), Ok(SamplerConfig::AlwaysOn));
-        assert_eq!(parse_sampler("always_off", Some("abc")), Ok(SamplerConfig::AlwaysOff));
-        assert_eq!(parse_sampler("traceidratio", None), Ok(SamplerConfig::TraceIdRatio(1.0)));
+        assert_eq!(
+            parse_sampler("always_on", None),
+            Ok(SamplerConfig::AlwaysOn)
+        );
+        assert_eq!(
+            parse_sampler("always_off", Some("abc")),
+            Ok(SamplerConfig::AlwaysOff)
+        );
+        assert_eq!(
+            parse_sampler("traceidratio", None),
+            Ok(SamplerConfig::TraceIdRatio(1.0))
+        );
         assert_eq!(
             parse_sampler("traceidratio", Some("0.5")),
             Ok(SamplerConfig::TraceIdRatio(0.5))
@@ -495,7 +515,9 @@ mod tests {
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -508,7 +530,8 @@ mod tests {
 
     #[test]
     fn bad_resource_attributes_name_the_variable_and_the_entry() {
-        let err = |v| message(parse_resource_attributes("OTEL_RESOURCE_ATTRIBUTES", v).unwrap_err());
+        let err =
+            |v| message(parse_resource_attributes("OTEL_RESOURCE_ATTRIBUTES", v).unwrap_err());
         assert_eq!(
             err("team=search,oops"),
             "invalid value `team=search,oops` for OTEL_RESOURCE_ATTRIBUTES: expected \
