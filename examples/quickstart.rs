@@ -27,7 +27,9 @@ async fn main() -> Result<(), telemetry_runtime::InitError> {
         http.route = "/v1/chat",
         http.response.status_code = tracing::field::Empty,
     );
-    let status = answer("What is OpenTelemetry?").instrument(request.clone()).await;
+    let status = answer("What is OpenTelemetry?")
+        .instrument(request.clone())
+        .await;
     request.record("http.response.status_code", status);
     drop(request);
 
@@ -59,7 +61,11 @@ async fn answer(prompt: &str) -> i64 {
         }
         info!(steps = 4, "decode finished");
     }
-    .instrument(info_span!("llm.decode", llm.tokens.out = 4_i64, llm.stop_reason = "stop"))
+    .instrument(info_span!(
+        "llm.decode",
+        llm.tokens.out = 4_i64,
+        llm.stop_reason = "stop"
+    ))
     .await;
 
     async { tokio::time::sleep(Duration::from_millis(1)).await }

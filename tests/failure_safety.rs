@@ -49,10 +49,13 @@ fn emit(name: &'static str, payload: &str) {
 
 fn configure(protocol: Protocol, endpoint: &str, extra: &[(&str, &str)]) {
     set_env(&[
-        ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", &match protocol {
-            Protocol::Grpc => endpoint.to_owned(),
-            Protocol::HttpProtobuf => format!("{endpoint}/v1/traces"),
-        }),
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            &match protocol {
+                Protocol::Grpc => endpoint.to_owned(),
+                Protocol::HttpProtobuf => format!("{endpoint}/v1/traces"),
+            },
+        ),
         ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol_name(protocol)),
         ("OTEL_BSP_SCHEDULE_DELAY", "100"),
     ]);
@@ -64,8 +67,15 @@ fn configure(protocol: Protocol, endpoint: &str, extra: &[(&str, &str)]) {
 fn collector_absent_at_start(protocol: Protocol) {
     let port = free_port();
     let endpoint = format!("http://127.0.0.1:{port}");
-    configure(protocol, &endpoint, &[("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")]);
-    let guard = telemetry_runtime::builder().log_writer(Captured::default()).init().unwrap();
+    configure(
+        protocol,
+        &endpoint,
+        &[("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")],
+    );
+    let guard = telemetry_runtime::builder()
+        .log_writer(Captured::default())
+        .init()
+        .unwrap();
     for _ in 0..100 {
         emit("while-absent", "x");
     }
@@ -73,7 +83,11 @@ fn collector_absent_at_start(protocol: Protocol) {
     while guard.status().traces.dropped < 100 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(guard.status().traces.dropped, 100, "every span sent to nobody is counted");
+    assert_eq!(
+        guard.status().traces.dropped,
+        100,
+        "every span sent to nobody is counted"
+    );
     assert_eq!(guard.status().traces.exported, 0);
 
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
@@ -82,7 +96,10 @@ fn collector_absent_at_start(protocol: Protocol) {
         emit("after-start", "x");
         spans.iter().any(|s| s.name == "after-start")
     });
-    assert!(arrived.iter().any(|s| s.name == "after-start"), "export resumed");
+    assert!(
+        arrived.iter().any(|s| s.name == "after-start"),
+        "export resumed"
+    );
     assert!(arrived.iter().all(|s| s.name != "while-absent"));
     drop(guard);
 }
@@ -101,8 +118,15 @@ fn http_collector_absent_at_start() {
 fn collector_killed_and_restarted(protocol: Protocol) {
     let mut receiver = Receiver::start(protocol);
     let addr = receiver.addr();
-    configure(protocol, &receiver.endpoint(), &[("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")]);
-    let guard = telemetry_runtime::builder().log_writer(Captured::default()).init().unwrap();
+    configure(
+        protocol,
+        &receiver.endpoint(),
+        &[("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")],
+    );
+    let guard = telemetry_runtime::builder()
+        .log_writer(Captured::default())
+        .init()
+        .unwrap();
 
     emit("before-kill", "x");
     let spans = receiver.wait_for_spans(WAIT, |s| s.iter().any(|s| s.name == "before-kill"));
@@ -116,14 +140,21 @@ fn collector_killed_and_restarted(protocol: Protocol) {
     while guard.status().traces.dropped < 20 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(guard.status().traces.dropped, 20, "spans sent to the dead collector are counted");
+    assert_eq!(
+        guard.status().traces.dropped,
+        20,
+        "spans sent to the dead collector are counted"
+    );
 
     let restarted = Receiver::start_on(protocol, addr).unwrap();
     let spans = restarted.wait_for_spans(WAIT, |spans| {
         emit("after-restart", "x");
         spans.iter().any(|s| s.name == "after-restart")
     });
-    assert!(spans.iter().any(|s| s.name == "after-restart"), "export resumed after restart");
+    assert!(
+        spans.iter().any(|s| s.name == "after-restart"),
+        "export resumed after restart"
+    );
     drop(guard);
 }
 
@@ -179,7 +210,10 @@ fn hung_collector(protocol: Protocol) {
         growth < 2 * 1024 * 1024,
         "heap grew by {growth} bytes while the collector hung: the queue is not bounded"
     );
-    assert!(blackhole.connections() >= 1, "the exporter did reach the hung collector");
+    assert!(
+        blackhole.connections() >= 1,
+        "the exporter did reach the hung collector"
+    );
 
     // Let several exports time out, then check the warning was logged once, not per span.
     let deadline = Instant::now() + WAIT;
@@ -189,12 +223,22 @@ fn hung_collector(protocol: Protocol) {
     std::thread::sleep(Duration::from_millis(3200));
     let warnings = lines.lines_containing("TR-W100");
     assert_eq!(warnings.len(), 1, "one warning per interval: {warnings:#?}");
-    assert!(warnings[0].contains("traces export is failing"), "{}", warnings[0]);
+    assert!(
+        warnings[0].contains("traces export is failing"),
+        "{}",
+        warnings[0]
+    );
 
     // Shutdown returns within the export timeout (1.5 s) although the collector never answers.
     let took = guard.shutdown();
-    eprintln!("shutdown against the hung collector ({}) took {took:?}", protocol_name(protocol));
-    assert!(took < Duration::from_millis(1500 + 1000), "shutdown took {took:?}");
+    eprintln!(
+        "shutdown against the hung collector ({}) took {took:?}",
+        protocol_name(protocol)
+    );
+    assert!(
+        took < Duration::from_millis(1500 + 1000),
+        "shutdown took {took:?}"
+    );
 }
 
 #[test]

@@ -78,7 +78,9 @@ impl TelemetryBuilder {
 
     /// One more resource attribute (after `OTEL_RESOURCE_ATTRIBUTES`, winning over it).
     pub fn resource_attribute(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.overrides.resource_attributes.push((key.into(), value.into()));
+        self.overrides
+            .resource_attributes
+            .push((key.into(), value.into()));
         self
     }
 

@@ -14,7 +14,9 @@ use tracing_subscriber::layer::{Layered, SubscriberExt};
 use tracing_subscriber::{EnvFilter, Layer, Registry, filter::filter_fn};
 
 use crate::builder::{BoxedLayer, TelemetryBuilder};
-use crate::config::{Config, ConfigError, ConfigWarning, ExporterKind, WarningCode};
+#[cfg(feature = "otlp")]
+use crate::config::WarningCode;
+use crate::config::{Config, ConfigError, ConfigWarning, ExporterKind};
 use crate::console::ConsoleSpanProcessor;
 use crate::export::stats::ExportStats;
 use crate::logs::{bridge::OtelLogBridge, format::LineFormat, targets};
@@ -96,7 +98,9 @@ pub struct TelemetryGuard {
 
 impl fmt::Debug for TelemetryGuard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TelemetryGuard").field("owner", &self.owner).finish_non_exhaustive()
+        f.debug_struct("TelemetryGuard")
+            .field("owner", &self.owner)
+            .finish_non_exhaustive()
     }
 }
 
@@ -155,7 +159,10 @@ pub(crate) fn install(
 ) -> Result<TelemetryGuard, InitError> {
     let mut slot = INSTALLED.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(state) = slot.as_ref() {
-        return Ok(TelemetryGuard { state: state.clone(), owner: false });
+        return Ok(TelemetryGuard {
+            state: state.clone(),
+            owner: false,
+        });
     }
     let config = Config::resolve(lookup, &builder.overrides)?;
     let filter = EnvFilter::try_new(&config.log_filter).map_err(|e| {
@@ -182,6 +189,7 @@ impl Installed {
         builder: TelemetryBuilder,
         filter: EnvFilter,
     ) -> Result<Self, InitError> {
+        #[cfg_attr(not(feature = "otlp"), allow(unused_mut))]
         let mut warnings = config.warnings.clone();
         let trace_stats = Arc::new(ExportStats::default());
         let log_stats = Arc::new(ExportStats::default());
@@ -189,9 +197,11 @@ impl Installed {
         let enabled = !config.sdk_disabled;
 
         #[cfg(feature = "otlp")]
-        let runtime = if enabled && [&config.traces, &config.logs, &config.metrics]
-            .iter()
-            .any(|s| s.exporter == ExporterKind::Otlp) {
+        let runtime = if enabled
+            && [&config.traces, &config.logs, &config.metrics]
+                .iter()
+                .any(|s| s.exporter == ExporterKind::Otlp)
+        {
             Some(crate::export::runtime::start().map_err(InitError::ExportRuntime)?)
         } else {
             None
@@ -211,7 +221,12 @@ impl Installed {
             match config.traces.exporter {
                 #[cfg(feature = "otlp")]
                 ExporterKind::Otlp => match otlp.as_ref().map(|otlp| {
-                    otlp.span_processor(&config.traces, config.span_batch, trace_stats.clone())
+                    otlp.span_processor(
+                        &config.traces,
+                        &resource,
+                        config.span_batch,
+                        trace_stats.clone(),
+                    )
                 }) {
                     Some(Ok(processor)) => tracer = tracer.with_span_processor(processor),
                     Some(Err(e)) => warnings.push(exporter_unavailable("traces", e)),
@@ -228,7 +243,7 @@ impl Installed {
         let logger_provider = match config.logs.exporter {
             #[cfg(feature = "otlp")]
             ExporterKind::Otlp if enabled => match otlp.as_ref().map(|otlp| {
-                otlp.log_processor(&config.logs, config.log_batch, log_stats.clone())
+                otlp.log_processor(&config.logs, &resource, config.log_batch, log_stats.clone())
             }) {
                 Some(Ok(processor)) => Some(
                     SdkLoggerProvider::builder()
@@ -249,14 +264,16 @@ impl Installed {
             _ if !enabled => None,
             #[cfg(feature = "otlp")]
             ExporterKind::Otlp => match otlp.as_ref().map(|otlp| {
-                otlp.metric_reader(&config.metrics, config.metric_export_timeout, metric_stats.clone())
+                otlp.metric_reader(
+                    &config.metrics,
+                    config.metric_export_timeout,
+                    metric_stats.clone(),
+                )
             }) {
                 Some(Ok(reader)) => Some(
                     SdkMeterProvider::builder()
                         .with_resource(resource.clone())
-                        .with_reader(
-                            reader_with_interval(reader, config.metric_export_interval),
-                        )
+                        .with_reader(reader_with_interval(reader, config.metric_export_interval))
                         .build(),
                 ),
                 Some(Err(e)) => {
@@ -283,7 +300,9 @@ impl Installed {
         let mut layers: Vec<BoxedLayer> = Vec::with_capacity(3 + builder.layers.len());
         let lines = tracing_subscriber::fmt::layer()
             .with_ansi(false)
-            .event_format(LineFormat { format: config.log_format });
+            .event_format(LineFormat {
+                format: config.log_format,
+            });
         layers.push(match builder.log_writer {
             Some(writer) => lines.with_writer(writer).boxed(),
             None => lines.boxed(),
@@ -386,13 +405,22 @@ impl Installed {
             }
         };
         if let Some(p) = self.tracer_provider.clone() {
-            spawn("traces", Box::new(move || drop(p.shutdown_with_timeout(budget))));
+            spawn(
+                "traces",
+                Box::new(move || drop(p.shutdown_with_timeout(budget))),
+            );
         }
         if let Some(p) = self.logger_provider.clone() {
-            spawn("logs", Box::new(move || drop(p.shutdown_with_timeout(budget))));
+            spawn(
+                "logs",
+                Box::new(move || drop(p.shutdown_with_timeout(budget))),
+            );
         }
         if let Some(p) = self.meter_provider.clone() {
-            spawn("metrics", Box::new(move || drop(p.shutdown_with_timeout(budget))));
+            spawn(
+                "metrics",
+                Box::new(move || drop(p.shutdown_with_timeout(budget))),
+            );
         }
         for _ in 0..pending {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -401,17 +429,24 @@ impl Installed {
             }
         }
         #[cfg(feature = "otlp")]
-        if let Some(runtime) = self.runtime.lock().unwrap_or_else(PoisonError::into_inner).take()
+        if let Some(runtime) = self
+            .runtime
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
         {
             runtime.shutdown_background();
         }
     }
 }
 
+#[cfg(feature = "otlp")]
 fn exporter_unavailable(signal: &str, error: String) -> ConfigWarning {
     ConfigWarning {
         code: WarningCode::ExporterUnavailable,
-        message: format!("the OTLP {signal} exporter could not be built, {signal} are not exported: {error}"),
+        message: format!(
+            "the OTLP {signal} exporter could not be built, {signal} are not exported: {error}"
+        ),
     }
 }
 
@@ -420,7 +455,9 @@ fn reader_with_interval<E: opentelemetry_sdk::metrics::exporter::PushMetricExpor
     exporter: E,
     interval: Duration,
 ) -> PeriodicReader<E> {
-    PeriodicReader::builder(exporter).with_interval(interval).build()
+    PeriodicReader::builder(exporter)
+        .with_interval(interval)
+        .build()
 }
 
 /// The longest any provider may take to shut down: the export timeout of the slowest active

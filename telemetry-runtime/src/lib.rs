@@ -56,3 +56,8 @@ pub mod __private {
     pub use opentelemetry;
     pub use tracing;
 }
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

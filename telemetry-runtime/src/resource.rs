@@ -17,7 +17,10 @@ pub(crate) fn build(config: &Config) -> Resource {
             KeyValue::new(semconv::TELEMETRY_DISTRO_VERSION, env!("CARGO_PKG_VERSION")),
         ])
         .with_attributes(
-            config.resource_attributes.iter().map(|(k, v)| KeyValue::new(k.clone(), v.clone())),
+            config
+                .resource_attributes
+                .iter()
+                .map(|(k, v)| KeyValue::new(k.clone(), v.clone())),
         )
         .with_service_name(config.service_name.clone())
         .build()

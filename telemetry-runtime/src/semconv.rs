@@ -50,7 +50,10 @@ mod tests {
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .map(|l| {
                 let mut cols = l.split('\t');
-                (cols.next().unwrap().to_owned(), cols.next().unwrap_or("").to_owned())
+                (
+                    cols.next().unwrap().to_owned(),
+                    cols.next().unwrap_or("").to_owned(),
+                )
             })
             .collect()
     }

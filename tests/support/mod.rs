@@ -14,7 +14,11 @@ impl Captured {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
     pub fn lines_containing(&self, needle: &str) -> Vec<String> {
-        self.text().lines().filter(|l| l.contains(needle)).map(str::to_owned).collect()
+        self.text()
+            .lines()
+            .filter(|l| l.contains(needle))
+            .map(str::to_owned)
+            .collect()
     }
 }
 

@@ -257,7 +257,7 @@ const _: () =
 const _: () = assert!(DEFAULT_LOG_BATCH.max_export_batch_size <= DEFAULT_LOG_BATCH.max_queue_size);
 
 /// `RUST_LOG` default.
-pub(crate) const DEFAULT_LOG_FILTER: &str = "info";
+pub(crate) const DEFAULT_LOG_FILTER: &str = "info,opentelemetry=warn";
 
 #[cfg(test)]
 mod tests {

@@ -496,8 +496,15 @@ fn resolve_resource(
 
 /// Exporter, protocol, endpoint, headers and timeout of the three signals.
 fn resolve_signals(env: &Env<'_>, o: &Overrides) -> Result<[SignalConfig; 3], ConfigError> {
-    let generic_protocol = optional(env, OTEL_EXPORTER_OTLP_PROTOCOL, parse::parse_protocol)?;
-    let generic_timeout = optional(env, OTEL_EXPORTER_OTLP_TIMEOUT, parse::parse_millis)?;
+    // A value set in code means the variable is not read at all.
+    let generic_protocol = match o.protocol {
+        Some(_) => None,
+        None => optional(env, OTEL_EXPORTER_OTLP_PROTOCOL, parse::parse_protocol)?,
+    };
+    let generic_timeout = match o.timeout {
+        Some(_) => None,
+        None => optional(env, OTEL_EXPORTER_OTLP_TIMEOUT, parse::parse_millis)?,
+    };
     let generic_headers = optional(env, OTEL_EXPORTER_OTLP_HEADERS, parse::parse_headers)?;
     for (name, value) in &o.headers {
         if let Some(problem) = parse::header_problem(name, value) {

@@ -92,7 +92,7 @@ fn assert_defaults(config: &Config) {
     assert_eq!(config.log_batch, DEFAULT_LOG_BATCH);
     assert_eq!(config.metric_export_interval, Duration::from_millis(60_000));
     assert_eq!(config.metric_export_timeout, Duration::from_millis(30_000));
-    assert_eq!(config.log_filter, "info");
+    assert_eq!(config.log_filter, "info,opentelemetry=warn");
     assert_eq!(config.log_format, LogFormat::Human);
     assert_eq!(config.content_capture, ContentCapture::NoContent);
     assert!(config.warnings.is_empty(), "{:?}", config.warnings);

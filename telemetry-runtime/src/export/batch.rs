@@ -41,7 +41,9 @@ pub(crate) struct BatchQueue<T> {
 
 impl<T> std::fmt::Debug for BatchQueue<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BatchQueue").field("stats", &self.stats).finish_non_exhaustive()
+        f.debug_struct("BatchQueue")
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
     }
 }
 
@@ -67,9 +69,18 @@ impl<T: Send + 'static> BatchQueue<T> {
         let (items, rx) = mpsc::channel(config.max_queue_size.max(1));
         let (control, control_rx) = mpsc::unbounded_channel();
         let warning = RateLimitedWarning::new(signal, warning_interval);
-        let worker = Worker { exporter, config, stats: stats.clone(), warning };
+        let worker = Worker {
+            exporter,
+            config,
+            stats: stats.clone(),
+            warning,
+        };
         runtime.spawn(worker.run(rx, control_rx));
-        Self { items, control, stats }
+        Self {
+            items,
+            control,
+            stats,
+        }
     }
 
     /// Queues one item without blocking; drops and counts it when the queue is full.

@@ -19,12 +19,12 @@ pub(crate) struct LogBatchExport<E>(pub E);
 impl<E: LogExporter + 'static> BatchExport for LogBatchExport<E> {
     type Item = QueuedLog;
 
-    fn export(&self, batch: Vec<QueuedLog>) -> impl Future<Output = OTelSdkResult> + Send {
-        async move {
-            let refs: Vec<(&SdkLogRecord, &InstrumentationScope)> =
-                batch.iter().map(|(record, scope)| (record, scope)).collect();
-            self.0.export(LogBatch::new(&refs)).await
-        }
+    async fn export(&self, batch: Vec<QueuedLog>) -> OTelSdkResult {
+        let refs: Vec<(&SdkLogRecord, &InstrumentationScope)> = batch
+            .iter()
+            .map(|(record, scope)| (record, scope))
+            .collect();
+        self.0.export(LogBatch::new(&refs)).await
     }
 
     fn shutdown(&self) {

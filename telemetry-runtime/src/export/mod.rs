@@ -2,7 +2,9 @@
 //!
 //! Nothing here runs on the application's threads except a non-blocking enqueue.
 
+#[cfg(feature = "otlp")]
 pub(crate) mod batch;
+#[cfg(feature = "otlp")]
 pub(crate) mod log_processor;
 #[cfg(feature = "otlp")]
 pub(crate) mod metric_exporter;
@@ -10,8 +12,10 @@ pub(crate) mod metric_exporter;
 pub(crate) mod otlp;
 #[cfg(feature = "otlp")]
 pub(crate) mod pipeline;
+#[cfg(feature = "otlp")]
 pub(crate) mod rate_limited_warning;
 #[cfg(feature = "otlp")]
 pub(crate) mod runtime;
+#[cfg(feature = "otlp")]
 pub(crate) mod span_processor;
 pub(crate) mod stats;

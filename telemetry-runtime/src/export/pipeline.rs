@@ -3,6 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use opentelemetry_sdk::Resource;
+
 use super::batch::BatchQueue;
 use super::log_processor::{BoundedBatchLogProcessor, LogBatchExport};
 use super::metric_exporter::OnExportRuntime;
@@ -28,13 +30,15 @@ impl Otlp {
     pub(crate) fn span_processor(
         &self,
         signal: &SignalConfig,
+        resource: &Resource,
         batch: BatchConfig,
         stats: Arc<ExportStats>,
     ) -> Result<BoundedBatchSpanProcessor, BuildError> {
-        let exporter = {
+        let mut exporter = {
             let _entered = self.runtime.enter();
             otlp::span_exporter(signal)?
         };
+        opentelemetry_sdk::trace::SpanExporter::set_resource(&mut exporter, resource);
         let queue = BatchQueue::start(
             &self.runtime,
             SpanBatchExport(exporter),
@@ -49,13 +53,15 @@ impl Otlp {
     pub(crate) fn log_processor(
         &self,
         signal: &SignalConfig,
+        resource: &Resource,
         batch: BatchConfig,
         stats: Arc<ExportStats>,
     ) -> Result<BoundedBatchLogProcessor, BuildError> {
-        let exporter = {
+        let mut exporter = {
             let _entered = self.runtime.enter();
             otlp::log_exporter(signal)?
         };
+        opentelemetry_sdk::logs::LogExporter::set_resource(&mut exporter, resource);
         let queue = BatchQueue::start(
             &self.runtime,
             LogBatchExport(exporter),

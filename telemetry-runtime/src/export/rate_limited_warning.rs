@@ -22,7 +22,13 @@ pub(crate) struct RateLimitedWarning {
 
 impl RateLimitedWarning {
     pub(crate) fn new(signal: Signal, interval: Duration) -> Self {
-        Self { signal, interval, last_warned: None, reported_dropped: 0, last_error: None }
+        Self {
+            signal,
+            interval,
+            last_warned: None,
+            reported_dropped: 0,
+            last_error: None,
+        }
     }
 
     pub(crate) fn record_error(&mut self, error: String) {
@@ -36,13 +42,19 @@ impl RateLimitedWarning {
             return;
         }
         let now = Instant::now();
-        if self.last_warned.is_some_and(|at| now.duration_since(at) < self.interval) {
+        if self
+            .last_warned
+            .is_some_and(|at| now.duration_since(at) < self.interval)
+        {
             return;
         }
         let new = dropped - self.reported_dropped;
         self.reported_dropped = dropped;
         self.last_warned = Some(now);
-        let error = self.last_error.take().unwrap_or_else(|| "queue full".to_owned());
+        let error = self
+            .last_error
+            .take()
+            .unwrap_or_else(|| "queue full".to_owned());
         tracing::warn!(
             target: INTERNAL_TARGET,
             code = "TR-W100",

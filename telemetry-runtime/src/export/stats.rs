@@ -23,6 +23,7 @@ impl ExportStats {
         self.exported.load(Ordering::Relaxed)
     }
 
+    #[cfg(feature = "otlp")]
     pub(crate) fn add(counter: &AtomicU64, n: usize) {
         counter.fetch_add(n as u64, Ordering::Relaxed);
     }

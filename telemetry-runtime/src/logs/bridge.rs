@@ -21,7 +21,9 @@ pub(crate) struct OtelLogBridge {
 
 impl OtelLogBridge {
     pub(crate) fn new(provider: &SdkLoggerProvider) -> Self {
-        Self { logger: provider.logger(crate::INSTRUMENTATION_SCOPE) }
+        Self {
+            logger: provider.logger(crate::INSTRUMENTATION_SCOPE),
+        }
     }
 }
 

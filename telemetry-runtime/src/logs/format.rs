@@ -75,7 +75,9 @@ fn write_human(
 }
 
 fn needs_quotes(s: &str) -> bool {
-    s.is_empty() || s.chars().any(|c| c.is_whitespace() || c == '"' || c == '=' || c.is_control())
+    s.is_empty()
+        || s.chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '=' || c.is_control())
 }
 
 fn write_json(

@@ -16,7 +16,10 @@ const INTERNAL_PREFIXES: &[&str] = &[
 pub(crate) fn is_internal(target: &str) -> bool {
     INTERNAL_PREFIXES.iter().any(|prefix| {
         target.starts_with(prefix)
-            && matches!(target.as_bytes().get(prefix.len()), None | Some(b':' | b'_'))
+            && matches!(
+                target.as_bytes().get(prefix.len()),
+                None | Some(b':' | b'_')
+            )
     })
 }
 
