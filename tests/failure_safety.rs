@@ -171,62 +171,84 @@ fn http_collector_killed_and_restarted() {
 /// (c) A collector that accepts TCP and never answers.
 fn hung_collector(protocol: Protocol) {
     const QUEUE: usize = 64;
-    const SPANS: usize = 20_000;
+    const ITEMS: usize = 20_000;
     let blackhole = Blackhole::start();
+    let logs_endpoint = match protocol {
+        Protocol::Grpc => blackhole.endpoint(),
+        Protocol::HttpProtobuf => format!("{}/v1/logs", blackhole.endpoint()),
+    };
     configure(
         protocol,
         &blackhole.endpoint(),
         &[
+            ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", &logs_endpoint),
             ("OTEL_EXPORTER_OTLP_TIMEOUT", "1500"),
             ("OTEL_BSP_MAX_QUEUE_SIZE", "64"),
             ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "16"),
+            ("OTEL_BLRP_MAX_QUEUE_SIZE", "64"),
+            ("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "16"),
+            ("OTEL_BLRP_SCHEDULE_DELAY", "100"),
         ],
     );
-    let lines = Captured::default();
+    let lines = Captured::only("TR-W");
     let guard = telemetry_runtime::builder()
         .log_writer(lines.clone())
         .export_warning_interval(Duration::from_secs(3600))
         .init()
         .unwrap();
 
-    // Every span carries 1 KiB: were the queue unbounded, 20 000 spans would hold 20 MiB.
+    // Every span and log record carries 1 KiB: were the queues unbounded, 20 000 of each
+    // would hold 40 MiB.
     let payload = "p".repeat(1024);
     emit("warm-up", &payload);
+    telemetry_runtime::tracing::info!(payload = %payload, "warm-up");
     let before = LIVE_BYTES.load(Ordering::Relaxed);
-    for _ in 0..SPANS {
+    for _ in 0..ITEMS {
         emit("flood", &payload);
+        telemetry_runtime::tracing::info!(payload = %payload, "flood");
     }
     let growth = LIVE_BYTES.load(Ordering::Relaxed) - before;
     let status = guard.status();
-    // Nothing was exported, and all but what fits in the queue and one batch in flight was
+    // Nothing was exported, and all but what fits in a queue and one batch in flight was
     // dropped right away, on the calling thread, without waiting for the collector.
-    assert_eq!(status.traces.exported, 0);
-    assert!(
-        status.traces.dropped as usize >= SPANS - QUEUE - 16,
-        "dropped {} of {SPANS}",
-        status.traces.dropped
-    );
+    for (signal, s) in [("traces", &status.traces), ("logs", &status.logs)] {
+        assert_eq!(s.exported, 0, "{signal}");
+        assert!(
+            s.dropped as usize >= ITEMS - QUEUE - 16,
+            "{signal}: dropped {} of {ITEMS}",
+            s.dropped
+        );
+    }
     assert!(
         growth < 2 * 1024 * 1024,
-        "heap grew by {growth} bytes while the collector hung: the queue is not bounded"
-    );
-    assert!(
-        blackhole.connections() >= 1,
-        "the exporter did reach the hung collector"
+        "heap grew by {growth} bytes while the collector hung: a queue is not bounded"
     );
 
-    // Let several exports time out, then check the warning was logged once, not per span.
+    // Let several exports time out, then check each signal warned once, not per item.
     let deadline = Instant::now() + WAIT;
-    while lines.lines_containing("TR-W100").is_empty() && Instant::now() < deadline {
+    while lines.lines_containing("TR-W100").len() < 2 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
     std::thread::sleep(Duration::from_millis(3200));
-    let warnings = lines.lines_containing("TR-W100");
-    assert_eq!(warnings.len(), 1, "one warning per interval: {warnings:#?}");
     assert!(
-        warnings[0].contains("traces export is failing"),
+        blackhole.connections() >= 1,
+        "the exporters did reach the hung collector"
+    );
+    for signal in ["traces", "logs"] {
+        let warnings = lines.lines_containing(&format!("{signal} export is failing"));
+        assert_eq!(
+            warnings.len(),
+            1,
+            "one {signal} warning per interval: {}",
+            lines.text()
+        );
+        assert!(warnings[0].contains("TR-W100"), "{}", warnings[0]);
+    }
+    assert_eq!(
+        lines.lines_containing("TR-W100").len(),
+        2,
         "{}",
-        warnings[0]
+        lines.text()
     );
 
     // Shutdown returns within the export timeout (1.5 s) although the collector never answers.
