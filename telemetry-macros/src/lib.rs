@@ -2,3 +2,141 @@
 //!
 //! Do not depend on this crate directly: use `telemetry-runtime`, which re-exports every
 //! macro and provides the `__private` paths the generated code calls.
+//!
+//! Each macro parses, validates, then expands, in separate modules; it collects every error
+//! instead of stopping at the first, puts each on the smallest offending token, and on bad
+//! input still emits the item so the rest of the crate type-checks.
+
+mod builtin;
+mod contract_expand;
+mod contract_parse;
+mod errors;
+mod model;
+mod span_args;
+mod span_expand;
+mod span_validate;
+mod suggest;
+
+use proc_macro::TokenStream;
+use quote::quote;
+
+use errors::Errors;
+use span_validate::Target;
+
+/// Turns a function into a span that follows a contract. See `telemetry_runtime::llm_span`.
+#[proc_macro_attribute]
+pub fn llm_span(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item2: proc_macro2::TokenStream = item.clone().into();
+    let mut errors = Errors::default();
+    let args = span_args::parse(args.into(), &mut errors);
+
+    let parsed = match syn::parse2::<syn::ItemFn>(item2.clone()) {
+        Ok(f) => Some(f),
+        Err(_) => {
+            let first = item2.clone().into_iter().next().map(|t| t.span());
+            errors.push(syn::Error::new(
+                first.unwrap_or_else(proc_macro2::Span::call_site),
+                "#[llm_span] goes on a function or method",
+            ));
+            None
+        }
+    };
+    if let Some(f) = &parsed
+        && let Some(constness) = &f.sig.constness
+    {
+        errors.push(syn::Error::new(
+            constness.span,
+            "#[llm_span] cannot instrument a `const fn`: spans are recorded at run time; remove `const`",
+        ));
+    }
+
+    span_validate::check_span_kind(&args, &mut errors);
+    let target = span_validate::resolve(&args, &mut errors);
+    let krate = match &args.krate {
+        Some(path) => quote!(#path),
+        None => quote!(::telemetry_runtime),
+    };
+    let (contract, contract_span, content_args) = match &target {
+        Some(Target::Builtin(b, spec)) => {
+            span_validate::check_builtin(&args, spec, &mut errors);
+            let ident = syn::Ident::new(b.ident, proc_macro2::Span::call_site());
+            let content: Vec<String> = spec
+                .attrs
+                .iter()
+                .filter(|a| a.is_content())
+                .map(|a| a.arg.clone())
+                .collect();
+            let span = args.kind.as_ref().map(|k| k.span()).unwrap_or(args.span);
+            (quote!(#krate::__private::contracts::#ident), span, content)
+        }
+        Some(Target::User(path)) => {
+            let span = syn::spanned::Spanned::span(path);
+            (quote!(#path), span, Vec::new())
+        }
+        None => (quote!(), args.span, Vec::new()),
+    };
+
+    let expanded = match (&parsed, errors.is_empty()) {
+        (Some(f), true) => {
+            let e = span_expand::Expansion {
+                item: f,
+                args: &args,
+                contract,
+                krate,
+                contract_span,
+                content_args,
+            };
+            match span_expand::expand(&e) {
+                Ok(tokens) => return tokens.into(),
+                Err(err) => {
+                    errors.push(err);
+                    item2
+                }
+            }
+        }
+        _ => item2,
+    };
+    let errors = errors.to_compile_errors();
+    quote!(#errors #expanded).into()
+}
+
+/// Declares a span contract of your own: use it with `#[llm_span(contract = Type, ...)]`.
+/// See `telemetry_runtime::SpanContract`.
+#[proc_macro_derive(SpanContract, attributes(contract, attr))]
+pub fn derive_span_contract(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    let mut errors = Errors::default();
+    let parsed = contract_parse::parse(&input, &mut errors);
+    if !errors.is_empty() {
+        return errors.to_compile_errors().into();
+    }
+    let Some(parsed) = parsed else {
+        return TokenStream::new();
+    };
+    let vis = &input.vis;
+    contract_expand::expand(&parsed.spec, &parsed.krate, &quote!(#vis)).into()
+}
+
+/// Emits the built-in contract types inside `telemetry-runtime`. Not for use elsewhere.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __builtin_contracts(_input: TokenStream) -> TokenStream {
+    let krate = quote!(crate);
+    let vis = quote!(pub);
+    let items = builtin::BUILTINS.iter().map(|b| {
+        let spec = b.spec();
+        let ident = &spec.ident;
+        let doc = &spec.doc;
+        let kind_doc = format!("`#[llm_span(kind = \"{}\")]`", spec.kind);
+        let body = contract_expand::expand(&spec, &krate, &vis);
+        quote! {
+            #[doc = #doc]
+            #[doc = ""]
+            #[doc = #kind_doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #ident;
+            #body
+        }
+    });
+    quote!(#(#items)*).into()
+}

@@ -21,11 +21,13 @@ mod builder;
 pub mod config;
 pub mod console;
 mod export;
+pub mod genai;
 mod init;
 mod logs;
 mod resource;
 mod sampler;
 pub mod semconv;
+pub mod span;
 mod status;
 
 pub use builder::{BoxedLayer, TelemetryBuilder};
@@ -53,9 +55,41 @@ pub fn builder() -> TelemetryBuilder {
 /// Paths used by the code the macros generate. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::genai::capture::for_span as content_for_span;
+    pub use crate::genai::content::ContentValue;
+    pub use crate::span;
     pub use opentelemetry;
     pub use tracing;
+
+    /// A required attribute that has been given (typestate of the start builders).
+    #[derive(Debug)]
+    pub enum Set {}
+    /// A required attribute not given yet.
+    #[derive(Debug)]
+    pub enum Unset {}
+    pub use crate::contracts;
 }
+
+/// The built-in span contracts: the GenAI semantic-conventions operations and the LLM
+/// serving pipeline. Each type is used by `#[llm_span(kind = "...")]`; its handle type is what
+/// `handle = name` gives the function body.
+pub mod contracts {
+    telemetry_macros::__builtin_contracts!();
+
+    impl LlmDecodeHandle<'_> {
+        /// One decode step: counted, and its duration folded into `llm.decode.mean_step_ms`
+        /// and `llm.decode.max_step_ms`. No span per step, no allocation.
+        #[inline]
+        pub fn step(&self) {
+            self.span().step();
+        }
+    }
+}
+
+pub use telemetry_macros::{SpanContract, llm_span};
+
+// Lets the macros' generated code name `::telemetry_runtime` inside this crate too.
+extern crate self as telemetry_runtime;
 
 /// The README's examples, compiled as doc tests.
 #[cfg(doctest)]

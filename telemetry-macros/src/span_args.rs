@@ -1,0 +1,152 @@
+//! Parsing `#[llm_span(...)]` arguments.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, Ident, LitStr, Meta, Token};
+
+use crate::errors::Errors;
+
+/// One `name = expr` attribute argument.
+pub struct AttrArg {
+    pub name: Ident,
+    pub value: Expr,
+}
+
+/// Everything `#[llm_span]` was given.
+pub struct SpanArgs {
+    pub kind: Option<LitStr>,
+    pub contract: Option<syn::Path>,
+    pub handle: Option<Ident>,
+    pub krate: Option<syn::Path>,
+    pub span_kind: Option<LitStr>,
+    pub attrs: Vec<AttrArg>,
+    /// Where to report errors that concern the whole attribute.
+    pub span: Span,
+}
+
+struct RawArgs(Punctuated<Meta, Token![,]>);
+
+impl Parse for RawArgs {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        Ok(RawArgs(Punctuated::parse_terminated(input)?))
+    }
+}
+
+pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
+    let mut out = SpanArgs {
+        kind: None,
+        contract: None,
+        handle: None,
+        krate: None,
+        span_kind: None,
+        attrs: Vec::new(),
+        span: if args.is_empty() {
+            Span::call_site()
+        } else {
+            args.span()
+        },
+    };
+    let raw = match syn::parse2::<RawArgs>(args) {
+        Ok(raw) => raw,
+        Err(e) => {
+            errors.push(e);
+            return out;
+        }
+    };
+    let mut seen: Vec<String> = Vec::new();
+    for meta in raw.0 {
+        let (path, value) = match meta {
+            Meta::NameValue(nv) => (nv.path, nv.value),
+            Meta::Path(path) => {
+                errors.push(syn::Error::new(
+                    path.span(),
+                    format!(
+                        "`{}` needs a value: write `{} = ...`",
+                        path_name(&path),
+                        path_name(&path)
+                    ),
+                ));
+                continue;
+            }
+            Meta::List(list) => {
+                errors.push(syn::Error::new(
+                    list.span(),
+                    "expected `name = value` arguments, e.g. `kind = \"chat\", model = req.model`",
+                ));
+                continue;
+            }
+        };
+        let name = path_name(&path);
+        if seen.contains(&name) {
+            errors.push(syn::Error::new(
+                path.span(),
+                format!("duplicate argument `{name}`: give it once"),
+            ));
+            continue;
+        }
+        seen.push(name.clone());
+        match name.as_str() {
+            "kind" => match lit_str(&value) {
+                Some(lit) => out.kind = Some(lit),
+                None => errors.push(syn::Error::new(value.span(), "`kind` takes a string, e.g. `kind = \"chat\"`")),
+            },
+            "span_kind" => match lit_str(&value) {
+                Some(lit) => out.span_kind = Some(lit),
+                None => errors.push(syn::Error::new(
+                    value.span(),
+                    "`span_kind` takes a string: \"client\", \"server\", \"internal\", \"producer\" or \"consumer\"",
+                )),
+            },
+            "contract" | "crate" => match value {
+                Expr::Path(p) if p.qself.is_none() => {
+                    if name == "contract" {
+                        out.contract = Some(p.path);
+                    } else {
+                        out.krate = Some(p.path);
+                    }
+                }
+                other => errors.push(syn::Error::new(
+                    other.span(),
+                    format!("`{name}` takes a path, e.g. `{name} = my_crate::MyContract`"),
+                )),
+            },
+            "handle" => match value {
+                Expr::Path(p) if p.path.get_ident().is_some() => {
+                    out.handle = p.path.get_ident().cloned();
+                }
+                other => errors.push(syn::Error::new(
+                    other.span(),
+                    "`handle` takes the name of a variable, e.g. `handle = span`",
+                )),
+            },
+            _ => match path.get_ident() {
+                Some(ident) => out.attrs.push(AttrArg { name: ident.clone(), value }),
+                None => errors.push(syn::Error::new(
+                    path.span(),
+                    "attribute arguments are plain names, e.g. `max_tokens = req.max_tokens`",
+                )),
+            },
+        }
+    }
+    out
+}
+
+fn path_name(path: &syn::Path) -> String {
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+fn lit_str(expr: &Expr) -> Option<LitStr> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.clone()),
+        _ => None,
+    }
+}

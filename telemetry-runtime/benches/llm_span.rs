@@ -1,0 +1,909 @@
+//! Per-call cost of one LLM client span: plain fn vs `#[tracing::instrument]` +
+//! tracing-opentelemetry vs hand-written OpenTelemetry SDK calls vs `#[llm_span]`.
+//!
+//! ```text
+//! cargo bench -p telemetry-runtime --bench llm_span                  # full run (~4 min)
+//! BENCH_QUICK=1 cargo bench -p telemetry-runtime --bench llm_span    # short run (< 2 min)
+//! ```
+//!
+//! `BENCH_QUICK=1` shrinks criterion to 0.5 s warm-up and 1 s measurement per benchmark,
+//! fewer bootstrap resamples, and 5 instead of 9 timing repetitions for the table.
+//!
+//! Each measured function creates one child span under an existing parent span, with 6
+//! attributes (`gen_ai.operation.name`, `gen_ai.provider.name`, `gen_ai.request.model`,
+//! `gen_ai.request.max_tokens` (i64), `gen_ai.request.temperature` (f64), `server.port`
+//! (i64)), kind `Client`, and does trivial work. Variants:
+//!
+//! * `plain`: the uninstrumented fn.
+//! * `instrument_default` / `instrument_lean`: `#[tracing::instrument(fields(...))]` under a
+//!   tracing-opentelemetry layer with its default config / with location, threads, target
+//!   and inactivity tracking off (the config `telemetry_runtime::init` installs).
+//! * `sdk_raw`: `span_builder(..).start_with_context(&tracer, &parent_cx)`, then `end()`.
+//! * `sdk_attach`: the same with `Context::current()` as parent and the new context attached
+//!   during the body, as a real instrumentation does.
+//! * `sdk_attach_global`: `sdk_attach` through `opentelemetry::global::tracer(..)` (a
+//!   `BoxedTracer` fetched per call), which is what generated code can reach without a
+//!   tracer argument.
+//! * `llm_span`: the slot for `#[llm_span]` (see [`llm_span_variant`]). It runs under the
+//!   global provider *and* the lean tracing-opentelemetry subscriber with an entered tracing
+//!   parent, so it is measured correctly whether the macro emits OpenTelemetry spans directly
+//!   or `tracing` spans.
+//!
+//! Set-ups (one criterion group each: `llm_span_A`, `llm_span_B`, `llm_span_C`):
+//!
+//! * A: no provider, no subscriber (`NoSubscriber` dispatch, `NoopTracer`, no-op global).
+//! * B: `SdkTracerProvider` (`Sampler::AlwaysOn`) whose processor drops each span on the
+//!   calling thread.
+//! * C: `SdkTracerProvider` (`Sampler::AlwaysOn`) with the real `BatchSpanProcessor` (default
+//!   config) and an exporter that returns `Ok` at once: span data is freed on the export
+//!   thread.
+//!
+//! After criterion, a Markdown table (paste into BENCHMARKS.md) is printed: for every
+//! variant and set-up, N = 10 000 calls timed with `Instant` (median over repetitions),
+//! criterion's median for comparison, ratios vs `plain` and vs `sdk_raw` of the same set-up,
+//! and allocations per call from a counting global allocator, on the calling thread and in
+//! the whole process (the latter includes the export thread after a `force_flush`). "spans
+//! lost" counts spans the batch processor dropped because its queue was full.
+//!
+//! Before any measurement the bench checks that every variant really produces the span
+//! described above (kind, parent, the 6 attributes with their types) into an in-memory
+//! exporter, and panics otherwise. The table and that check are skipped for `--list`; under
+//! `cargo test`/nextest (criterion's test mode) the check runs and each benchmark runs once.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion};
+use opentelemetry::trace::noop::NoopTracerProvider;
+use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt, Tracer, TracerProvider as _};
+use opentelemetry::{Context, KeyValue, Value, global};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{
+    BatchSpanProcessor, InMemorySpanExporter, Sampler, SdkTracer, SdkTracerProvider, SpanData,
+    SpanExporter, SpanProcessor,
+};
+use tracing::Dispatch;
+use tracing::subscriber::NoSubscriber;
+use tracing_subscriber::layer::SubscriberExt;
+
+// ---------------------------------------------------------------------------------------
+// Allocation counting
+// ---------------------------------------------------------------------------------------
+
+/// Wraps `System`, counting allocator calls process-wide and per thread.
+struct CountingAlloc;
+
+static PROCESS_ALLOCS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    // `const` initialisers and no destructors: usable from inside the allocator.
+    static THREAD_ALLOCS: Cell<u64> = const { Cell::new(0) };
+    static THREAD_BYTES: Cell<u64> = const { Cell::new(0) };
+    static THREAD_FREES: Cell<u64> = const { Cell::new(0) };
+}
+
+fn note_alloc(size: usize) {
+    PROCESS_ALLOCS.fetch_add(1, Ordering::Relaxed);
+    let _ = THREAD_ALLOCS.try_with(|c| c.set(c.get() + 1));
+    let _ = THREAD_BYTES.try_with(|c| c.set(c.get() + size as u64));
+}
+
+fn note_free() {
+    let _ = THREAD_FREES.try_with(|c| c.set(c.get() + 1));
+}
+
+// SAFETY: every call is forwarded unchanged to `System`; the counters neither allocate nor
+// panic.
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_alloc(layout.size());
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_alloc(layout.size());
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        note_free();
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_alloc(new_size);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAlloc = CountingAlloc;
+
+#[derive(Clone, Copy)]
+struct AllocSnapshot {
+    thread_allocs: u64,
+    thread_bytes: u64,
+    thread_frees: u64,
+    process_allocs: u64,
+}
+
+fn alloc_snapshot() -> AllocSnapshot {
+    AllocSnapshot {
+        thread_allocs: THREAD_ALLOCS.with(Cell::get),
+        thread_bytes: THREAD_BYTES.with(Cell::get),
+        thread_frees: THREAD_FREES.with(Cell::get),
+        process_allocs: PROCESS_ALLOCS.load(Ordering::Relaxed),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The functions measured
+// ---------------------------------------------------------------------------------------
+
+const SCOPE: &str = "telemetry-runtime";
+const MODEL: &str = "gpt-4o-mini";
+const MAX_TOKENS: i64 = 256;
+const TEMPERATURE: f64 = 0.7;
+const SERVER_PORT: i64 = 443;
+
+/// The trivial body every variant runs.
+#[inline(always)]
+fn work(model: &str, max_tokens: i64, temperature: f64) -> f64 {
+    black_box(model.len() as f64 + max_tokens as f64 * temperature)
+}
+
+/// (i) Uninstrumented.
+#[inline(never)]
+fn plain(model: &str, max_tokens: i64, temperature: f64) -> f64 {
+    work(model, max_tokens, temperature)
+}
+
+/// (ii) `#[tracing::instrument]`; `otel.kind` sets the OpenTelemetry span kind and is not
+/// an attribute, so the span carries the same 6 attributes as the SDK variants (plus
+/// whatever the layer adds: code location, thread, target, busy/idle time by default).
+#[inline(never)]
+#[tracing::instrument(
+    name = "chat",
+    skip_all,
+    fields(
+        otel.kind = "client",
+        gen_ai.operation.name = "chat",
+        gen_ai.provider.name = "openai",
+        gen_ai.request.model = model,
+        gen_ai.request.max_tokens = max_tokens,
+        gen_ai.request.temperature = temperature,
+        server.port = SERVER_PORT,
+    )
+)]
+fn instrumented(model: &str, max_tokens: i64, temperature: f64) -> f64 {
+    work(model, max_tokens, temperature)
+}
+
+#[inline(always)]
+fn attributes(model: &str, max_tokens: i64, temperature: f64) -> Vec<KeyValue> {
+    vec![
+        KeyValue::new("gen_ai.operation.name", "chat"),
+        KeyValue::new("gen_ai.provider.name", "openai"),
+        KeyValue::new("gen_ai.request.model", model.to_owned()),
+        KeyValue::new("gen_ai.request.max_tokens", max_tokens),
+        KeyValue::new("gen_ai.request.temperature", temperature),
+        KeyValue::new("server.port", SERVER_PORT),
+    ]
+}
+
+/// (iii) Raw SDK calls with an explicit parent context; nothing is attached.
+#[inline(never)]
+fn sdk_raw<T: Tracer>(
+    tracer: &T,
+    parent_cx: &Context,
+    model: &str,
+    max_tokens: i64,
+    temperature: f64,
+) -> f64 {
+    let mut span = tracer
+        .span_builder("chat")
+        .with_kind(SpanKind::Client)
+        .with_attributes(attributes(model, max_tokens, temperature))
+        .start_with_context(tracer, parent_cx);
+    let out = work(model, max_tokens, temperature);
+    span.end();
+    out
+}
+
+/// (iii) Raw SDK calls as a real instrumentation: parent from the current context, the new
+/// span's context attached while the body runs (so nested spans and logs see it).
+#[inline(never)]
+fn sdk_attach<T>(tracer: &T, model: &str, max_tokens: i64, temperature: f64) -> f64
+where
+    T: Tracer,
+    T::Span: Send + Sync + 'static,
+{
+    let parent_cx = Context::current();
+    let span = tracer
+        .span_builder("chat")
+        .with_kind(SpanKind::Client)
+        .with_attributes(attributes(model, max_tokens, temperature))
+        .start_with_context(tracer, &parent_cx);
+    let cx = parent_cx.with_span(span);
+    let guard = cx.clone().attach();
+    let out = work(model, max_tokens, temperature);
+    drop(guard);
+    cx.span().end();
+    out
+}
+
+/// (iii) `sdk_attach` through the global tracer provider, fetched per call.
+#[inline(never)]
+fn sdk_attach_global(model: &str, max_tokens: i64, temperature: f64) -> f64 {
+    let tracer = global::tracer(SCOPE);
+    let parent_cx = Context::current();
+    let span = tracer
+        .span_builder("chat")
+        .with_kind(SpanKind::Client)
+        .with_attributes(attributes(model, max_tokens, temperature))
+        .start_with_context(&tracer, &parent_cx);
+    let cx = parent_cx.with_span(span);
+    let guard = cx.clone().attach();
+    let out = work(model, max_tokens, temperature);
+    drop(guard);
+    cx.span().end();
+    out
+}
+
+/// (iv) The `#[llm_span]` slot.
+///
+/// LEAD: this placeholder is a copy of `sdk_attach_global` (the SDK path that needs no
+/// tracer argument) so the harness compiles today. Replace the attribute-less fn below by
+/// the macro-annotated one, keeping the signature and the `work(..)` body:
+///
+/// ```ignore
+/// #[inline(never)]
+/// #[telemetry_runtime::llm_span(kind = "chat", ...)]
+/// fn llm_span_variant(model: &str, max_tokens: i64, temperature: f64) -> f64 {
+///     work(model, max_tokens, temperature)
+/// }
+/// ```
+///
+/// It is measured under the set-up's global provider and the lean tracing-opentelemetry
+/// subscriber with an entered parent, and `check_span_shapes` requires exactly one child
+/// span of kind `Client` with the 6 attributes (any span name).
+// LEAD: replace with #[llm_span(kind = "chat", ...)]
+#[inline(never)]
+fn llm_span_variant(model: &str, max_tokens: i64, temperature: f64) -> f64 {
+    let tracer = global::tracer(SCOPE);
+    let parent_cx = Context::current();
+    let span = tracer
+        .span_builder("chat")
+        .with_kind(SpanKind::Client)
+        .with_attributes(vec![
+            KeyValue::new("gen_ai.operation.name", "chat"),
+            KeyValue::new("gen_ai.provider.name", "openai"),
+            KeyValue::new("gen_ai.request.model", model.to_owned()),
+            KeyValue::new("gen_ai.request.max_tokens", max_tokens),
+            KeyValue::new("gen_ai.request.temperature", temperature),
+            KeyValue::new("server.port", SERVER_PORT),
+        ])
+        .start_with_context(&tracer, &parent_cx);
+    let cx = parent_cx.with_span(span);
+    let guard = cx.clone().attach();
+    let out = work(model, max_tokens, temperature);
+    drop(guard);
+    cx.span().end();
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Set-ups
+// ---------------------------------------------------------------------------------------
+
+/// Set-up B: drops each finished span on the calling thread.
+#[derive(Debug)]
+struct DropProcessor;
+
+impl SpanProcessor for DropProcessor {
+    fn on_start(&self, _span: &mut opentelemetry_sdk::trace::Span, _cx: &Context) {}
+
+    fn on_end(&self, span: SpanData) {
+        drop(span);
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
+        Ok(())
+    }
+}
+
+/// Set-up C: an exporter that returns at once (the batch is freed on the export thread). It
+/// counts spans so that spans lost to a full queue can be reported.
+#[derive(Debug, Clone, Default)]
+struct NoopExporter {
+    exported: Arc<AtomicU64>,
+}
+
+impl SpanExporter for NoopExporter {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        self.exported
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        drop(batch);
+        Ok(())
+    }
+}
+
+fn sdk_provider(processor: impl SpanProcessor + 'static) -> SdkTracerProvider {
+    SdkTracerProvider::builder()
+        .with_span_processor(processor)
+        .with_sampler(Sampler::AlwaysOn)
+        .build()
+}
+
+fn otel_dispatch(tracer: SdkTracer, lean: bool) -> Dispatch {
+    let layer = tracing_opentelemetry::layer().with_tracer(tracer);
+    if lean {
+        let layer = layer
+            .with_location(false)
+            .with_threads(false)
+            .with_target(false)
+            .with_tracked_inactivity(false);
+        Dispatch::new(tracing_subscriber::registry().with(layer))
+    } else {
+        Dispatch::new(tracing_subscriber::registry().with(layer))
+    }
+}
+
+struct Setup<T> {
+    id: &'static str,
+    label: &'static str,
+    /// The tracer the raw SDK variants get (the global provider is set to the same one).
+    tracer: T,
+    /// No subscriber: for `plain`, the SDK variants, and the tracing variants in set-up A.
+    none: Dispatch,
+    otel_default: Dispatch,
+    otel_lean: Dispatch,
+    flush: Box<dyn Fn()>,
+    /// Spans the exporter received (set-up C only).
+    exported: Option<Arc<AtomicU64>>,
+}
+
+impl<T> Setup<T> {
+    fn exported(&self) -> Option<u64> {
+        self.exported.as_ref().map(|e| e.load(Ordering::Relaxed))
+    }
+}
+
+/// Runs `f` with `dispatch` as the thread's default and a `tracing` parent span entered.
+fn under_tracing_parent<R>(dispatch: &Dispatch, f: impl FnOnce() -> R) -> R {
+    tracing::dispatcher::with_default(dispatch, || {
+        let parent = tracing::info_span!("request");
+        let _entered = parent.enter();
+        f()
+    })
+}
+
+/// Runs `f` with `dispatch` as the thread's default and an OpenTelemetry parent span attached.
+fn under_otel_parent<T, R>(dispatch: &Dispatch, tracer: &T, f: impl FnOnce(&Context) -> R) -> R
+where
+    T: Tracer,
+    T::Span: Send + Sync + 'static,
+{
+    tracing::dispatcher::with_default(dispatch, || {
+        let parent_cx = Context::current_with_span(tracer.start("request"));
+        let guard = parent_cx.clone().attach();
+        let out = f(&parent_cx);
+        drop(guard);
+        parent_cx.span().end();
+        out
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Measurement
+// ---------------------------------------------------------------------------------------
+
+const N: u64 = 10_000;
+
+struct Options {
+    table: bool,
+    reps: usize,
+}
+
+struct Row {
+    setup: &'static str,
+    setup_label: &'static str,
+    variant: &'static str,
+    group: String,
+    ns: f64,
+    criterion_ns: Option<f64>,
+    thread_allocs: f64,
+    thread_bytes: f64,
+    thread_frees: f64,
+    process_allocs: f64,
+    /// Spans lost in the table's calls and in criterion's calls (set-up C only).
+    lost: Option<(u64, u64, u64, u64)>,
+}
+
+#[inline(always)]
+fn args() -> (&'static str, i64, f64) {
+    (
+        black_box(MODEL),
+        black_box(MAX_TOKENS),
+        black_box(TEMPERATURE),
+    )
+}
+
+fn measure<T>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    setup: &Setup<T>,
+    opts: &Options,
+    rows: &mut Vec<Row>,
+    variant: &'static str,
+    call: impl Fn() -> f64,
+) {
+    // Criterion. `iter_custom` so that the number of calls is known (for spans lost).
+    (setup.flush)();
+    let exported_before = setup.exported();
+    let criterion_calls = Cell::new(0u64);
+    group.bench_function(variant, |b| {
+        b.iter_custom(|iters| {
+            criterion_calls.set(criterion_calls.get() + iters);
+            let start = Instant::now();
+            for _ in 0..iters {
+                black_box(call());
+            }
+            start.elapsed()
+        })
+    });
+    (setup.flush)();
+    let criterion_lost = exported_before
+        .zip(setup.exported())
+        .map(|(before, after)| criterion_calls.get().saturating_sub(after - before));
+    if !opts.table {
+        return;
+    }
+
+    // Timing: warm-up, then `reps` runs of N calls; the median ns/call.
+    let table_start = setup.exported();
+    for _ in 0..N {
+        black_box(call());
+    }
+    (setup.flush)();
+    let mut samples = Vec::with_capacity(opts.reps);
+    for _ in 0..opts.reps {
+        let start = Instant::now();
+        for _ in 0..N {
+            black_box(call());
+        }
+        samples.push(start.elapsed().as_nanos() as f64 / N as f64);
+        (setup.flush)();
+    }
+    samples.sort_by(f64::total_cmp);
+    let ns = samples[samples.len() / 2];
+
+    // Allocations: one run of N calls; process-wide counts include the export thread's work
+    // up to the flush.
+    let before = alloc_snapshot();
+    for _ in 0..N {
+        black_box(call());
+    }
+    let after_calls = alloc_snapshot();
+    (setup.flush)();
+    let after_flush = alloc_snapshot();
+    let per_call = |a: u64, b: u64| (b - a) as f64 / N as f64;
+    let table_calls = N * (opts.reps as u64 + 2);
+    let lost = table_start.zip(setup.exported()).map(|(before, after)| {
+        (
+            table_calls.saturating_sub(after - before),
+            table_calls,
+            criterion_lost.unwrap_or(0),
+            criterion_calls.get(),
+        )
+    });
+    rows.push(Row {
+        setup: setup.id,
+        setup_label: setup.label,
+        variant,
+        group: format!("llm_span_{}", setup.id),
+        ns,
+        criterion_ns: None,
+        thread_allocs: per_call(before.thread_allocs, after_calls.thread_allocs),
+        thread_bytes: per_call(before.thread_bytes, after_calls.thread_bytes),
+        thread_frees: per_call(before.thread_frees, after_calls.thread_frees),
+        process_allocs: per_call(before.process_allocs, after_flush.process_allocs),
+        lost,
+    });
+}
+
+fn run_setup<T>(c: &mut Criterion, setup: &Setup<T>, opts: &Options, rows: &mut Vec<Row>)
+where
+    T: Tracer,
+    T::Span: Send + Sync + 'static,
+{
+    let mut g = c.benchmark_group(format!("llm_span_{}", setup.id));
+    let tracer = &setup.tracer;
+    under_tracing_parent(&setup.none, || {
+        measure(&mut g, setup, opts, rows, "plain", || {
+            let (m, t, p) = args();
+            plain(m, t, p)
+        })
+    });
+    under_tracing_parent(&setup.otel_default, || {
+        measure(&mut g, setup, opts, rows, "instrument_default", || {
+            let (m, t, p) = args();
+            instrumented(m, t, p)
+        })
+    });
+    under_tracing_parent(&setup.otel_lean, || {
+        measure(&mut g, setup, opts, rows, "instrument_lean", || {
+            let (m, t, p) = args();
+            instrumented(m, t, p)
+        })
+    });
+    under_otel_parent(&setup.none, tracer, |parent_cx| {
+        measure(&mut g, setup, opts, rows, "sdk_raw", || {
+            let (m, t, p) = args();
+            sdk_raw(tracer, parent_cx, m, t, p)
+        })
+    });
+    under_otel_parent(&setup.none, tracer, |_| {
+        measure(&mut g, setup, opts, rows, "sdk_attach", || {
+            let (m, t, p) = args();
+            sdk_attach(tracer, m, t, p)
+        })
+    });
+    under_otel_parent(&setup.none, tracer, |_| {
+        measure(&mut g, setup, opts, rows, "sdk_attach_global", || {
+            let (m, t, p) = args();
+            sdk_attach_global(m, t, p)
+        })
+    });
+    under_tracing_parent(&setup.otel_lean, || {
+        measure(&mut g, setup, opts, rows, "llm_span", || {
+            let (m, t, p) = args();
+            llm_span_variant(m, t, p)
+        })
+    });
+    g.finish();
+}
+
+// ---------------------------------------------------------------------------------------
+// Correctness of the measured spans
+// ---------------------------------------------------------------------------------------
+
+enum Expected {
+    Str(&'static str),
+    I64(i64),
+    F64(f64),
+}
+
+/// Panics unless `spans` holds a `request` span and exactly one child of it of kind `Client`
+/// carrying the 6 attributes with the right types. Returns a one-line description.
+fn check_one(variant: &str, spans: &[SpanData]) -> String {
+    let parents: Vec<_> = spans.iter().filter(|s| s.name == "request").collect();
+    assert_eq!(
+        parents.len(),
+        1,
+        "{variant}: expected one parent span, got {spans:#?}"
+    );
+    let parent_id = parents[0].span_context.span_id();
+    let children: Vec<_> = spans
+        .iter()
+        .filter(|s| s.parent_span_id == parent_id)
+        .collect();
+    assert_eq!(
+        children.len(),
+        1,
+        "{variant}: expected one child, got {spans:#?}"
+    );
+    let child = children[0];
+    assert_eq!(child.span_kind, SpanKind::Client, "{variant}: span kind");
+    let expected = [
+        ("gen_ai.operation.name", Expected::Str("chat")),
+        ("gen_ai.provider.name", Expected::Str("openai")),
+        ("gen_ai.request.model", Expected::Str(MODEL)),
+        ("gen_ai.request.max_tokens", Expected::I64(MAX_TOKENS)),
+        ("gen_ai.request.temperature", Expected::F64(TEMPERATURE)),
+        ("server.port", Expected::I64(SERVER_PORT)),
+    ];
+    for (key, want) in expected {
+        let got = child
+            .attributes
+            .iter()
+            .find(|kv| kv.key.as_str() == key)
+            .map(|kv| &kv.value)
+            .unwrap_or_else(|| panic!("{variant}: attribute {key} missing: {child:#?}"));
+        let ok = match (got, &want) {
+            (Value::String(s), Expected::Str(w)) => s.as_str() == *w,
+            (Value::I64(v), Expected::I64(w)) => v == w,
+            (Value::F64(v), Expected::F64(w)) => v == w,
+            _ => false,
+        };
+        assert!(ok, "{variant}: attribute {key} = {got:?}");
+    }
+    let mut keys: Vec<_> = child.attributes.iter().map(|kv| kv.key.as_str()).collect();
+    keys.retain(|k| !k.starts_with("gen_ai.") && *k != "server.port");
+    format!(
+        "`{variant}`: span `{}`, {} attributes{}",
+        child.name,
+        child.attributes.len(),
+        if keys.is_empty() {
+            String::new()
+        } else {
+            format!(" (extra: {})", keys.join(", "))
+        }
+    )
+}
+
+fn check_span_shapes() -> Vec<String> {
+    let exporter = InMemorySpanExporter::default();
+    let provider = SdkTracerProvider::builder()
+        .with_simple_exporter(exporter.clone())
+        .with_sampler(Sampler::AlwaysOn)
+        .build();
+    global::set_tracer_provider(provider.clone());
+    let tracer = provider.tracer(SCOPE);
+    let none = Dispatch::new(NoSubscriber::default());
+    let default = otel_dispatch(tracer.clone(), false);
+    let lean = otel_dispatch(tracer.clone(), true);
+    let mut lines = Vec::new();
+    let mut check = |variant: &str, run: &dyn Fn()| {
+        exporter.reset();
+        run();
+        provider.force_flush().expect("flush");
+        let spans = exporter.get_finished_spans().expect("spans");
+        lines.push(check_one(variant, &spans));
+    };
+    check("instrument_default", &|| {
+        under_tracing_parent(&default, || instrumented(MODEL, MAX_TOKENS, TEMPERATURE));
+    });
+    check("instrument_lean", &|| {
+        under_tracing_parent(&lean, || instrumented(MODEL, MAX_TOKENS, TEMPERATURE));
+    });
+    check("sdk_raw", &|| {
+        under_otel_parent(&none, &tracer, |cx| {
+            sdk_raw(&tracer, cx, MODEL, MAX_TOKENS, TEMPERATURE)
+        });
+    });
+    check("sdk_attach", &|| {
+        under_otel_parent(&none, &tracer, |_| {
+            sdk_attach(&tracer, MODEL, MAX_TOKENS, TEMPERATURE)
+        });
+    });
+    check("sdk_attach_global", &|| {
+        under_otel_parent(&none, &tracer, |_| {
+            sdk_attach_global(MODEL, MAX_TOKENS, TEMPERATURE)
+        });
+    });
+    check("llm_span", &|| {
+        under_tracing_parent(&lean, || llm_span_variant(MODEL, MAX_TOKENS, TEMPERATURE));
+    });
+    global::set_tracer_provider(NoopTracerProvider::new());
+    drop((default, lean, tracer));
+    let _ = provider.shutdown();
+    lines
+}
+
+// ---------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------
+
+fn criterion_median_ns(dir: &std::path::Path, group: &str, id: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(dir.join(group).join(id).join("new/estimates.json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+fn fmt_ns(ns: f64) -> String {
+    if ns < 10.0 {
+        format!("{ns:.2}")
+    } else {
+        format!("{ns:.0}")
+    }
+}
+
+fn fmt_ratio(r: f64) -> String {
+    if r < 10.0 {
+        format!("×{r:.2}")
+    } else {
+        format!("×{r:.0}")
+    }
+}
+
+fn fmt_count(x: f64) -> String {
+    if x == x.round() {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn print_table(rows: &[Row], opts: &Options, quick: bool, checks: &[String]) {
+    println!();
+    println!(
+        "### `#[llm_span]` bench: one child span, 6 attributes (N = {N} calls, median of {} runs{})",
+        opts.reps,
+        if quick { ", BENCH_QUICK=1" } else { "" }
+    );
+    println!();
+    println!("Set-ups:");
+    let mut seen = Vec::new();
+    for r in rows {
+        if !seen.contains(&r.setup) {
+            seen.push(r.setup);
+            println!("- **{}**: {}", r.setup, r.setup_label);
+        }
+    }
+    println!();
+    println!(
+        "| set-up | variant | ns/call | criterion median ns | × plain | × sdk_raw | allocs/call (caller) | bytes/call (caller) | frees/call (caller) | allocs/call (process) | spans lost |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in rows {
+        let same = |v: &str| {
+            rows.iter()
+                .find(|o| o.setup == r.setup && o.variant == v)
+                .map(|o| o.ns)
+        };
+        let ratio = |base: Option<f64>| base.map_or("–".into(), |b| fmt_ratio(r.ns / b));
+        let lost = match r.lost {
+            None => "–".to_string(),
+            Some((t, tn, c, cn)) => format!("{t}/{tn} + {c}/{cn}"),
+        };
+        println!(
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.setup,
+            r.variant,
+            fmt_ns(r.ns),
+            r.criterion_ns.map_or("–".into(), fmt_ns),
+            ratio(same("plain")),
+            ratio(same("sdk_raw")),
+            fmt_count(r.thread_allocs),
+            fmt_count(r.thread_bytes),
+            fmt_count(r.thread_frees),
+            fmt_count(r.process_allocs),
+            lost,
+        );
+    }
+    println!();
+    println!(
+        "ns/call: `Instant` over N calls, median of the runs. criterion median: criterion's \
+         estimate for the same call. Ratios use ns/call of the same set-up. \
+         allocs/bytes/frees per call on the calling thread (a `realloc` counts as an alloc); \
+         allocs/call (process) includes the export thread up to a `force_flush` after the N calls. \
+         spans lost (C): spans the batch processor dropped on a full queue, \
+         `table lost/table calls + criterion lost/criterion calls`."
+    );
+    println!();
+    println!("Span shapes checked before measuring (set-up B/C style provider):");
+    for line in checks {
+        println!("- {line}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------
+
+fn main() {
+    let argv: Vec<String> = std::env::args().collect();
+    let has = |flag: &str| argv.iter().any(|a| a == flag);
+    let listing = has("--list");
+    let bench_mode = has("--bench") && !has("--test") && !listing && !has("--profile-time");
+    let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+
+    // Where criterion writes (target/criterion unless CRITERION_HOME), so that its medians
+    // can be put in the table: the executable is target/<profile>/deps/llm_span-<hash>.
+    let out_dir = std::env::var_os("CRITERION_HOME")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let exe = std::env::current_exe().ok()?;
+            Some(exe.ancestors().nth(3)?.join("criterion"))
+        })
+        .unwrap_or_else(|| PathBuf::from("target/criterion"));
+
+    let mut c = Criterion::default()
+        .output_directory(&out_dir)
+        .without_plots();
+    if quick {
+        c = c
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(1))
+            .nresamples(20_000);
+    }
+    let mut c = c.configure_from_args();
+    let opts = Options {
+        table: bench_mode,
+        reps: if quick { 5 } else { 9 },
+    };
+
+    let checks = if listing {
+        Vec::new()
+    } else {
+        check_span_shapes()
+    };
+
+    let mut rows = Vec::new();
+
+    // A: nothing installed.
+    {
+        global::set_tracer_provider(NoopTracerProvider::new());
+        let none = Dispatch::new(NoSubscriber::default());
+        let setup = Setup {
+            id: "A",
+            label: "no provider, no subscriber (`NoSubscriber` dispatch, `NoopTracer`, no-op global provider)",
+            tracer: NoopTracerProvider::new().tracer(SCOPE),
+            none: none.clone(),
+            otel_default: none.clone(),
+            otel_lean: none,
+            flush: Box::new(|| {}),
+            exported: None,
+        };
+        run_setup(&mut c, &setup, &opts, &mut rows);
+    }
+
+    // B: SDK provider, spans dropped on the calling thread.
+    {
+        let provider = sdk_provider(DropProcessor);
+        global::set_tracer_provider(provider.clone());
+        let tracer = provider.tracer(SCOPE);
+        let setup = Setup {
+            id: "B",
+            label: "`SdkTracerProvider` (AlwaysOn) + `DropProcessor` (span dropped on the calling thread)",
+            otel_default: otel_dispatch(tracer.clone(), false),
+            otel_lean: otel_dispatch(tracer.clone(), true),
+            tracer,
+            none: Dispatch::new(NoSubscriber::default()),
+            flush: Box::new(|| {}),
+            exported: None,
+        };
+        run_setup(&mut c, &setup, &opts, &mut rows);
+        drop(setup);
+        global::set_tracer_provider(NoopTracerProvider::new());
+        let _ = provider.shutdown();
+    }
+
+    // C: SDK provider, real batch processor, no-op exporter.
+    {
+        let exporter = NoopExporter::default();
+        let exported = exporter.exported.clone();
+        let provider = sdk_provider(BatchSpanProcessor::builder(exporter).build());
+        global::set_tracer_provider(provider.clone());
+        let tracer = provider.tracer(SCOPE);
+        let flusher = provider.clone();
+        let setup = Setup {
+            id: "C",
+            label: "`SdkTracerProvider` (AlwaysOn) + `BatchSpanProcessor` (default config) + no-op exporter (spans freed on the export thread)",
+            otel_default: otel_dispatch(tracer.clone(), false),
+            otel_lean: otel_dispatch(tracer.clone(), true),
+            tracer,
+            none: Dispatch::new(NoSubscriber::default()),
+            flush: Box::new(move || {
+                let _ = flusher.force_flush();
+            }),
+            exported: Some(exported),
+        };
+        run_setup(&mut c, &setup, &opts, &mut rows);
+        drop(setup);
+        global::set_tracer_provider(NoopTracerProvider::new());
+        let _ = provider.shutdown();
+    }
+
+    c.final_summary();
+    if opts.table {
+        for r in &mut rows {
+            r.criterion_ns = criterion_median_ns(&out_dir, &r.group, r.variant);
+        }
+        print_table(&rows, &opts, quick, &checks);
+    }
+}

@@ -1,0 +1,8 @@
+//! OpenTelemetry GenAI semantic conventions v1.41.0: the built-in contracts' outcome traits
+//! and content capture.
+
+pub mod capture;
+pub mod content;
+mod outcome;
+
+pub use outcome::{FinishReasons, GenerationOutcome};

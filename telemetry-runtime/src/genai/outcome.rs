@@ -1,0 +1,95 @@
+//! What a generation's return value reports to its span.
+
+use opentelemetry::{Array, StringValue, Value};
+
+use crate::span::SpanCore;
+
+/// Finish reasons of a response (`gen_ai.response.finish_reasons`), one per choice.
+pub type FinishReasons<'a> = &'a [&'a str];
+
+/// The outcome a `chat`, `text_completion` or `generate_content` span needs from the value
+/// the function returns (the `Ok` value of a `Result`): token usage, and optionally finish
+/// reasons, response id and model.
+///
+/// ```
+/// use telemetry_runtime::genai::GenerationOutcome;
+///
+/// struct ChatResponse { id: String, prompt_tokens: u32, completion_tokens: u32 }
+///
+/// impl GenerationOutcome for ChatResponse {
+///     fn input_tokens(&self) -> Option<u64> { Some(self.prompt_tokens.into()) }
+///     fn output_tokens(&self) -> Option<u64> { Some(self.completion_tokens.into()) }
+///     fn response_id(&self) -> Option<&str> { Some(&self.id) }
+///     fn finish_reasons(&self) -> Vec<&str> { vec!["stop"] }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not report the outcome of a GenAI generation span",
+    label = "the value this function returns must implement `GenerationOutcome`",
+    note = "implement `telemetry_runtime::genai::GenerationOutcome` for `{Self}`: it reports the usage tokens (and optionally finish reasons, response id and model) the span records"
+)]
+pub trait GenerationOutcome {
+    /// `gen_ai.usage.input_tokens`.
+    fn input_tokens(&self) -> Option<u64>;
+    /// `gen_ai.usage.output_tokens`.
+    fn output_tokens(&self) -> Option<u64>;
+    /// `gen_ai.response.finish_reasons`.
+    fn finish_reasons(&self) -> Vec<&str> {
+        Vec::new()
+    }
+    /// `gen_ai.response.id`.
+    fn response_id(&self) -> Option<&str> {
+        None
+    }
+    /// `gen_ai.response.model`.
+    fn response_model(&self) -> Option<&str> {
+        None
+    }
+
+    /// Records all of the above on the span. Called by the generated code.
+    #[doc(hidden)]
+    fn record_outcome(&self, span: &SpanCore) {
+        let int = |v: u64| Some(Value::I64(i64::try_from(v).unwrap_or(i64::MAX)));
+        if let Some(n) = self.input_tokens() {
+            span.set("gen_ai.usage.input_tokens", int(n));
+        }
+        if let Some(n) = self.output_tokens() {
+            span.set("gen_ai.usage.output_tokens", int(n));
+        }
+        let reasons = self.finish_reasons();
+        if !reasons.is_empty() {
+            let reasons = reasons
+                .into_iter()
+                .map(|r| StringValue::from(r.to_owned()))
+                .collect();
+            span.set(
+                "gen_ai.response.finish_reasons",
+                Some(Value::Array(Array::String(reasons))),
+            );
+        }
+        if let Some(id) = self.response_id() {
+            span.set("gen_ai.response.id", Some(Value::from(id.to_owned())));
+        }
+        if let Some(model) = self.response_model() {
+            span.set("gen_ai.response.model", Some(Value::from(model.to_owned())));
+        }
+    }
+}
+
+impl<T: GenerationOutcome + ?Sized> GenerationOutcome for &T {
+    fn input_tokens(&self) -> Option<u64> {
+        (**self).input_tokens()
+    }
+    fn output_tokens(&self) -> Option<u64> {
+        (**self).output_tokens()
+    }
+    fn finish_reasons(&self) -> Vec<&str> {
+        (**self).finish_reasons()
+    }
+    fn response_id(&self) -> Option<&str> {
+        (**self).response_id()
+    }
+    fn response_model(&self) -> Option<&str> {
+        (**self).response_model()
+    }
+}

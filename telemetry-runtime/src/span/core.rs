@@ -1,0 +1,321 @@
+//! [`SpanCore`]: one contract span while it runs.
+
+use std::borrow::Cow;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use opentelemetry::trace::{
+    Span as _, SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _,
+};
+use opentelemetry::{Context, ContextGuard, KeyValue, Value};
+
+use super::legacy;
+use super::tracer;
+
+/// Attribute keys of the step statistics a contract aggregates on its span (for example
+/// `llm.decode.steps`, `llm.decode.mean_step_ms`, `llm.decode.max_step_ms`).
+#[derive(Debug, Clone, Copy)]
+pub struct StepKeys {
+    /// Number of steps (int).
+    pub steps: &'static str,
+    /// Mean step duration in milliseconds (double).
+    pub mean_ms: &'static str,
+    /// Longest step in milliseconds (double).
+    pub max_ms: &'static str,
+}
+
+/// Attribute keys of a streamed response.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamKeys {
+    /// Seconds from span start to the first chunk (double).
+    pub time_to_first_chunk: &'static str,
+    /// Number of chunks (int).
+    pub chunks: &'static str,
+    /// Output tokens summed over the chunks (int).
+    pub output_tokens: &'static str,
+}
+
+struct Live {
+    span: opentelemetry_sdk::trace::Span,
+    /// The parent context plus this span's context: what nested spans and logs see.
+    cx: Context,
+}
+
+/// One running span of a contract. Created by the code `#[llm_span]` generates; ends on
+/// [`end`](SpanCore::end), or on drop: marked as panicked when unwinding, else as cancelled.
+/// When no tracer is installed it is empty and every method returns at once.
+pub struct SpanCore {
+    inner: Option<Inner>,
+}
+
+struct Inner {
+    live: Mutex<Option<Live>>,
+    started: Instant,
+    steps: AtomicU64,
+    step_sum_ns: AtomicU64,
+    step_max_ns: AtomicU64,
+    last_step_ns: AtomicU64,
+    chunks: AtomicU64,
+    first_chunk_ns: AtomicU64,
+    output_tokens: AtomicU64,
+    step_keys: Option<StepKeys>,
+    stream_keys: Option<StreamKeys>,
+}
+
+impl std::fmt::Debug for SpanCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpanCore")
+            .field("active", &self.is_active())
+            .finish()
+    }
+}
+
+impl SpanCore {
+    /// A span that records nothing.
+    #[inline(always)]
+    pub const fn disabled() -> Self {
+        SpanCore { inner: None }
+    }
+
+    /// Starts a span under the current context. `attributes` runs only when a tracer is
+    /// installed, so argument expressions cost nothing when telemetry is off.
+    #[inline]
+    pub fn start(
+        span_kind: SpanKind,
+        name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
+        attributes: impl FnOnce() -> Vec<KeyValue>,
+        step_keys: Option<StepKeys>,
+        stream_keys: Option<StreamKeys>,
+    ) -> Self {
+        match tracer::current() {
+            None => Self::disabled(),
+            Some(tracer) => {
+                Self::start_with(tracer, span_kind, name, attributes, step_keys, stream_keys)
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn start_with(
+        tracer: &opentelemetry_sdk::trace::SdkTracer,
+        span_kind: SpanKind,
+        name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
+        attributes: impl FnOnce() -> Vec<KeyValue>,
+        step_keys: Option<StepKeys>,
+        stream_keys: Option<StreamKeys>,
+    ) -> Self {
+        let mut attributes = attributes();
+        if tracer::legacy_names() {
+            legacy::extend(&mut attributes);
+        }
+        let name = name(&attributes);
+        let builder = SpanBuilder::from_name(name)
+            .with_kind(span_kind)
+            .with_attributes(attributes);
+        let live = Context::map_current(|parent| {
+            let span = tracer.build_with_context(builder, parent);
+            let cx = parent.with_remote_span_context(span.span_context().clone());
+            Live { span, cx }
+        });
+        SpanCore {
+            inner: Some(Inner {
+                live: Mutex::new(Some(live)),
+                started: Instant::now(),
+                steps: AtomicU64::new(0),
+                step_sum_ns: AtomicU64::new(0),
+                step_max_ns: AtomicU64::new(0),
+                last_step_ns: AtomicU64::new(0),
+                chunks: AtomicU64::new(0),
+                first_chunk_ns: AtomicU64::new(0),
+                output_tokens: AtomicU64::new(0),
+                step_keys,
+                stream_keys,
+            }),
+        }
+    }
+
+    /// Whether a tracer was installed when the span started (it may still be unsampled).
+    #[inline(always)]
+    pub fn is_active(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// Whether this span records (a tracer was installed and sampling kept it).
+    pub fn is_recording(&self) -> bool {
+        self.with_live(|live| live.span.is_recording())
+            .unwrap_or(false)
+    }
+
+    fn with_live<T>(&self, f: impl FnOnce(&mut Live) -> T) -> Option<T> {
+        let inner = self.inner.as_ref()?;
+        let mut live = inner
+            .live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        live.as_mut().map(f)
+    }
+
+    /// Makes this span current on this thread until the guard drops (synchronous code).
+    #[inline]
+    pub fn enter(&self) -> Option<ContextGuard> {
+        self.inner.as_ref()?;
+        self.context().map(Context::attach)
+    }
+
+    /// The context nested work runs in, for futures and spawned tasks.
+    pub fn context(&self) -> Option<Context> {
+        self.with_live(|live| live.cx.clone())
+    }
+
+    /// Sets one attribute (`None` leaves it unset).
+    pub fn set(&self, key: &'static str, value: Option<Value>) {
+        let Some(value) = value else { return };
+        self.with_live(|live| {
+            if tracer::legacy_names()
+                && let Some(old) = legacy::name_for(key)
+            {
+                live.span.set_attribute(KeyValue::new(old, value.clone()));
+            }
+            live.span.set_attribute(KeyValue::new(key, value));
+        });
+    }
+
+    /// Adds an event.
+    pub fn add_event(&self, name: &'static str, attributes: Vec<KeyValue>) {
+        self.with_live(|live| live.span.add_event(name, attributes));
+    }
+
+    /// Marks the span failed: status ERROR with `error.type` and an `exception` event
+    /// carrying the message.
+    pub fn record_error(&self, error_type: Cow<'static, str>, message: Option<String>) {
+        self.with_live(|live| {
+            let mut event = Vec::with_capacity(2);
+            event.push(KeyValue::new("exception.type", error_type.clone()));
+            if let Some(message) = &message {
+                event.push(KeyValue::new("exception.message", message.clone()));
+            }
+            live.span.add_event("exception", event);
+            live.span
+                .set_attribute(KeyValue::new("error.type", error_type));
+            live.span.set_status(Status::Error {
+                description: Cow::Owned(message.unwrap_or_default()),
+            });
+        });
+    }
+
+    /// One step of an iterative process (a decode step): counted, and its duration (since the
+    /// previous step, or the span start) folded into the mean and maximum.
+    #[inline]
+    pub fn step(&self) {
+        let Some(inner) = &self.inner else { return };
+        let now = inner.started.elapsed().as_nanos() as u64;
+        let previous = inner.last_step_ns.swap(now, Ordering::Relaxed);
+        let took = now.saturating_sub(previous);
+        inner.steps.fetch_add(1, Ordering::Relaxed);
+        inner.step_sum_ns.fetch_add(took, Ordering::Relaxed);
+        inner.step_max_ns.fetch_max(took, Ordering::Relaxed);
+    }
+
+    /// Steps counted so far.
+    pub fn steps(&self) -> u64 {
+        self.inner
+            .as_ref()
+            .map_or(0, |i| i.steps.load(Ordering::Relaxed))
+    }
+
+    /// One chunk of a streamed response, carrying `tokens` output tokens.
+    #[inline]
+    pub fn chunk(&self, tokens: u64) {
+        let Some(inner) = &self.inner else { return };
+        if inner.chunks.fetch_add(1, Ordering::Relaxed) == 0 {
+            let now = inner.started.elapsed().as_nanos() as u64;
+            inner.first_chunk_ns.store(now.max(1), Ordering::Relaxed);
+        }
+        inner.output_tokens.fetch_add(tokens, Ordering::Relaxed);
+    }
+
+    /// Ends the span now. Later calls, and the drop, do nothing.
+    pub fn end(&self) {
+        let Some(inner) = &self.inner else { return };
+        let live = inner
+            .live
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        let Some(mut live) = live else { return };
+        inner.record_aggregates(&mut live);
+        live.span.end();
+    }
+
+    fn is_ended(&self) -> bool {
+        self.inner.as_ref().is_none_or(|inner| {
+            inner
+                .live
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .is_none()
+        })
+    }
+
+    /// Ends the span as cancelled: dropped before it completed.
+    pub fn end_cancelled(&self) {
+        if self.is_ended() {
+            return;
+        }
+        self.record_error(
+            Cow::Borrowed("cancelled"),
+            Some("dropped before completion".into()),
+        );
+        self.end();
+    }
+}
+
+impl Inner {
+    fn record_aggregates(&self, live: &mut Live) {
+        if let Some(keys) = self.step_keys {
+            let steps = self.steps.load(Ordering::Relaxed);
+            if steps > 0 {
+                let sum = self.step_sum_ns.load(Ordering::Relaxed) as f64;
+                let max = self.step_max_ns.load(Ordering::Relaxed) as f64;
+                live.span
+                    .set_attribute(KeyValue::new(keys.steps, steps as i64));
+                live.span
+                    .set_attribute(KeyValue::new(keys.mean_ms, sum / steps as f64 / 1e6));
+                live.span
+                    .set_attribute(KeyValue::new(keys.max_ms, max / 1e6));
+            }
+        }
+        if let Some(keys) = self.stream_keys {
+            let chunks = self.chunks.load(Ordering::Relaxed);
+            if chunks > 0 {
+                live.span
+                    .set_attribute(KeyValue::new(keys.chunks, chunks as i64));
+                let first = self.first_chunk_ns.load(Ordering::Relaxed) as f64 / 1e9;
+                live.span
+                    .set_attribute(KeyValue::new(keys.time_to_first_chunk, first));
+                let tokens = self.output_tokens.load(Ordering::Relaxed);
+                if tokens > 0 {
+                    live.span.set_attribute(KeyValue::new(
+                        keys.output_tokens,
+                        i64::try_from(tokens).unwrap_or(i64::MAX),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for SpanCore {
+    fn drop(&mut self) {
+        if self.is_ended() {
+            return;
+        }
+        if std::thread::panicking() {
+            self.record_error(Cow::Borrowed("panic"), Some("panicked".into()));
+            self.end();
+        } else {
+            self.end_cancelled();
+        }
+    }
+}

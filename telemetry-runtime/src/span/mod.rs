@@ -1,0 +1,28 @@
+//! Contract spans: what `#[llm_span]` records, and the traits a contract is built from.
+//!
+//! Spans are recorded through the OpenTelemetry SDK directly (values given at start, the
+//! parent taken from the current context), and the span's context is attached while the body
+//! runs, so `tracing` spans and log lines inside nest under it, and it nests under the
+//! `tracing` span that calls it.
+
+mod contract;
+mod core;
+mod error_type;
+mod instrument;
+mod legacy;
+pub(crate) mod tracer;
+pub mod value;
+
+pub use contract::{
+    AttributeSpec, Contract, RecordReturn, Requirement, Returned, Source, fill_name,
+};
+pub use core::{SpanCore, StepKeys, StreamKeys};
+pub use error_type::ErrorType;
+#[doc(hidden)]
+pub use error_type::{ErrorProbe, ViaDisplay, ViaErrorType, ViaNothing, ViaTypeName};
+pub use instrument::{ChunkTokens, InSpan, SpanStream};
+#[doc(hidden)]
+pub use instrument::{TokenProbe, ViaChunkTokens, ViaNoTokens};
+pub use tracer::{
+    install as install_tracer, is_enabled, set_legacy_names, uninstall as uninstall_tracer,
+};

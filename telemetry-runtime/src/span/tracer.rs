@@ -1,0 +1,48 @@
+//! The tracer that contract spans are recorded with.
+//!
+//! One atomic load decides whether a span is recorded at all: with no tracer installed the
+//! generated code skips evaluating attribute expressions and costs about a branch.
+
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+
+use opentelemetry_sdk::trace::SdkTracer;
+
+static TRACER: AtomicPtr<SdkTracer> = AtomicPtr::new(std::ptr::null_mut());
+static LEGACY_NAMES: AtomicBool = AtomicBool::new(false);
+
+/// The installed tracer, if any.
+#[inline(always)]
+pub(crate) fn current() -> Option<&'static SdkTracer> {
+    let ptr = TRACER.load(Ordering::Acquire);
+    // SAFETY: a non-null pointer comes from `Box::leak` in `install` and is never freed.
+    unsafe { ptr.as_ref() }
+}
+
+/// Whether contract spans are recorded now.
+#[inline(always)]
+pub fn is_enabled() -> bool {
+    !TRACER.load(Ordering::Relaxed).is_null()
+}
+
+/// Installs the tracer contract spans are recorded with (`init()` does this). The previous
+/// tracer, if any, is leaked on purpose: spans still running may hold a reference to it.
+pub fn install(tracer: SdkTracer) {
+    let ptr = Box::into_raw(Box::new(tracer));
+    TRACER.store(ptr, Ordering::Release);
+}
+
+/// Stops recording contract spans.
+pub fn uninstall() {
+    TRACER.store(std::ptr::null_mut(), Ordering::Release);
+}
+
+/// Also emit the legacy attribute names (`gen_ai.system`, `llm.usage.*`) beside the current
+/// ones, for backends that still read them.
+pub fn set_legacy_names(enabled: bool) {
+    LEGACY_NAMES.store(enabled, Ordering::Relaxed);
+}
+
+#[inline]
+pub(crate) fn legacy_names() -> bool {
+    LEGACY_NAMES.load(Ordering::Relaxed)
+}

@@ -1,0 +1,221 @@
+//! Typed attribute values: what each semantic-conventions type accepts.
+//!
+//! The macros pass every argument as `&(expr)`, so a value of the wrong type is reported on
+//! the user's expression with the message of the trait below.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use opentelemetry::{Array, StringValue, Value};
+
+/// A string literal written in the macro arguments: recorded without allocating.
+#[derive(Clone, Copy, Debug)]
+pub struct StaticStr(pub &'static str);
+
+/// A value of a `string` attribute.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a string value",
+    label = "this attribute is a string",
+    note = "string attributes take &str, String, Cow<str>, Arc<str> or an Option of them"
+)]
+pub trait StrAttr {
+    /// The value, or `None` to leave the attribute unset.
+    fn str_value(&self) -> Option<StringValue>;
+}
+
+impl StrAttr for StaticStr {
+    fn str_value(&self) -> Option<StringValue> {
+        Some(StringValue::from(self.0))
+    }
+}
+impl StrAttr for str {
+    fn str_value(&self) -> Option<StringValue> {
+        Some(StringValue::from(self.to_owned()))
+    }
+}
+impl StrAttr for String {
+    fn str_value(&self) -> Option<StringValue> {
+        Some(StringValue::from(self.clone()))
+    }
+}
+impl StrAttr for Cow<'_, str> {
+    fn str_value(&self) -> Option<StringValue> {
+        Some(StringValue::from(self.to_string()))
+    }
+}
+impl StrAttr for Arc<str> {
+    fn str_value(&self) -> Option<StringValue> {
+        Some(StringValue::from(self.clone()))
+    }
+}
+impl StrAttr for Box<str> {
+    fn str_value(&self) -> Option<StringValue> {
+        Some(StringValue::from(self.to_string()))
+    }
+}
+impl<T: StrAttr + ?Sized> StrAttr for &T {
+    fn str_value(&self) -> Option<StringValue> {
+        (**self).str_value()
+    }
+}
+impl<T: StrAttr> StrAttr for Option<T> {
+    fn str_value(&self) -> Option<StringValue> {
+        self.as_ref().and_then(StrAttr::str_value)
+    }
+}
+
+/// A value of an `int` attribute. Unsigned values above `i64::MAX` saturate: counts are
+/// exported as integers, never as strings.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an integer value",
+    label = "this attribute is an integer",
+    note = "integer attributes take i64, i32, u32, u64, usize (and the other integer types) or an Option of them"
+)]
+pub trait IntAttr {
+    /// The value, or `None` to leave the attribute unset.
+    fn int_value(&self) -> Option<i64>;
+}
+
+macro_rules! int_attr {
+    ($($t:ty),*) => {$(
+        impl IntAttr for $t {
+            #[inline]
+            fn int_value(&self) -> Option<i64> {
+                Some(i64::try_from(*self).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+int_attr!(
+    i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, i128, u128
+);
+
+impl<T: IntAttr + ?Sized> IntAttr for &T {
+    fn int_value(&self) -> Option<i64> {
+        (**self).int_value()
+    }
+}
+impl<T: IntAttr> IntAttr for Option<T> {
+    fn int_value(&self) -> Option<i64> {
+        self.as_ref().and_then(IntAttr::int_value)
+    }
+}
+
+/// A value of a `double` attribute.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a floating-point value",
+    label = "this attribute is a double",
+    note = "double attributes take f64, f32 or an Option of them"
+)]
+pub trait DoubleAttr {
+    /// The value, or `None` to leave the attribute unset.
+    fn double_value(&self) -> Option<f64>;
+}
+impl DoubleAttr for f64 {
+    fn double_value(&self) -> Option<f64> {
+        Some(*self)
+    }
+}
+impl DoubleAttr for f32 {
+    fn double_value(&self) -> Option<f64> {
+        Some(f64::from(*self))
+    }
+}
+impl<T: DoubleAttr + ?Sized> DoubleAttr for &T {
+    fn double_value(&self) -> Option<f64> {
+        (**self).double_value()
+    }
+}
+impl<T: DoubleAttr> DoubleAttr for Option<T> {
+    fn double_value(&self) -> Option<f64> {
+        self.as_ref().and_then(DoubleAttr::double_value)
+    }
+}
+
+/// A value of a `boolean` attribute.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a boolean value",
+    label = "this attribute is a boolean"
+)]
+pub trait BoolAttr {
+    /// The value, or `None` to leave the attribute unset.
+    fn bool_value(&self) -> Option<bool>;
+}
+impl BoolAttr for bool {
+    fn bool_value(&self) -> Option<bool> {
+        Some(*self)
+    }
+}
+impl<T: BoolAttr + ?Sized> BoolAttr for &T {
+    fn bool_value(&self) -> Option<bool> {
+        (**self).bool_value()
+    }
+}
+impl<T: BoolAttr> BoolAttr for Option<T> {
+    fn bool_value(&self) -> Option<bool> {
+        self.as_ref().and_then(BoolAttr::bool_value)
+    }
+}
+
+/// A value of a `string[]` attribute.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a list of strings",
+    label = "this attribute is a string array",
+    note = "string array attributes take a slice, array or Vec of strings"
+)]
+pub trait StrArrayAttr {
+    /// The value, or `None` to leave the attribute unset.
+    fn str_array_value(&self) -> Option<Vec<StringValue>>;
+}
+impl<T: StrAttr> StrArrayAttr for [T] {
+    fn str_array_value(&self) -> Option<Vec<StringValue>> {
+        Some(self.iter().filter_map(StrAttr::str_value).collect())
+    }
+}
+impl<T: StrAttr> StrArrayAttr for Vec<T> {
+    fn str_array_value(&self) -> Option<Vec<StringValue>> {
+        self.as_slice().str_array_value()
+    }
+}
+impl<T: StrAttr, const N: usize> StrArrayAttr for [T; N] {
+    fn str_array_value(&self) -> Option<Vec<StringValue>> {
+        self.as_slice().str_array_value()
+    }
+}
+impl<T: StrArrayAttr + ?Sized> StrArrayAttr for &T {
+    fn str_array_value(&self) -> Option<Vec<StringValue>> {
+        (**self).str_array_value()
+    }
+}
+impl<T: StrArrayAttr> StrArrayAttr for Option<T> {
+    fn str_array_value(&self) -> Option<Vec<StringValue>> {
+        self.as_ref().and_then(StrArrayAttr::str_array_value)
+    }
+}
+
+/// Conversions the generated code uses; one per semantic-conventions type.
+#[doc(hidden)]
+pub mod to_value {
+    use super::*;
+
+    #[inline]
+    pub fn string<V: StrAttr + ?Sized>(v: &V) -> Option<Value> {
+        v.str_value().map(Value::String)
+    }
+    #[inline]
+    pub fn int<V: IntAttr + ?Sized>(v: &V) -> Option<Value> {
+        v.int_value().map(Value::I64)
+    }
+    #[inline]
+    pub fn double<V: DoubleAttr + ?Sized>(v: &V) -> Option<Value> {
+        v.double_value().map(Value::F64)
+    }
+    #[inline]
+    pub fn boolean<V: BoolAttr + ?Sized>(v: &V) -> Option<Value> {
+        v.bool_value().map(Value::Bool)
+    }
+    #[inline]
+    pub fn string_array<V: StrArrayAttr + ?Sized>(v: &V) -> Option<Value> {
+        v.str_array_value().map(|a| Value::Array(Array::String(a)))
+    }
+}
