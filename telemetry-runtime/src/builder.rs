@@ -29,6 +29,8 @@ pub struct TelemetryBuilder {
     pub(crate) log_writer: Option<BoxMakeWriter>,
     pub(crate) export_warning_interval: Duration,
     pub(crate) log_events_as_span_events: bool,
+    pub(crate) content_max_bytes: usize,
+    pub(crate) legacy_names: bool,
 }
 
 impl std::fmt::Debug for TelemetryBuilder {
@@ -48,6 +50,8 @@ impl Default for TelemetryBuilder {
             log_writer: None,
             export_warning_interval: Duration::from_secs(30),
             log_events_as_span_events: false,
+            content_max_bytes: crate::genai::capture::DEFAULT_MAX_CONTENT_BYTES,
+            legacy_names: false,
         }
     }
 }
@@ -208,6 +212,21 @@ impl TelemetryBuilder {
     /// duplicates what the log records carry and costs about 350 ns per event).
     pub fn log_events_as_span_events(mut self, enabled: bool) -> Self {
         self.log_events_as_span_events = enabled;
+        self
+    }
+
+    /// Size limit of one captured content value (prompts, completions), in bytes of JSON;
+    /// longer content is truncated and stays valid JSON. Default 16 KiB.
+    pub fn content_max_bytes(mut self, max: usize) -> Self {
+        self.content_max_bytes = max;
+        self
+    }
+
+    /// Also emit legacy attribute names beside the current ones (`gen_ai.system` beside
+    /// `gen_ai.provider.name`, `llm.usage.*` beside `gen_ai.usage.*`), for backends that still
+    /// read them. Off by default.
+    pub fn legacy_names(mut self, enabled: bool) -> Self {
+        self.legacy_names = enabled;
         self
     }
 

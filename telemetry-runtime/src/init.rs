@@ -330,7 +330,11 @@ impl Installed {
         tracing::subscriber::set_global_default(subscriber)
             .map_err(|_| InitError::SubscriberAlreadySet)?;
 
+        crate::genai::capture::set_mode(config.content_capture);
+        crate::genai::capture::set_max_bytes(builder.content_max_bytes);
+        crate::span::set_legacy_names(builder.legacy_names);
         if let Some(provider) = &tracer_provider {
+            crate::span::install_tracer(provider.tracer(crate::INSTRUMENTATION_SCOPE));
             opentelemetry::global::set_tracer_provider(provider.clone());
             opentelemetry::global::set_text_map_propagator(
                 opentelemetry::propagation::TextMapCompositePropagator::new(vec![
