@@ -44,6 +44,96 @@ mod tests {
     /// The table CI checks against the registry.
     const FACTS: &str = include_str!("../semconv/facts.tsv");
 
+    /// The pipeline's own attributes.
+    const PROJECT: &str = include_str!("../semconv/project.tsv");
+
+    fn rows(table: &str) -> Vec<(String, String, String)> {
+        table
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                let mut cols = l.split('\t');
+                let mut next = || cols.next().unwrap_or("").to_owned();
+                (next(), next(), next())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_contract_attribute_is_in_a_table_with_its_semconv_type() {
+        use crate::contracts::*;
+        use crate::span::{Contract, Source};
+        let facts = rows(FACTS);
+        let project = rows(PROJECT);
+        let contracts: &[(&str, &[crate::span::AttributeSpec])] = &[
+            (Chat::KIND, Chat::ATTRIBUTES),
+            (TextCompletion::KIND, TextCompletion::ATTRIBUTES),
+            (GenerateContent::KIND, GenerateContent::ATTRIBUTES),
+            (Embeddings::KIND, Embeddings::ATTRIBUTES),
+            (Retrieval::KIND, Retrieval::ATTRIBUTES),
+            (ExecuteTool::KIND, ExecuteTool::ATTRIBUTES),
+            (InvokeAgent::KIND, InvokeAgent::ATTRIBUTES),
+            (CreateAgent::KIND, CreateAgent::ATTRIBUTES),
+            (HttpHandler::KIND, HttpHandler::ATTRIBUTES),
+            (TokenizeInput::KIND, TokenizeInput::ATTRIBUTES),
+            (RagRetrieve::KIND, RagRetrieve::ATTRIBUTES),
+            (EmbedQuery::KIND, EmbedQuery::ATTRIBUTES),
+            (VectorSearch::KIND, VectorSearch::ATTRIBUTES),
+            (Rerank::KIND, Rerank::ATTRIBUTES),
+            (LlmPrefill::KIND, LlmPrefill::ATTRIBUTES),
+            (LlmDecode::KIND, LlmDecode::ATTRIBUTES),
+            (FormatOutput::KIND, FormatOutput::ATTRIBUTES),
+        ];
+        let mut checked = 0;
+        for (kind, attributes) in contracts {
+            for attr in attributes.iter() {
+                let row = facts
+                    .iter()
+                    .chain(&project)
+                    .find(|(name, _, _)| name == attr.key);
+                let Some((_, ty, _)) = row else {
+                    panic!(
+                        "`{kind}`: {} is in neither semconv/facts.tsv nor semconv/project.tsv",
+                        attr.key
+                    )
+                };
+                let fits = ty == attr.ty || (attr.content && (ty == "any" || ty == "string"));
+                assert!(
+                    fits,
+                    "`{kind}`: {} is {ty} in the table, {} in the contract",
+                    attr.key, attr.ty
+                );
+                checked += 1;
+            }
+            let operation = attributes.iter().find(|a| a.key == "gen_ai.operation.name");
+            if let Some(op) = operation {
+                assert_eq!(op.source, Source::Fixed);
+                let (_, _, members) = facts
+                    .iter()
+                    .find(|(n, _, _)| n == "gen_ai.operation.name")
+                    .unwrap();
+                assert!(
+                    members.split(',').any(|m| m == *kind),
+                    "`{kind}` is not a gen_ai.operation.name value"
+                );
+            }
+        }
+        assert!(checked > 100, "{checked}");
+        for keys in [LlmDecode::STEP_KEYS.map(|k| [k.steps, k.mean_ms, k.max_ms])]
+            .into_iter()
+            .flatten()
+        {
+            for key in keys {
+                assert!(project.iter().any(|(n, _, _)| n == key), "{key}");
+            }
+        }
+        let stream = Chat::STREAM_KEYS.unwrap();
+        for key in [stream.time_to_first_chunk, stream.output_tokens] {
+            assert!(facts.iter().any(|(n, _, _)| n == key), "{key}");
+        }
+        assert!(project.iter().any(|(n, _, _)| n == stream.chunks));
+    }
+
     fn facts() -> Vec<(String, String)> {
         FACTS
             .lines()
