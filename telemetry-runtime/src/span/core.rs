@@ -40,6 +40,32 @@ struct Live {
     span: opentelemetry_sdk::trace::Span,
     /// The parent context plus this span's context: what nested spans and logs see.
     cx: Context,
+    /// Attributes set while the span runs, one per key (the last value wins), written to the
+    /// span when it ends: the SDK keeps every `set_attribute` call as a separate entry, so a
+    /// setter called at every step would otherwise fill the span's attribute limit.
+    late: Vec<KeyValue>,
+}
+
+impl Live {
+    /// Sets `key` (and its legacy name, when enabled) to `value`, replacing an earlier value.
+    fn set_late(&mut self, key: &'static str, value: Value) {
+        if !self.span.is_recording() {
+            return;
+        }
+        if tracer::legacy_names()
+            && let Some(old) = legacy::name_for(key)
+        {
+            self.replace(KeyValue::new(old, value.clone()));
+        }
+        self.replace(KeyValue::new(key, value));
+    }
+
+    fn replace(&mut self, kv: KeyValue) {
+        match self.late.iter_mut().find(|l| l.key == kv.key) {
+            Some(slot) => *slot = kv,
+            None => self.late.push(kv),
+        }
+    }
 }
 
 /// One running span of a contract. Created by the code `#[llm_span]` generates; ends on
@@ -116,7 +142,11 @@ impl SpanCore {
         let live = Context::map_current(|parent| {
             let span = tracer.build_with_context(builder, parent);
             let cx = parent.with_remote_span_context(span.span_context().clone());
-            Live { span, cx }
+            Live {
+                span,
+                cx,
+                late: Vec::new(),
+            }
         });
         SpanCore {
             inner: Some(Inner {
@@ -168,17 +198,12 @@ impl SpanCore {
         self.with_live(|live| live.cx.clone())
     }
 
-    /// Sets one attribute (`None` leaves it unset).
+    /// Sets one attribute (`None` leaves it unset). Setting a key again replaces the value set
+    /// before; the values are written to the span when it ends. (A key given at start and set
+    /// again is exported twice: the SDK cannot replace a start attribute.)
     pub fn set(&self, key: &'static str, value: Option<Value>) {
         let Some(value) = value else { return };
-        self.with_live(|live| {
-            if tracer::legacy_names()
-                && let Some(old) = legacy::name_for(key)
-            {
-                live.span.set_attribute(KeyValue::new(old, value.clone()));
-            }
-            live.span.set_attribute(KeyValue::new(key, value));
-        });
+        self.with_live(|live| live.set_late(key, value));
     }
 
     /// Adds an event.
@@ -196,8 +221,7 @@ impl SpanCore {
                 event.push(KeyValue::new("exception.message", message.clone()));
             }
             live.span.add_event("exception", event);
-            live.span
-                .set_attribute(KeyValue::new("error.type", error_type));
+            live.set_late("error.type", Value::String(error_type.into()));
             live.span.set_status(Status::Error {
                 description: Cow::Owned(message.unwrap_or_default()),
             });
@@ -245,6 +269,9 @@ impl SpanCore {
             .take();
         let Some(mut live) = live else { return };
         inner.record_aggregates(&mut live);
+        for kv in std::mem::take(&mut live.late) {
+            live.span.set_attribute(kv);
+        }
         live.span.end();
     }
 
@@ -278,28 +305,24 @@ impl Inner {
             if steps > 0 {
                 let sum = self.step_sum_ns.load(Ordering::Relaxed) as f64;
                 let max = self.step_max_ns.load(Ordering::Relaxed) as f64;
-                live.span
-                    .set_attribute(KeyValue::new(keys.steps, steps as i64));
-                live.span
-                    .set_attribute(KeyValue::new(keys.mean_ms, sum / steps as f64 / 1e6));
-                live.span
-                    .set_attribute(KeyValue::new(keys.max_ms, max / 1e6));
+                live.set_late(keys.steps, Value::I64(steps as i64));
+                live.set_late(keys.mean_ms, Value::F64(sum / steps as f64 / 1e6));
+                live.set_late(keys.max_ms, Value::F64(max / 1e6));
             }
         }
         if let Some(keys) = self.stream_keys {
             let chunks = self.chunks.load(Ordering::Relaxed);
             if chunks > 0 {
-                live.span
-                    .set_attribute(KeyValue::new(keys.chunks, chunks as i64));
+                live.set_late(keys.chunks, Value::I64(chunks as i64));
                 let first = self.first_chunk_ns.load(Ordering::Relaxed) as f64 / 1e9;
-                live.span
-                    .set_attribute(KeyValue::new(keys.time_to_first_chunk, first));
+                live.set_late(keys.time_to_first_chunk, Value::F64(first));
                 let tokens = self.output_tokens.load(Ordering::Relaxed);
                 if tokens > 0 {
-                    live.span.set_attribute(KeyValue::new(
+                    // Through `set_late`: legacy names apply to streamed usage too.
+                    live.set_late(
                         keys.output_tokens,
-                        i64::try_from(tokens).unwrap_or(i64::MAX),
-                    ));
+                        Value::I64(i64::try_from(tokens).unwrap_or(i64::MAX)),
+                    );
                 }
             }
         }

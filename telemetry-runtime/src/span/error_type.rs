@@ -9,6 +9,27 @@ pub trait ErrorType {
     fn error_type(&self) -> Cow<'static, str>;
 }
 
+impl<E: ErrorType + ?Sized> ErrorType for &E {
+    fn error_type(&self) -> Cow<'static, str> {
+        (**self).error_type()
+    }
+}
+impl<E: ErrorType + ?Sized> ErrorType for Box<E> {
+    fn error_type(&self) -> Cow<'static, str> {
+        (**self).error_type()
+    }
+}
+impl<E: ErrorType + ?Sized> ErrorType for std::sync::Arc<E> {
+    fn error_type(&self) -> Cow<'static, str> {
+        (**self).error_type()
+    }
+}
+impl<E: ErrorType + ?Sized> ErrorType for std::rc::Rc<E> {
+    fn error_type(&self) -> Cow<'static, str> {
+        (**self).error_type()
+    }
+}
+
 /// Wraps an error for the probes below (autoref specialisation: the generated code calls
 /// `(&&ErrorProbe(e)).error_type_of()` and gets the most specific implementation).
 #[doc(hidden)]
@@ -54,10 +75,43 @@ impl<E: ?Sized> ViaNothing for ErrorProbe<'_, E> {
     }
 }
 
-/// `my_crate::errors::LlmError<T>` -> `LlmError`.
+/// The `error.type` of a type that has no better name: a trait object (`Box<dyn Error>`).
+const OTHER: &str = "_OTHER";
+
+/// Smart pointers whose pointee is the error: `Box<E>` reports `E`.
+const POINTERS: [&str; 3] = ["alloc::boxed::Box<", "alloc::sync::Arc<", "alloc::rc::Rc<"];
+
+/// `my_crate::errors::LlmError<T>` -> `LlmError`; `Box<my::E>` -> `E`; `Box<dyn Error>` ->
+/// `_OTHER`.
 fn short_type_name(full: &'static str) -> &'static str {
-    let base = full.split('<').next().unwrap_or(full);
+    let mut ty = full;
+    loop {
+        ty = ty.trim_start_matches('&').trim_start_matches("mut ");
+        match POINTERS.iter().find_map(|p| ty.strip_prefix(p)) {
+            Some(inner) => ty = first_type_argument(inner),
+            None => break,
+        }
+    }
+    if ty.starts_with("dyn ") || ty.starts_with("(dyn ") {
+        return OTHER;
+    }
+    let base = ty.split('<').next().unwrap_or(ty);
     base.rsplit("::").next().unwrap_or(base)
+}
+
+/// `A<B, C>, D>` (what follows `Ptr<`) -> `A<B, C>`.
+fn first_type_argument(args: &'static str) -> &'static str {
+    let mut depth = 0usize;
+    for (i, c) in args.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' if depth == 0 => return args[..i].trim(),
+            '>' | ')' | ']' => depth -= 1,
+            ',' if depth == 0 => return args[..i].trim(),
+            _ => {}
+        }
+    }
+    args.trim()
 }
 
 #[cfg(test)]
@@ -88,6 +142,24 @@ mod tests {
             "Error"
         );
         assert_eq!(short_type_name("a::b::C<d::E>"), "C");
+        assert_eq!(short_type_name("alloc::boxed::Box<a::Timeout>"), "Timeout");
+        assert_eq!(
+            short_type_name("alloc::sync::Arc<alloc::boxed::Box<a::C<d::E, f::G>>>"),
+            "C"
+        );
+        assert_eq!(
+            short_type_name("alloc::boxed::Box<dyn core::error::Error + core::marker::Send>"),
+            "_OTHER"
+        );
+        assert_eq!(short_type_name("&dyn core::error::Error"), "_OTHER");
+        assert_eq!(short_type_name("&mut a::B"), "B");
+        assert_eq!(
+            (&&ErrorProbe(&Box::new(Timeout))).error_type_of(),
+            "timeout"
+        );
+        assert_eq!((&&ErrorProbe(&Box::new(Opaque))).error_type_of(), "Opaque");
+        let dynamic: Box<dyn std::error::Error> = "x".into();
+        assert_eq!((&&ErrorProbe(&dynamic)).error_type_of(), "_OTHER");
     }
 
     #[test]
