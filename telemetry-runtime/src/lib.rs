@@ -24,6 +24,7 @@ mod export;
 pub mod genai;
 mod init;
 mod logs;
+pub mod propagation;
 mod resource;
 mod sampler;
 pub mod semconv;
