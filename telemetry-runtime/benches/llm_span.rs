@@ -7,7 +7,7 @@
 //! ```
 //!
 //! `BENCH_QUICK=1` shrinks criterion to 0.5 s warm-up and 1 s measurement per benchmark,
-//! fewer bootstrap resamples, and 5 instead of 9 timing repetitions for the table.
+//! fewer bootstrap resamples, and 11 instead of 21 timing repetitions for the table.
 //!
 //! Each measured function creates one child span under an existing parent span, with 6
 //! attributes (`gen_ai.operation.name`, `gen_ai.provider.name`, `gen_ai.request.model`,
@@ -38,17 +38,31 @@
 //!   config) and an exporter that returns `Ok` at once: span data is freed on the export
 //!   thread.
 //!
-//! After criterion, a Markdown table (paste into BENCHMARKS.md) is printed: for every
-//! variant and set-up, N = 10 000 calls timed with `Instant` (median over repetitions),
-//! criterion's median for comparison, ratios vs `plain` and vs `sdk_raw` of the same set-up,
-//! and allocations per call from a counting global allocator, on the calling thread and in
-//! the whole process (the latter includes the export thread after a `force_flush`). "spans
-//! lost" counts spans the batch processor dropped because its queue was full.
+//! After criterion, a Markdown table (paste into BENCHMARKS.md) is printed, all from this one
+//! process: for every variant and set-up, N = 10 000 calls timed with `Instant` over 11 (21)
+//! rounds in which the set-up's variants take turns (so load from elsewhere on the machine
+//! hits them alike; median and quartiles reported), criterion's median next to it, ratios
+//! vs `plain` and vs `sdk_raw` of the same set-up, and allocations per call from a counting
+//! global allocator, on the calling thread and in the whole process (the latter includes the
+//! export thread up to a `force_flush`). "spans lost" counts spans the batch processor
+//! dropped because its queue was full. The parent span is created and entered/attached
+//! outside each timed loop of calls. In set-up C the queue is flushed, untimed, after every
+//! run and every criterion sample.
+//!
+//! The table also gives CPU ns/call: the calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`,
+//! which does not count time the thread was preempted, so it is steadier than wall time on a
+//! loaded machine) and the whole process's from the first call to the end of a flush after
+//! the last (`CLOCK_PROCESS_CPUTIME_ID`): in set-up C the difference is what the export
+//! thread spends per span, mostly freeing it.
+//!
+//! The machine may be shared (2 cores): wall times swing with other load. Quartiles that are
+//! far apart, or a criterion median far from the table's, say the run was disturbed.
 //!
 //! Before any measurement the bench checks that every variant really produces the span
 //! described above (kind, parent, the 6 attributes with their types) into an in-memory
-//! exporter, and panics otherwise. The table and that check are skipped for `--list`; under
-//! `cargo test`/nextest (criterion's test mode) the check runs and each benchmark runs once.
+//! exporter, and panics otherwise. Only `cargo bench` prints the table; under `cargo test` or
+//! nextest (criterion's test mode) the check runs and each benchmark runs once, and `--list`
+//! only lists.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -58,8 +72,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, Criterion};
+use criterion::Criterion;
 use opentelemetry::trace::noop::NoopTracerProvider;
 use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt, Tracer, TracerProvider as _};
 use opentelemetry::{Context, KeyValue, Value, global};
@@ -120,7 +133,9 @@ unsafe impl GlobalAlloc for CountingAlloc {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // Counted as an allocation and a free, which is what it may do.
         note_alloc(new_size);
+        note_free();
         // SAFETY: same contract as the caller's.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -143,6 +158,41 @@ fn alloc_snapshot() -> AllocSnapshot {
         thread_bytes: THREAD_BYTES.with(Cell::get),
         thread_frees: THREAD_FREES.with(Cell::get),
         process_allocs: PROCESS_ALLOCS.load(Ordering::Relaxed),
+    }
+}
+
+/// CPU time of the calling thread and of the whole process (zero where unsupported). Unlike
+/// wall time, they do not count time the thread spent preempted by other load.
+#[derive(Clone, Copy, Default)]
+struct CpuTimes {
+    thread: Duration,
+    process: Duration,
+}
+
+#[cfg(unix)]
+fn cpu_clock(clock: libc::clockid_t) -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock ids are defined on unix.
+    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+fn cpu_times() -> CpuTimes {
+    #[cfg(unix)]
+    {
+        CpuTimes {
+            thread: cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID),
+            process: cpu_clock(libc::CLOCK_PROCESS_CPUTIME_ID),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        CpuTimes::default()
     }
 }
 
@@ -262,44 +312,39 @@ fn sdk_attach_global(model: &str, max_tokens: i64, temperature: f64) -> f64 {
 
 /// (iv) The `#[llm_span]` slot.
 ///
-/// LEAD: this placeholder is a copy of `sdk_attach_global` (the SDK path that needs no
-/// tracer argument) so the harness compiles today. Replace the attribute-less fn below by
-/// the macro-annotated one, keeping the signature and the `work(..)` body:
-///
-/// ```ignore
-/// #[inline(never)]
-/// #[telemetry_runtime::llm_span(kind = "chat", ...)]
-/// fn llm_span_variant(model: &str, max_tokens: i64, temperature: f64) -> f64 {
-///     work(model, max_tokens, temperature)
-/// }
-/// ```
+/// An `#[llm_span(kind = "chat")]` function with the same 6 attributes.
 ///
 /// It is measured under the set-up's global provider and the lean tracing-opentelemetry
 /// subscriber with an entered parent, and `check_span_shapes` requires exactly one child
 /// span of kind `Client` with the 6 attributes (any span name).
-// LEAD: replace with #[llm_span(kind = "chat", ...)]
+/// What the chat span reports from its return value (the chat contract requires it).
+struct Reply(f64);
+
+impl telemetry_runtime::genai::GenerationOutcome for Reply {
+    fn input_tokens(&self) -> Option<u64> {
+        None
+    }
+    fn output_tokens(&self) -> Option<u64> {
+        None
+    }
+}
+
+#[inline(never)]
+#[telemetry_runtime::llm_span(
+    kind = "chat",
+    provider = "openai",
+    model = model,
+    max_tokens = max_tokens,
+    temperature = temperature,
+    server_port = SERVER_PORT
+)]
+fn chat_span(model: &str, max_tokens: i64, temperature: f64) -> Reply {
+    Reply(work(model, max_tokens, temperature))
+}
+
 #[inline(never)]
 fn llm_span_variant(model: &str, max_tokens: i64, temperature: f64) -> f64 {
-    let tracer = global::tracer(SCOPE);
-    let parent_cx = Context::current();
-    let span = tracer
-        .span_builder("chat")
-        .with_kind(SpanKind::Client)
-        .with_attributes(vec![
-            KeyValue::new("gen_ai.operation.name", "chat"),
-            KeyValue::new("gen_ai.provider.name", "openai"),
-            KeyValue::new("gen_ai.request.model", model.to_owned()),
-            KeyValue::new("gen_ai.request.max_tokens", max_tokens),
-            KeyValue::new("gen_ai.request.temperature", temperature),
-            KeyValue::new("server.port", SERVER_PORT),
-        ])
-        .start_with_context(&tracer, &parent_cx);
-    let cx = parent_cx.with_span(span);
-    let guard = cx.clone().attach();
-    let out = work(model, max_tokens, temperature);
-    drop(guard);
-    cx.span().end();
-    out
+    chat_span(model, max_tokens, temperature).0
 }
 
 // ---------------------------------------------------------------------------------------
@@ -419,19 +464,31 @@ struct Options {
     reps: usize,
 }
 
+/// Spans lost to a full batch queue: (lost, expected), for the table's runs and for
+/// criterion's.
+#[derive(Default, Clone, Copy)]
+struct Lost {
+    table: (u64, u64),
+    criterion: (u64, u64),
+}
+
 struct Row {
     setup: &'static str,
     setup_label: &'static str,
     variant: &'static str,
     group: String,
-    ns: f64,
+    /// Median, 25th and 75th percentile of ns/call over the table's runs.
+    ns: (f64, f64, f64),
+    /// Medians of CPU ns/call: the calling thread, all threads (the export thread too).
+    thread_cpu_ns: f64,
+    process_cpu_ns: f64,
     criterion_ns: Option<f64>,
     thread_allocs: f64,
     thread_bytes: f64,
     thread_frees: f64,
     process_allocs: f64,
-    /// Spans lost in the table's calls and in criterion's calls (set-up C only).
-    lost: Option<(u64, u64, u64, u64)>,
+    /// Set-up C only, and only for the variants that make spans.
+    lost: Option<Lost>,
 }
 
 #[inline(always)]
@@ -443,86 +500,174 @@ fn args() -> (&'static str, i64, f64) {
     )
 }
 
-fn measure<T>(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    setup: &Setup<T>,
-    opts: &Options,
-    rows: &mut Vec<Row>,
-    variant: &'static str,
-    call: impl Fn() -> f64,
-) {
-    // Criterion. `iter_custom` so that the number of calls is known (for spans lost).
-    (setup.flush)();
-    let exported_before = setup.exported();
-    let criterion_calls = Cell::new(0u64);
-    group.bench_function(variant, |b| {
-        b.iter_custom(|iters| {
-            criterion_calls.set(criterion_calls.get() + iters);
-            let start = Instant::now();
-            for _ in 0..iters {
-                black_box(call());
-            }
-            start.elapsed()
-        })
-    });
-    (setup.flush)();
-    let criterion_lost = exported_before
-        .zip(setup.exported())
-        .map(|(before, after)| criterion_calls.get().saturating_sub(after - before));
-    if !opts.table {
-        return;
-    }
+/// One timed run of `n` calls, with the allocation counters and CPU clocks read just around
+/// the loop.
+struct Run {
+    elapsed: Duration,
+    before: AllocSnapshot,
+    after: AllocSnapshot,
+    cpu_before: CpuTimes,
+    cpu_after: CpuTimes,
+}
 
-    // Timing: warm-up, then `reps` runs of N calls; the median ns/call.
-    let table_start = setup.exported();
-    for _ in 0..N {
-        black_box(call());
-    }
-    (setup.flush)();
-    let mut samples = Vec::with_capacity(opts.reps);
-    for _ in 0..opts.reps {
-        let start = Instant::now();
-        for _ in 0..N {
-            black_box(call());
-        }
-        samples.push(start.elapsed().as_nanos() as f64 / N as f64);
-        (setup.flush)();
-    }
-    samples.sort_by(f64::total_cmp);
-    let ns = samples[samples.len() / 2];
-
-    // Allocations: one run of N calls; process-wide counts include the export thread's work
-    // up to the flush.
+#[inline(always)]
+fn timed(n: u64, call: impl Fn() -> f64) -> Run {
     let before = alloc_snapshot();
-    for _ in 0..N {
+    let cpu_before = cpu_times();
+    let start = Instant::now();
+    for _ in 0..n {
         black_box(call());
     }
-    let after_calls = alloc_snapshot();
+    let elapsed = start.elapsed();
+    let cpu_after = cpu_times();
+    let after = alloc_snapshot();
+    Run {
+        elapsed,
+        before,
+        after,
+        cpu_before,
+        cpu_after,
+    }
+}
+
+/// A variant: sets up its environment (dispatch, entered/attached parent span: outside the
+/// timed loop), then runs `n` timed calls.
+struct Variant<'a> {
+    name: &'static str,
+    /// Whether a call ends a span (the parent span, once per run, too).
+    makes_spans: bool,
+    run: Box<dyn Fn(u64) -> Run + 'a>,
+}
+
+fn variants<T>(setup: &Setup<T>) -> Vec<Variant<'_>>
+where
+    T: Tracer,
+    T::Span: Send + Sync + 'static,
+{
+    let tracer = &setup.tracer;
+    vec![
+        Variant {
+            name: "plain",
+            makes_spans: false,
+            run: Box::new(|n| {
+                under_tracing_parent(&setup.none, || {
+                    timed(n, || {
+                        let (m, t, p) = args();
+                        plain(m, t, p)
+                    })
+                })
+            }),
+        },
+        Variant {
+            name: "instrument_default",
+            makes_spans: true,
+            run: Box::new(|n| {
+                under_tracing_parent(&setup.otel_default, || {
+                    timed(n, || {
+                        let (m, t, p) = args();
+                        instrumented(m, t, p)
+                    })
+                })
+            }),
+        },
+        Variant {
+            name: "instrument_lean",
+            makes_spans: true,
+            run: Box::new(|n| {
+                under_tracing_parent(&setup.otel_lean, || {
+                    timed(n, || {
+                        let (m, t, p) = args();
+                        instrumented(m, t, p)
+                    })
+                })
+            }),
+        },
+        Variant {
+            name: "sdk_raw",
+            makes_spans: true,
+            run: Box::new(move |n| {
+                under_otel_parent(&setup.none, tracer, |parent_cx| {
+                    timed(n, || {
+                        let (m, t, p) = args();
+                        sdk_raw(tracer, parent_cx, m, t, p)
+                    })
+                })
+            }),
+        },
+        Variant {
+            name: "sdk_attach",
+            makes_spans: true,
+            run: Box::new(move |n| {
+                under_otel_parent(&setup.none, tracer, |_| {
+                    timed(n, || {
+                        let (m, t, p) = args();
+                        sdk_attach(tracer, m, t, p)
+                    })
+                })
+            }),
+        },
+        Variant {
+            name: "sdk_attach_global",
+            makes_spans: true,
+            run: Box::new(move |n| {
+                under_otel_parent(&setup.none, tracer, |_| {
+                    timed(n, || {
+                        let (m, t, p) = args();
+                        sdk_attach_global(m, t, p)
+                    })
+                })
+            }),
+        },
+        Variant {
+            name: "llm_span",
+            makes_spans: true,
+            run: Box::new(|n| {
+                under_tracing_parent(&setup.otel_lean, || {
+                    timed(n, || {
+                        let (m, t, p) = args();
+                        llm_span_variant(m, t, p)
+                    })
+                })
+            }),
+        },
+    ]
+}
+
+/// What a run of N calls cost, per call.
+struct PerCall {
+    wall_ns: f64,
+    thread_cpu_ns: f64,
+    /// All threads, from the start of the calls to the end of the flush after them.
+    process_cpu_ns: f64,
+}
+
+/// Runs `v` for `n` calls, then flushes (untimed). Returns the run, its cost per call, the
+/// allocation counters after the flush, and the spans lost (lost, expected) when the set-up
+/// counts exports.
+fn run_flushed<T>(
+    setup: &Setup<T>,
+    v: &Variant<'_>,
+    n: u64,
+) -> (Run, PerCall, AllocSnapshot, (u64, u64)) {
+    let exported_before = setup.exported();
+    let run = (v.run)(n);
     (setup.flush)();
     let after_flush = alloc_snapshot();
-    let per_call = |a: u64, b: u64| (b - a) as f64 / N as f64;
-    let table_calls = N * (opts.reps as u64 + 2);
-    let lost = table_start.zip(setup.exported()).map(|(before, after)| {
-        (
-            table_calls.saturating_sub(after - before),
-            table_calls,
-            criterion_lost.unwrap_or(0),
-            criterion_calls.get(),
-        )
-    });
-    rows.push(Row {
-        setup: setup.id,
-        setup_label: setup.label,
-        variant,
-        group: format!("llm_span_{}", setup.id),
-        ns,
-        criterion_ns: None,
-        thread_allocs: per_call(before.thread_allocs, after_calls.thread_allocs),
-        thread_bytes: per_call(before.thread_bytes, after_calls.thread_bytes),
-        thread_frees: per_call(before.thread_frees, after_calls.thread_frees),
-        process_allocs: per_call(before.process_allocs, after_flush.process_allocs),
-        lost,
-    });
+    let process_after_flush = cpu_times().process;
+    let per_call = |d: Duration| d.as_nanos() as f64 / n as f64;
+    let cost = PerCall {
+        wall_ns: per_call(run.elapsed),
+        thread_cpu_ns: per_call(run.cpu_after.thread - run.cpu_before.thread),
+        process_cpu_ns: per_call(process_after_flush - run.cpu_before.process),
+    };
+    let lost = match (exported_before, setup.exported(), v.makes_spans) {
+        (Some(before), Some(after), true) => {
+            let expected = n + 1; // the calls' spans and the parent
+            (expected.saturating_sub(after - before), expected)
+        }
+        _ => (0, 0),
+    };
+    (run, cost, after_flush, lost)
 }
 
 fn run_setup<T>(c: &mut Criterion, setup: &Setup<T>, opts: &Options, rows: &mut Vec<Row>)
@@ -530,51 +675,81 @@ where
     T: Tracer,
     T::Span: Send + Sync + 'static,
 {
-    let mut g = c.benchmark_group(format!("llm_span_{}", setup.id));
-    let tracer = &setup.tracer;
-    under_tracing_parent(&setup.none, || {
-        measure(&mut g, setup, opts, rows, "plain", || {
-            let (m, t, p) = args();
-            plain(m, t, p)
-        })
-    });
-    under_tracing_parent(&setup.otel_default, || {
-        measure(&mut g, setup, opts, rows, "instrument_default", || {
-            let (m, t, p) = args();
-            instrumented(m, t, p)
-        })
-    });
-    under_tracing_parent(&setup.otel_lean, || {
-        measure(&mut g, setup, opts, rows, "instrument_lean", || {
-            let (m, t, p) = args();
-            instrumented(m, t, p)
-        })
-    });
-    under_otel_parent(&setup.none, tracer, |parent_cx| {
-        measure(&mut g, setup, opts, rows, "sdk_raw", || {
-            let (m, t, p) = args();
-            sdk_raw(tracer, parent_cx, m, t, p)
-        })
-    });
-    under_otel_parent(&setup.none, tracer, |_| {
-        measure(&mut g, setup, opts, rows, "sdk_attach", || {
-            let (m, t, p) = args();
-            sdk_attach(tracer, m, t, p)
-        })
-    });
-    under_otel_parent(&setup.none, tracer, |_| {
-        measure(&mut g, setup, opts, rows, "sdk_attach_global", || {
-            let (m, t, p) = args();
-            sdk_attach_global(m, t, p)
-        })
-    });
-    under_tracing_parent(&setup.otel_lean, || {
-        measure(&mut g, setup, opts, rows, "llm_span", || {
-            let (m, t, p) = args();
-            llm_span_variant(m, t, p)
-        })
-    });
+    let group_name = format!("llm_span_{}", setup.id);
+    let vs = variants(setup);
+    let mut lost = vec![Lost::default(); vs.len()];
+
+    // Criterion, one benchmark per variant. The batch queue is flushed (untimed) after each
+    // sample, as in the table's runs.
+    let mut g = c.benchmark_group(&group_name);
+    for (v, lost) in vs.iter().zip(&mut lost) {
+        g.bench_function(v.name, |b| {
+            b.iter_custom(|iters| {
+                let (run, _, _, (l, e)) = run_flushed(setup, v, iters);
+                lost.criterion.0 += l;
+                lost.criterion.1 += e;
+                run.elapsed
+            })
+        });
+    }
     g.finish();
+    if !opts.table {
+        return;
+    }
+
+    // Table timing: a warm-up run each, then `reps` rounds in which every variant runs N
+    // calls, in an order rotated per round, so that load from elsewhere on the machine hits
+    // all variants alike.
+    let mut samples: Vec<Vec<PerCall>> = (0..vs.len())
+        .map(|_| Vec::with_capacity(opts.reps))
+        .collect();
+    for (v, lost) in vs.iter().zip(&mut lost) {
+        let (_, _, _, (l, e)) = run_flushed(setup, v, N);
+        lost.table.0 += l;
+        lost.table.1 += e;
+    }
+    for round in 0..opts.reps {
+        for k in 0..vs.len() {
+            let i = (k + round) % vs.len();
+            let (_, cost, _, (l, e)) = run_flushed(setup, &vs[i], N);
+            samples[i].push(cost);
+            lost[i].table.0 += l;
+            lost[i].table.1 += e;
+        }
+    }
+
+    // Allocations: one more run each; process-wide counts include the export thread's work
+    // up to the flush.
+    for ((v, costs), lost) in vs.iter().zip(samples).zip(lost) {
+        let (run, _, after_flush, (l, e)) = run_flushed(setup, v, N);
+        let lost = Lost {
+            table: (lost.table.0 + l, lost.table.1 + e),
+            ..lost
+        };
+        let sorted = |f: fn(&PerCall) -> f64| {
+            let mut xs: Vec<f64> = costs.iter().map(f).collect();
+            xs.sort_by(f64::total_cmp);
+            xs
+        };
+        let pct = |xs: &[f64], p: usize| xs[(xs.len() - 1) * p / 100];
+        let wall = sorted(|c| c.wall_ns);
+        let per_call = |a: u64, b: u64| (b - a) as f64 / N as f64;
+        rows.push(Row {
+            setup: setup.id,
+            setup_label: setup.label,
+            variant: v.name,
+            group: group_name.clone(),
+            ns: (pct(&wall, 50), pct(&wall, 25), pct(&wall, 75)),
+            thread_cpu_ns: pct(&sorted(|c| c.thread_cpu_ns), 50),
+            process_cpu_ns: pct(&sorted(|c| c.process_cpu_ns), 50),
+            criterion_ns: None,
+            thread_allocs: per_call(run.before.thread_allocs, run.after.thread_allocs),
+            thread_bytes: per_call(run.before.thread_bytes, run.after.thread_bytes),
+            thread_frees: per_call(run.before.thread_frees, run.after.thread_frees),
+            process_allocs: per_call(run.before.process_allocs, after_flush.process_allocs),
+            lost: (setup.exported.is_some() && v.makes_spans).then_some(lost),
+        });
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -652,6 +827,7 @@ fn check_span_shapes() -> Vec<String> {
         .with_sampler(Sampler::AlwaysOn)
         .build();
     global::set_tracer_provider(provider.clone());
+    telemetry_runtime::span::install_tracer(provider.tracer(SCOPE));
     let tracer = provider.tracer(SCOPE);
     let none = Dispatch::new(NoSubscriber::default());
     let default = otel_dispatch(tracer.clone(), false);
@@ -689,6 +865,7 @@ fn check_span_shapes() -> Vec<String> {
         under_tracing_parent(&lean, || llm_span_variant(MODEL, MAX_TOKENS, TEMPERATURE));
     });
     global::set_tracer_provider(NoopTracerProvider::new());
+    telemetry_runtime::span::uninstall_tracer();
     drop((default, lean, tracer));
     let _ = provider.shutdown();
     lines
@@ -721,17 +898,25 @@ fn fmt_ratio(r: f64) -> String {
 }
 
 fn fmt_count(x: f64) -> String {
-    if x == x.round() {
+    if (x - x.round()).abs() < 0.005 {
         format!("{x:.0}")
     } else {
         format!("{x:.2}")
     }
 }
 
+fn fmt_lost((lost, expected): (u64, u64)) -> String {
+    if expected == 0 {
+        "–".into()
+    } else {
+        format!("{:.1} %", 100.0 * lost as f64 / expected as f64)
+    }
+}
+
 fn print_table(rows: &[Row], opts: &Options, quick: bool, checks: &[String]) {
     println!();
     println!(
-        "### `#[llm_span]` bench: one child span, 6 attributes (N = {N} calls, median of {} runs{})",
+        "### One LLM client span, 6 attributes: per-call cost (N = {N} calls × {} interleaved runs{})",
         opts.reps,
         if quick { ", BENCH_QUICK=1" } else { "" }
     );
@@ -746,28 +931,34 @@ fn print_table(rows: &[Row], opts: &Options, quick: bool, checks: &[String]) {
     }
     println!();
     println!(
-        "| set-up | variant | ns/call | criterion median ns | × plain | × sdk_raw | allocs/call (caller) | bytes/call (caller) | frees/call (caller) | allocs/call (process) | spans lost |"
+        "| set-up | variant | ns/call (p25–p75) | × plain | × sdk_raw (wall · CPU) | criterion ns | CPU ns/call | CPU ns/call (process) | allocs/call | bytes/call | frees/call | allocs/call (process) | spans lost (table / criterion) |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
-        let same = |v: &str| {
-            rows.iter()
-                .find(|o| o.setup == r.setup && o.variant == v)
-                .map(|o| o.ns)
-        };
-        let ratio = |base: Option<f64>| base.map_or("–".into(), |b| fmt_ratio(r.ns / b));
-        let lost = match r.lost {
-            None => "–".to_string(),
-            Some((t, tn, c, cn)) => format!("{t}/{tn} + {c}/{cn}"),
-        };
+        let same = |v: &str| rows.iter().find(|o| o.setup == r.setup && o.variant == v);
+        let vs_plain = same("plain").map_or("–".into(), |b| fmt_ratio(r.ns.0 / b.ns.0));
+        let vs_raw = same("sdk_raw").map_or("–".into(), |b| {
+            format!(
+                "{} · {}",
+                fmt_ratio(r.ns.0 / b.ns.0),
+                fmt_ratio(r.thread_cpu_ns / b.thread_cpu_ns)
+            )
+        });
+        let lost = r.lost.map_or("–".into(), |l| {
+            format!("{} / {}", fmt_lost(l.table), fmt_lost(l.criterion))
+        });
         println!(
-            "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | `{}` | {} ({}–{}) | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.setup,
             r.variant,
-            fmt_ns(r.ns),
+            fmt_ns(r.ns.0),
+            fmt_ns(r.ns.1),
+            fmt_ns(r.ns.2),
+            vs_plain,
+            vs_raw,
             r.criterion_ns.map_or("–".into(), fmt_ns),
-            ratio(same("plain")),
-            ratio(same("sdk_raw")),
+            fmt_ns(r.thread_cpu_ns),
+            fmt_ns(r.process_cpu_ns),
             fmt_count(r.thread_allocs),
             fmt_count(r.thread_bytes),
             fmt_count(r.thread_frees),
@@ -777,15 +968,20 @@ fn print_table(rows: &[Row], opts: &Options, quick: bool, checks: &[String]) {
     }
     println!();
     println!(
-        "ns/call: `Instant` over N calls, median of the runs. criterion median: criterion's \
-         estimate for the same call. Ratios use ns/call of the same set-up. \
-         allocs/bytes/frees per call on the calling thread (a `realloc` counts as an alloc); \
-         allocs/call (process) includes the export thread up to a `force_flush` after the N calls. \
-         spans lost (C): spans the batch processor dropped on a full queue, \
-         `table lost/table calls + criterion lost/criterion calls`."
+        "ns/call: `Instant` over N calls; median (and quartiles) of the runs, in which the \
+         variants of a set-up take turns. Ratios: ns/call over the same set-up's `plain` / \
+         `sdk_raw` (and CPU ns/call over `sdk_raw`'s). criterion ns: criterion's median for the same call (run before, variant \
+         after variant). CPU ns/call: median CPU time of the calling thread over the N calls \
+         (not counting time preempted by other load); (process): all threads from the first \
+         call to the end of a `force_flush` after the last, so it includes the export \
+         thread's work. allocs, bytes, frees per call: on the calling thread (a `realloc` counts as \
+         an alloc and a free). allocs/call (process): all threads, up to a `force_flush` after the N \
+         calls, so the export thread's work is in. spans lost (C): spans the \
+         `BatchSpanProcessor` dropped because its queue (2048) was full, though it is flushed \
+         after every run and every criterion sample."
     );
     println!();
-    println!("Span shapes checked before measuring (set-up B/C style provider):");
+    println!("Span shapes checked before measuring (in-memory exporter):");
     for line in checks {
         println!("- {line}");
     }
@@ -824,7 +1020,7 @@ fn main() {
     let mut c = c.configure_from_args();
     let opts = Options {
         table: bench_mode,
-        reps: if quick { 5 } else { 9 },
+        reps: if quick { 11 } else { 21 },
     };
 
     let checks = if listing {
@@ -838,6 +1034,7 @@ fn main() {
     // A: nothing installed.
     {
         global::set_tracer_provider(NoopTracerProvider::new());
+        telemetry_runtime::span::uninstall_tracer();
         let none = Dispatch::new(NoSubscriber::default());
         let setup = Setup {
             id: "A",
@@ -856,6 +1053,7 @@ fn main() {
     {
         let provider = sdk_provider(DropProcessor);
         global::set_tracer_provider(provider.clone());
+        telemetry_runtime::span::install_tracer(provider.tracer(SCOPE));
         let tracer = provider.tracer(SCOPE);
         let setup = Setup {
             id: "B",
@@ -870,6 +1068,7 @@ fn main() {
         run_setup(&mut c, &setup, &opts, &mut rows);
         drop(setup);
         global::set_tracer_provider(NoopTracerProvider::new());
+        telemetry_runtime::span::uninstall_tracer();
         let _ = provider.shutdown();
     }
 
@@ -879,6 +1078,7 @@ fn main() {
         let exported = exporter.exported.clone();
         let provider = sdk_provider(BatchSpanProcessor::builder(exporter).build());
         global::set_tracer_provider(provider.clone());
+        telemetry_runtime::span::install_tracer(provider.tracer(SCOPE));
         let tracer = provider.tracer(SCOPE);
         let flusher = provider.clone();
         let setup = Setup {
@@ -896,6 +1096,7 @@ fn main() {
         run_setup(&mut c, &setup, &opts, &mut rows);
         drop(setup);
         global::set_tracer_provider(NoopTracerProvider::new());
+        telemetry_runtime::span::uninstall_tracer();
         let _ = provider.shutdown();
     }
 

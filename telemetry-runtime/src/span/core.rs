@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use opentelemetry::trace::{
@@ -38,8 +38,6 @@ pub struct StreamKeys {
 
 struct Live {
     span: opentelemetry_sdk::trace::Span,
-    /// The parent context plus this span's context: what nested spans and logs see.
-    cx: Context,
     /// Attributes set while the span runs, one per key (the last value wins), written to the
     /// span when it ends: the SDK keeps every `set_attribute` call as a separate entry, so a
     /// setter called at every step would otherwise fill the span's attribute limit.
@@ -72,12 +70,17 @@ impl Live {
 /// [`end`](SpanCore::end), or on drop: marked as panicked when unwinding, else as cancelled.
 /// When no tracer is installed it is empty and every method returns at once.
 pub struct SpanCore {
-    inner: Option<Inner>,
+    inner: Option<Box<Inner>>,
 }
 
 struct Inner {
     live: Mutex<Option<Live>>,
-    started: Instant,
+    /// The parent context plus this span's context: what nested spans and logs see.
+    cx: Context,
+    /// Set once the span has ended: checked without the lock.
+    ended: AtomicBool,
+    /// Only read by step and stream statistics; taken only for contracts that have them.
+    started: Option<Instant>,
     steps: AtomicU64,
     step_sum_ns: AtomicU64,
     step_max_ns: AtomicU64,
@@ -139,19 +142,24 @@ impl SpanCore {
         let builder = SpanBuilder::from_name(name)
             .with_kind(span_kind)
             .with_attributes(attributes);
-        let live = Context::map_current(|parent| {
+        let (live, cx) = Context::map_current(|parent| {
             let span = tracer.build_with_context(builder, parent);
             let cx = parent.with_remote_span_context(span.span_context().clone());
-            Live {
-                span,
+            (
+                Live {
+                    span,
+                    late: Vec::new(),
+                },
                 cx,
-                late: Vec::new(),
-            }
+            )
         });
+        let timed = step_keys.is_some() || stream_keys.is_some();
         SpanCore {
-            inner: Some(Inner {
+            inner: Some(Box::new(Inner {
                 live: Mutex::new(Some(live)),
-                started: Instant::now(),
+                cx,
+                ended: AtomicBool::new(false),
+                started: timed.then(Instant::now),
                 steps: AtomicU64::new(0),
                 step_sum_ns: AtomicU64::new(0),
                 step_max_ns: AtomicU64::new(0),
@@ -161,7 +169,7 @@ impl SpanCore {
                 output_tokens: AtomicU64::new(0),
                 step_keys,
                 stream_keys,
-            }),
+            })),
         }
     }
 
@@ -195,7 +203,7 @@ impl SpanCore {
 
     /// The context nested work runs in, for futures and spawned tasks.
     pub fn context(&self) -> Option<Context> {
-        self.with_live(|live| live.cx.clone())
+        self.inner.as_ref().map(|inner| inner.cx.clone())
     }
 
     /// Sets one attribute (`None` leaves it unset). Setting a key again replaces the value set
@@ -233,7 +241,7 @@ impl SpanCore {
     #[inline]
     pub fn step(&self) {
         let Some(inner) = &self.inner else { return };
-        let now = inner.started.elapsed().as_nanos() as u64;
+        let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
         let previous = inner.last_step_ns.swap(now, Ordering::Relaxed);
         let took = now.saturating_sub(previous);
         inner.steps.fetch_add(1, Ordering::Relaxed);
@@ -253,7 +261,7 @@ impl SpanCore {
     pub fn chunk(&self, tokens: u64) {
         let Some(inner) = &self.inner else { return };
         if inner.chunks.fetch_add(1, Ordering::Relaxed) == 0 {
-            let now = inner.started.elapsed().as_nanos() as u64;
+            let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
             inner.first_chunk_ns.store(now.max(1), Ordering::Relaxed);
         }
         inner.output_tokens.fetch_add(tokens, Ordering::Relaxed);
@@ -268,6 +276,7 @@ impl SpanCore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
         let Some(mut live) = live else { return };
+        inner.ended.store(true, Ordering::Release);
         inner.record_aggregates(&mut live);
         for kv in std::mem::take(&mut live.late) {
             live.span.set_attribute(kv);
@@ -276,13 +285,9 @@ impl SpanCore {
     }
 
     fn is_ended(&self) -> bool {
-        self.inner.as_ref().is_none_or(|inner| {
-            inner
-                .live
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .is_none()
-        })
+        self.inner
+            .as_ref()
+            .is_none_or(|inner| inner.ended.load(Ordering::Acquire))
     }
 
     /// Ends the span as cancelled: dropped before it completed.
