@@ -503,3 +503,43 @@ fn a_setter_given_none_leaves_the_attribute_unset() {
     assert_absent(&spans[0], "llm.cache.hits");
     assert_attr(&spans[1], "llm.cache.hits", i(4));
 }
+
+#[llm_span(kind = "decode", handle = span)]
+fn decode_with_step_spans(steps: usize) {
+    for _ in 0..steps {
+        let _step = span.step_span();
+    }
+}
+
+#[test]
+fn per_step_child_spans_only_when_asked_for() {
+    let h = Harness::new();
+    decode_with_step_spans(3);
+    let spans = h.spans();
+    let decode = h.span("llm.decode");
+    let steps: Vec<_> = spans.iter().filter(|s| s.name == "llm.decode.step").collect();
+    assert_eq!(steps.len(), 3);
+    for step in &steps {
+        assert_eq!(step.parent_span_id, decode.span_context.span_id());
+        assert_eq!(step.span_context.trace_id(), decode.span_context.trace_id());
+    }
+    assert_attr(&decode, "llm.decode.steps", i(3));
+}
+
+#[llm_span(kind = "http.handler", method = "POST", route = "/v1/chat", status_code = 200)]
+fn legacy_handler() {}
+
+#[test]
+fn legacy_http_names_only_with_the_switch() {
+    let h = Harness::new();
+    legacy_handler();
+    let span = h.only_span();
+    assert!(span.attributes.iter().all(|kv| kv.key.as_str() != "http.method"));
+    telemetry_runtime::span::set_legacy_names(true);
+    legacy_handler();
+    let spans = h.spans();
+    let span = spans.last().unwrap();
+    assert_attr(span, "http.method", s("POST"));
+    assert_attr(span, "http.status_code", i(200));
+    assert_attr(span, "http.request.method", s("POST"));
+}

@@ -26,7 +26,8 @@ pub type FinishReasons<'a> = &'a [&'a str];
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not report the outcome of a GenAI generation span",
     label = "the value this function returns must implement `GenerationOutcome`",
-    note = "implement `telemetry_runtime::genai::GenerationOutcome` for `{Self}`: it reports the usage tokens (and optionally finish reasons, response id and model) the span records"
+    note = "implement `telemetry_runtime::genai::GenerationOutcome` for `{Self}`: it reports the usage tokens (and optionally finish reasons, response id and model) the span records",
+    note = "for a type of another crate, return a type of your own that holds it, and implement the trait for that"
 )]
 pub trait GenerationOutcome {
     /// `gen_ai.usage.input_tokens`.

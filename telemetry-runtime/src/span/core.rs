@@ -173,6 +173,34 @@ impl SpanCore {
         }
     }
 
+    /// Starts a child span named `name` (kind INTERNAL) under this one, for example one span per
+    /// decode step when the user asks for them. Records nothing when this span does not.
+    pub fn child(&self, name: &'static str) -> SpanCore {
+        let (Some(inner), Some(tracer)) = (&self.inner, tracer::current()) else {
+            return Self::disabled();
+        };
+        let builder = SpanBuilder::from_name(name).with_kind(SpanKind::Internal);
+        let span = tracer.build_with_context(builder, &inner.cx);
+        let cx = inner.cx.with_remote_span_context(span.span_context().clone());
+        SpanCore {
+            inner: Some(Box::new(Inner {
+                live: Mutex::new(Some(Live { span, late: Vec::new() })),
+                cx,
+                ended: AtomicBool::new(false),
+                started: None,
+                steps: AtomicU64::new(0),
+                step_sum_ns: AtomicU64::new(0),
+                step_max_ns: AtomicU64::new(0),
+                last_step_ns: AtomicU64::new(0),
+                chunks: AtomicU64::new(0),
+                first_chunk_ns: AtomicU64::new(0),
+                output_tokens: AtomicU64::new(0),
+                step_keys: None,
+                stream_keys: None,
+            })),
+        }
+    }
+
     /// Whether a tracer was installed when the span started (it may still be unsampled).
     #[inline(always)]
     pub fn is_active(&self) -> bool {

@@ -7,6 +7,8 @@ const LEGACY: &[(&str, &str)] = &[
     ("gen_ai.provider.name", "gen_ai.system"),
     ("gen_ai.usage.input_tokens", "llm.usage.prompt_tokens"),
     ("gen_ai.usage.output_tokens", "llm.usage.completion_tokens"),
+    ("http.request.method", "http.method"),
+    ("http.response.status_code", "http.status_code"),
 ];
 
 /// The legacy name of `key`, if it has one.

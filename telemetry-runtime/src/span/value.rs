@@ -16,7 +16,8 @@ pub struct StaticStr(pub &'static str);
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a string value",
     label = "this attribute is a string",
-    note = "string attributes take &str, String, Cow<str>, Arc<str> or an Option of them"
+    note = "string attributes take &str, String, Cow<str>, Arc<str> or an Option of them",
+    note = "message content (`InputMessage`s, a `serde_json::Value`, ...) goes to a content attribute such as `input_messages`, `output_messages` or `system_instructions`"
 )]
 pub trait StrAttr {
     /// The value, or `None` to leave the attribute unset.
@@ -135,7 +136,8 @@ impl<T: DoubleAttr> DoubleAttr for Option<T> {
 /// A value of a `boolean` attribute.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a boolean value",
-    label = "this attribute is a boolean"
+    label = "this attribute is a boolean",
+    note = "boolean attributes take bool or an Option of it"
 )]
 pub trait BoolAttr {
     /// The value, or `None` to leave the attribute unset.
