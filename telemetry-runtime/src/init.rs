@@ -333,6 +333,10 @@ impl Installed {
         crate::genai::capture::set_mode(config.content_capture);
         crate::genai::capture::set_max_bytes(builder.content_max_bytes);
         crate::span::set_legacy_names(builder.legacy_names);
+        if let Some(provider) = &logger_provider {
+            use opentelemetry::logs::LoggerProvider as _;
+            crate::genai::events::install_logger(provider.logger(crate::INSTRUMENTATION_SCOPE));
+        }
         if let Some(provider) = &tracer_provider {
             crate::span::install_tracer(provider.tracer(crate::INSTRUMENTATION_SCOPE));
             opentelemetry::global::set_tracer_provider(provider.clone());

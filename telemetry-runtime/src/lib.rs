@@ -56,6 +56,7 @@ pub fn builder() -> TelemetryBuilder {
 /// Paths used by the code the macros generate. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::genai::capture::for_event as content_for_event;
     pub use crate::genai::capture::for_span as content_for_span;
     pub use crate::genai::content::ContentValue;
     pub use crate::span;
@@ -89,7 +90,10 @@ pub mod contracts {
         /// are wanted: the step is counted like [`step`](Self::step) when the returned guard
         /// drops, and the child span ends then.
         pub fn step_span(&self) -> DecodeStep<'_> {
-            DecodeStep { parent: self.span(), child: self.span().child("llm.decode.step") }
+            DecodeStep {
+                parent: self.span(),
+                child: self.span().child("llm.decode.step"),
+            }
         }
     }
 

@@ -44,6 +44,35 @@ pub fn set_max_bytes(max: usize) {
     MAX_BYTES.store(max, Ordering::Relaxed);
 }
 
+thread_local! {
+    /// Content captured for the event of the span being started on this thread.
+    static PENDING_EVENT: std::cell::RefCell<Vec<opentelemetry::KeyValue>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Keeps the content for the `gen_ai.client.inference.operation.details` event of the span
+/// being started, when content capture includes events.
+#[inline]
+pub fn for_event<V: ContentValue + ?Sized>(key: &'static str, value: &V) {
+    if MODE.load(Ordering::Relaxed) & 2 == 0 {
+        return;
+    }
+    let json = value.to_content_json(MAX_BYTES.load(Ordering::Relaxed));
+    PENDING_EVENT.with(|pending| {
+        pending
+            .borrow_mut()
+            .push(opentelemetry::KeyValue::new(key, json))
+    });
+}
+
+/// Takes the content kept by [`for_event`] on this thread.
+pub(crate) fn take_event_content() -> Vec<opentelemetry::KeyValue> {
+    if MODE.load(Ordering::Relaxed) & 2 == 0 {
+        return Vec::new();
+    }
+    PENDING_EVENT.with(|pending| std::mem::take(&mut *pending.borrow_mut()))
+}
+
 /// The content as JSON for a span attribute, or `None` when content stays out of spans.
 #[inline]
 pub fn for_span<V: ContentValue + ?Sized>(value: &V) -> Option<String> {

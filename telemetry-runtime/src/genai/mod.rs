@@ -3,6 +3,7 @@
 
 pub mod capture;
 pub mod content;
+pub mod events;
 mod outcome;
 
 pub use outcome::{FinishReasons, GenerationOutcome};

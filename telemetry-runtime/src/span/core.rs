@@ -143,7 +143,11 @@ impl SpanCore {
             .with_kind(span_kind)
             .with_attributes(attributes);
         let (live, cx) = Context::map_current(|parent| {
-            let span = tracer.build_with_context(builder, parent);
+            let mut span = tracer.build_with_context(builder, parent);
+            let content = crate::genai::capture::take_event_content();
+            if !content.is_empty() {
+                crate::genai::events::emit_operation_details(&mut span, content);
+            }
             let cx = parent.with_remote_span_context(span.span_context().clone());
             (
                 Live {
@@ -181,10 +185,15 @@ impl SpanCore {
         };
         let builder = SpanBuilder::from_name(name).with_kind(SpanKind::Internal);
         let span = tracer.build_with_context(builder, &inner.cx);
-        let cx = inner.cx.with_remote_span_context(span.span_context().clone());
+        let cx = inner
+            .cx
+            .with_remote_span_context(span.span_context().clone());
         SpanCore {
             inner: Some(Box::new(Inner {
-                live: Mutex::new(Some(Live { span, late: Vec::new() })),
+                live: Mutex::new(Some(Live {
+                    span,
+                    late: Vec::new(),
+                })),
                 cx,
                 ended: AtomicBool::new(false),
                 started: None,

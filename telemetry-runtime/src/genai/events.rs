@@ -1,0 +1,53 @@
+//! The `gen_ai.client.inference.operation.details` event, which carries captured content when
+//! content capture includes events (`EVENT_ONLY`, `SPAN_AND_EVENT`).
+//!
+//! It is emitted as an OpenTelemetry log record with that event name, correlated with the
+//! span, when `init()` set up a logs exporter; otherwise as an event of the span itself, so
+//! the content is never silently lost.
+
+use std::sync::OnceLock;
+
+use opentelemetry::logs::{AnyValue, LogRecord, Logger, Severity};
+use opentelemetry::trace::Span as _;
+use opentelemetry::{KeyValue, Value};
+use opentelemetry_sdk::logs::SdkLogger;
+
+/// The event name (semantic conventions v1.41.0).
+pub const OPERATION_DETAILS: &str = "gen_ai.client.inference.operation.details";
+
+static LOGGER: OnceLock<SdkLogger> = OnceLock::new();
+
+/// Routes content events to this logger (`init()` does this when logs are exported).
+pub fn install_logger(logger: SdkLogger) {
+    let _ = LOGGER.set(logger);
+}
+
+fn any_value(value: Value) -> AnyValue {
+    match value {
+        Value::Bool(b) => AnyValue::Boolean(b),
+        Value::I64(i) => AnyValue::Int(i),
+        Value::F64(f) => AnyValue::Double(f),
+        other => AnyValue::from(other.as_str().into_owned()),
+    }
+}
+
+pub(crate) fn emit_operation_details(
+    span: &mut opentelemetry_sdk::trace::Span,
+    content: Vec<KeyValue>,
+) {
+    match LOGGER.get() {
+        Some(logger) => {
+            let mut record = logger.create_log_record();
+            record.set_event_name(OPERATION_DETAILS);
+            record.set_severity_number(Severity::Info);
+            record.set_timestamp(std::time::SystemTime::now());
+            let sc = span.span_context();
+            record.set_trace_context(sc.trace_id(), sc.span_id(), Some(sc.trace_flags()));
+            for kv in content {
+                record.add_attribute(kv.key, any_value(kv.value));
+            }
+            logger.emit(record);
+        }
+        None => span.add_event(OPERATION_DETAILS, content),
+    }
+}
