@@ -242,12 +242,13 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
 
         impl<#(#params),*> #start<#(#params),*> {
             #(#setters)*
-        }
 
-        impl<#(#params),*> #start<#(#params),*> where #(#bounds),* {
+            // The bounds are on the method, not the impl: a missing required attribute is
+            // then the unmet bound itself (reported with its trait's message), not a method
+            // that does not exist.
             #[doc(hidden)]
             #[inline]
-            #vis fn __finish(self) -> ::std::vec::Vec<#private::opentelemetry::KeyValue> {
+            #vis fn __finish(self) -> ::std::vec::Vec<#private::opentelemetry::KeyValue> where #(#bounds),* {
                 self.attrs
             }
         }

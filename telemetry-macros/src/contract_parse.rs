@@ -52,6 +52,29 @@ fn attr_type(ty: &Type) -> Option<AttrType> {
     })
 }
 
+/// The error for a field type no attribute type fits, on its innermost offending token.
+fn unsupported_type(ty: &Type) -> syn::Error {
+    const TYPES: &str = "an attribute is a String, an integer (i64, u32, usize, ...), f64, bool or Vec<String>; mark the field `#[attr(content)]` for message content";
+    if let Type::Path(path) = ty
+        && let Some(last) = path.path.segments.last()
+    {
+        if last.ident == "Vec"
+            && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+            && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+        {
+            return syn::Error::new(
+                inner.span(),
+                "unsupported attribute type: a list attribute holds strings, write `Vec<String>`",
+            );
+        }
+        return syn::Error::new(
+            last.ident.span(),
+            format!("unsupported attribute type `{}`: {TYPES}", last.ident),
+        );
+    }
+    syn::Error::new(ty.span(), format!("unsupported attribute type: {TYPES}"))
+}
+
 pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
     let ident = input.ident.clone();
     if !input.generics.params.is_empty() {
@@ -84,6 +107,7 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
     let mut kind: Option<String> = None;
     let mut span_kind = "internal".to_owned();
     let mut name: Option<String> = None;
+    let mut name_span = Span::call_site();
     let mut krate = quote!(::telemetry_runtime);
     let mut returns = None;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("contract")) {
@@ -95,19 +119,24 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
                 .unwrap_or_default();
             match key.as_str() {
                 "kind" => kind = Some(meta.value()?.parse::<LitStr>()?.value()),
-                "name" => name = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "name" => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    name = Some(lit.value());
+                    name_span = lit.span();
+                }
                 "span_kind" => {
                     let lit: LitStr = meta.value()?.parse()?;
                     let value = lit.value();
                     if SPAN_KINDS.contains(&value.as_str()) {
                         span_kind = value;
                     } else {
+                        let hint = match closest(&value, SPAN_KINDS.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("write one of {}", SPAN_KINDS.join(", ")),
+                        };
                         errors.push(syn::Error::new(
                             lit.span(),
-                            format!(
-                                "unknown span kind `{value}`: write one of {}",
-                                SPAN_KINDS.join(", ")
-                            ),
+                            format!("unknown span kind `{value}`: {hint}"),
                         ));
                     }
                 }
@@ -140,7 +169,9 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
         };
         let arg = field_ident.to_string().trim_start_matches("r#").to_owned();
         let mut key = arg.clone();
+        let mut key_span = field_ident.span();
         let mut requirement = Requirement::Recommended;
+        let mut required_span = None;
         let mut content = false;
         let mut fixed = None;
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("attr")) {
@@ -153,14 +184,20 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
                             return Err(syn::Error::new(lit.span(), "an attribute key is a dotted name without spaces, e.g. `db.collection.name`"));
                         }
                         key = lit.value();
+                        key_span = lit.span();
                     }
-                    "required" => requirement = Requirement::Required,
+                    "required" => {
+                        requirement = Requirement::Required;
+                        required_span = Some(meta.path.span());
+                    }
                     "conditionally_required" => requirement = Requirement::ConditionallyRequired,
                     "recommended" => requirement = Requirement::Recommended,
                     "opt_in" => requirement = Requirement::OptIn,
                     "content" => {
                         content = true;
-                        requirement = Requirement::OptIn;
+                        if requirement != Requirement::Required {
+                            requirement = Requirement::OptIn;
+                        }
                     }
                     "fixed" => fixed = Some(meta.value()?.parse::<LitStr>()?.value()),
                     _ => {
@@ -181,20 +218,21 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
         } else if let Some(ty) = attr_type(&field.ty) {
             ty
         } else {
-            errors.push(syn::Error::new(
-                field.ty.span(),
-                "unsupported attribute type: use String, i64, f64, bool or Vec<String> (or mark the field #[attr(content)])",
-            ));
+            errors.push(unsupported_type(&field.ty));
             continue;
         };
         if content && requirement == Requirement::Required {
-            errors.push(syn::Error::new(field_ident.span(), "a content attribute cannot be required: content is recorded only when the user opts in"));
+            errors.push(syn::Error::new(
+                required_span.unwrap_or_else(|| field_ident.span()),
+                "a content attribute cannot be required: content is recorded only when content capture is on; remove `required`",
+            ));
+            requirement = Requirement::OptIn;
         }
         if let Some(previous) = attrs.iter().find(|a| a.key == key) {
             errors.push(syn::Error::new(
-                field_ident.span(),
+                key_span,
                 format!(
-                    "duplicate attribute key `{key}` (already used by `{}`)",
+                    "duplicate attribute key `{key}`: field `{}` already records it; give each field its own key with `#[attr(key = \"...\")]`",
                     previous.arg
                 ),
             ));
@@ -211,9 +249,16 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
     let name = name.unwrap_or_else(|| kind.clone());
     for placeholder in placeholders(&name) {
         if !attrs.iter().any(|a| a.key == placeholder) {
+            let hint = if let Some(a) = attrs.iter().find(|a| a.arg == placeholder) {
+                format!(": placeholders are attribute keys, write `{{{}}}`", a.key)
+            } else if let Some(key) = closest(&placeholder, attrs.iter().map(|a| a.key.as_str())) {
+                format!(": did you mean `{{{key}}}`?")
+            } else {
+                String::new()
+            };
             errors.push(syn::Error::new(
-                Span::call_site(),
-                format!("the span name uses `{{{placeholder}}}` but the contract has no attribute with that key"),
+                name_span,
+                format!("the span name uses `{{{placeholder}}}` but the contract has no attribute with that key{hint}"),
             ));
         }
     }

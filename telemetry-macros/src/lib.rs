@@ -33,11 +33,7 @@ pub fn llm_span(args: TokenStream, item: TokenStream) -> TokenStream {
     let parsed = match syn::parse2::<syn::ItemFn>(item2.clone()) {
         Ok(f) => Some(f),
         Err(_) => {
-            let first = item2.clone().into_iter().next().map(|t| t.span());
-            errors.push(syn::Error::new(
-                first.unwrap_or_else(proc_macro2::Span::call_site),
-                "#[llm_span] goes on a function or method",
-            ));
+            errors.push(span_validate::not_a_function(&item2));
             None
         }
     };
@@ -76,28 +72,32 @@ pub fn llm_span(args: TokenStream, item: TokenStream) -> TokenStream {
         None => (quote!(), args.span, Vec::new()),
     };
 
-    let expanded = match (&parsed, errors.is_empty()) {
-        (Some(f), true) => {
-            let e = span_expand::Expansion {
-                item: f,
-                args: &args,
-                contract,
-                krate,
-                contract_span,
-                content_args,
-            };
-            match span_expand::expand(&e) {
-                Ok(tokens) => return tokens.into(),
-                Err(err) => {
-                    errors.push(err);
-                    item2
-                }
-            }
+    let resolved = target.is_some();
+    let e = parsed.as_ref().map(|f| span_expand::Expansion {
+        item: f,
+        args: &args,
+        contract,
+        krate,
+        contract_span,
+        content_args,
+        user_contract: matches!(target, Some(Target::User(_))),
+    });
+    if let Some(e) = &e
+        && errors.is_empty()
+    {
+        match span_expand::expand(e) {
+            Ok(tokens) => return tokens.into(),
+            Err(err) => errors.push(err),
         }
-        _ => item2,
+    }
+    // On error the function is still emitted, so its callers type-check and the only errors
+    // are the ones above.
+    let fallback = match &e {
+        Some(e) => span_expand::unexpanded(e, resolved),
+        None => item2,
     };
     let errors = errors.to_compile_errors();
-    quote!(#errors #expanded).into()
+    quote!(#errors #fallback).into()
 }
 
 /// Declares a span contract of your own: use it with `#[llm_span(contract = Type, ...)]`.
@@ -114,7 +114,26 @@ pub fn derive_span_contract(input: TokenStream) -> TokenStream {
         return TokenStream::new();
     };
     let vis = &input.vis;
-    contract_expand::expand(&parsed.spec, &parsed.krate, &quote!(#vis)).into()
+    let expanded = contract_expand::expand(&parsed.spec, &parsed.krate, &quote!(#vis));
+    // The fields declare attributes and are never read: say so, or every contract with
+    // private fields warns.
+    let ident = &input.ident;
+    let fields = match &input.data {
+        syn::Data::Struct(s) => s.fields.iter().filter_map(|f| f.ident.as_ref()).collect(),
+        _ => Vec::new(),
+    };
+    quote! {
+        #expanded
+
+        impl #ident {
+            #[doc(hidden)]
+            #[allow(dead_code)]
+            fn __tr_declared_fields(&self) {
+                #(let _ = &self.#fields;)*
+            }
+        }
+    }
+    .into()
 }
 
 /// Emits the built-in contract types inside `telemetry-runtime`. Not for use elsewhere.

@@ -42,11 +42,9 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
         krate: None,
         span_kind: None,
         attrs: Vec::new(),
-        span: if args.is_empty() {
-            Span::call_site()
-        } else {
-            args.span()
-        },
+        // The whole `#[llm_span(...)]` attribute: on stable a span cannot cover just the
+        // arguments, and their first token would look like the culprit.
+        span: Span::call_site(),
     };
     let raw = match syn::parse2::<RawArgs>(args) {
         Ok(raw) => raw,
@@ -60,13 +58,18 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
         let (path, value) = match meta {
             Meta::NameValue(nv) => (nv.path, nv.value),
             Meta::Path(path) => {
+                let name = path_name(&path);
+                let example = match name.as_str() {
+                    "kind" => "kind = \"chat\"".to_owned(),
+                    "handle" => "handle = span".to_owned(),
+                    "contract" => "contract = MyContract".to_owned(),
+                    "crate" => "crate = my_runtime".to_owned(),
+                    "span_kind" => "span_kind = \"internal\"".to_owned(),
+                    _ => format!("{name} = <expr>"),
+                };
                 errors.push(syn::Error::new(
                     path.span(),
-                    format!(
-                        "`{}` needs a value: write `{} = ...`",
-                        path_name(&path),
-                        path_name(&path)
-                    ),
+                    format!("`{name}` needs a value: write `{example}`"),
                 ));
                 continue;
             }
@@ -90,14 +93,28 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
         match name.as_str() {
             "kind" => match lit_str(&value) {
                 Some(lit) => out.kind = Some(lit),
-                None => errors.push(syn::Error::new(value.span(), "`kind` takes a string, e.g. `kind = \"chat\"`")),
+                None => errors.push(syn::Error::new(
+                    value.span(),
+                    "`kind` takes a string, e.g. `kind = \"chat\"`",
+                )),
             },
             "span_kind" => match lit_str(&value) {
                 Some(lit) => out.span_kind = Some(lit),
-                None => errors.push(syn::Error::new(
-                    value.span(),
-                    "`span_kind` takes a string: \"client\", \"server\", \"internal\", \"producer\" or \"consumer\"",
-                )),
+                None => {
+                    let message = match &value {
+                        Expr::Path(p)
+                            if p.path.get_ident().is_some_and(|i| {
+                                crate::model::SPAN_KINDS
+                                    .contains(&i.to_string().to_lowercase().as_str())
+                            }) =>
+                        {
+                            let kind = path_name(&p.path).to_lowercase();
+                            format!("`span_kind` takes a string: write `span_kind = \"{kind}\"`")
+                        }
+                        _ => "`span_kind` takes a string: \"client\", \"server\", \"internal\", \"producer\" or \"consumer\"".to_owned(),
+                    };
+                    errors.push(syn::Error::new(value.span(), message));
+                }
             },
             "contract" | "crate" => match value {
                 Expr::Path(p) if p.qself.is_none() => {
@@ -122,7 +139,10 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
                 )),
             },
             _ => match path.get_ident() {
-                Some(ident) => out.attrs.push(AttrArg { name: ident.clone(), value }),
+                Some(ident) => out.attrs.push(AttrArg {
+                    name: ident.clone(),
+                    value,
+                }),
                 None => errors.push(syn::Error::new(
                     path.span(),
                     "attribute arguments are plain names, e.g. `max_tokens = req.max_tokens`",

@@ -147,8 +147,110 @@ pub struct Expansion<'a> {
     pub krate: TokenStream,
     /// Where errors about the contract as a whole (missing required) should land.
     pub contract_span: Span,
-    /// Argument names of string content... (names are checked by the type system).
+    /// Argument names of the built-in contract's content attributes: a string literal given
+    /// to them is content, not a `StaticStr`.
     pub content_args: Vec<String>,
+    /// A contract of the user's: its attribute types are known to the type system only.
+    pub user_contract: bool,
+}
+
+/// `tokens` located at `at`, so that an error in them is reported there; names still
+/// resolve as before.
+fn relocate(tokens: TokenStream, at: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut t| {
+            let span = t.span().located_at(at);
+            if let proc_macro2::TokenTree::Group(g) = &t {
+                let mut group = proc_macro2::Group::new(g.delimiter(), relocate(g.stream(), at));
+                group.set_span(span);
+                t = proc_macro2::TokenTree::Group(group);
+            } else {
+                t.set_span(span);
+            }
+            t
+        })
+        .collect()
+}
+
+/// `&value`, spanned so that a type error covers the user's whole expression: parentheses
+/// only where precedence needs them (a parenthesised expression is reported on its first
+/// token alone, as a span cannot be joined on stable).
+fn borrow(value: &Expr) -> TokenStream {
+    let at = value.span();
+    let tight = matches!(
+        value,
+        Expr::Path(_)
+            | Expr::Field(_)
+            | Expr::MethodCall(_)
+            | Expr::Call(_)
+            | Expr::Index(_)
+            | Expr::Lit(_)
+            | Expr::Paren(_)
+            | Expr::Macro(_)
+            | Expr::Array(_)
+            | Expr::Tuple(_)
+            | Expr::Struct(_)
+            | Expr::Try(_)
+            | Expr::Await(_)
+            | Expr::Block(_)
+            | Expr::Reference(_)
+            | Expr::Unary(_)
+    );
+    if tight {
+        quote_spanned!(at=> &#value)
+    } else {
+        quote_spanned!(at=> &(#value))
+    }
+}
+
+/// The error for `handle` on a function whose body becomes a future or stream before the
+/// span can lend it a handle.
+fn handle_error(handle: &syn::Ident, shape: &Shape) -> Option<syn::Error> {
+    let message = match shape {
+        Shape::Sync | Shape::Async => return None,
+        Shape::ImplFuture => {
+            "`handle` is available on plain fns and `async fn`s only: write this fn as an `async fn` to record values while it runs"
+        }
+        Shape::BoxedFuture => {
+            "`handle` is not available in an `#[async_trait]` method (async-trait has already made its body a boxed future): move the body into an inherent `async fn` with `#[llm_span(..., handle = span)]` and call that from this method"
+        }
+        Shape::Stream(_) => {
+            "`handle` is not available on a fn returning a stream (its span records the chunks itself): remove `handle`"
+        }
+    };
+    Some(syn::Error::new(handle.span(), message))
+}
+
+/// The function as written, for when the arguments have errors: with the handle variable
+/// declared (on a span that records nothing) when the contract is known, so that the body's
+/// uses of it raise no errors of their own.
+pub fn unexpanded(e: &Expansion<'_>, contract_known: bool) -> TokenStream {
+    let item = e.item;
+    let krate = &e.krate;
+    let contract = &e.contract;
+    let handle = e.args.handle.as_ref().filter(|_| contract_known).map(|h| {
+        quote! {
+            #[allow(unused_variables)]
+            let #h = {
+                static __TR_DISABLED: #krate::__private::span::SpanCore =
+                    #krate::__private::span::SpanCore::disabled();
+                #contract::__handle(&__TR_DISABLED)
+            };
+        }
+    });
+    let attrs = &item.attrs;
+    let vis = &item.vis;
+    let sig = &item.sig;
+    let block = &item.block;
+    quote! {
+        #(#attrs)*
+        #[allow(unused_variables)]
+        #vis #sig {
+            #handle
+            #block
+        }
+    }
 }
 
 pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
@@ -159,16 +261,8 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     let contract = &e.contract;
     let shape = shape(item);
 
-    if let Some(handle) = &args.handle
-        && matches!(
-            shape,
-            Shape::ImplFuture | Shape::BoxedFuture | Shape::Stream(_)
-        )
-    {
-        return Err(syn::Error::new(
-            handle.span(),
-            "`handle` is available on plain and `async fn`s only: make this an `async fn` to record values mid-way",
-        ));
+    if let Some(err) = args.handle.as_ref().and_then(|h| handle_error(h, &shape)) {
+        return Err(err);
     }
 
     // Start attributes: one typed setter per argument; a value of the wrong type is reported
@@ -177,16 +271,23 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         let name = &arg.name;
         let value = &arg.value;
         match value {
+            // A built-in's string literal goes to a string attribute (the arguments were
+            // checked): recorded without allocating.
             Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
                 ..
-            }) if !e.content_args.contains(&name.to_string()) => {
+            }) if !e.user_contract && !e.content_args.contains(&name.to_string()) => {
                 quote_spanned!(value.span()=> .#name(&#private::span::value::StaticStr(#s)))
             }
-            _ => quote_spanned!(value.span()=> .#name(&(#value))),
+            _ => {
+                let value = borrow(value);
+                quote_spanned!(arg.value.span()=> .#name(#value))
+            }
         }
     });
-    let finish = quote_spanned!(e.contract_span=> .__finish());
+    // Its own statement, located at the contract: a missing required attribute is reported
+    // there (as the unmet bound of `__finish`).
+    let finish = relocate(quote!(__tr_start.__finish()), e.contract_span);
     let span_kind = match &args.span_kind {
         Some(lit) => {
             let variant = syn::Ident::new(span_kind_variant(&lit.value()), lit.span());
@@ -198,7 +299,10 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         let __tr_span = #private::span::SpanCore::start(
             #span_kind,
             <#contract as #private::span::Contract>::span_name,
-            || #contract::__start() #(#setters)* #finish,
+            || {
+                let __tr_start = #contract::__start() #(#setters)*;
+                #finish
+            },
             <#contract as #private::span::Contract>::STEP_KEYS,
             <#contract as #private::span::Contract>::STREAM_KEYS,
         );
@@ -209,44 +313,86 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         .map(|h| quote!(#[allow(unused_variables)] let #h = #contract::__handle(&__tr_span);));
 
     let block = &item.block;
-    let ret_span = match &item.sig.output {
-        ReturnType::Type(_, ty) => ty.span(),
-        ReturnType::Default => item.sig.ident.span(),
-    };
 
     let value_type = match &shape {
         Shape::ImplFuture | Shape::BoxedFuture => future_output(item),
         _ => output_type(item).cloned(),
     };
+    // A return value the contract's outcome trait does not accept is reported on the type
+    // that must implement it: the `Ok` type of a `Result`.
+    let outcome_span = value_type
+        .as_ref()
+        .map(|ty| {
+            if is_result(Some(ty))
+                && let Some(ok) = last_segment(ty).and_then(|s| generic_arg(s, 0))
+            {
+                ok.span()
+            } else {
+                ty.span()
+            }
+        })
+        .unwrap_or_else(|| item.sig.ident.span());
     let record = |value: TokenStream| -> TokenStream {
         let record_ok = |v: TokenStream| {
-            quote_spanned! {ret_span=>
-                #private::span::RecordReturn::<#contract>::record_return(#private::span::Returned(#v), &__tr_span)
-            }
+            relocate(
+                quote! {
+                    #private::span::RecordReturn::<#contract>::record_return(#private::span::Returned(#v), &__tr_span)
+                },
+                outcome_span,
+            )
         };
-        if is_result(value_type.as_ref()) {
-            let ok = record_ok(quote!(__tr_ok));
-            quote! {
-                if __tr_span.is_active() {
-                    match &#value {
-                        ::core::result::Result::Ok(__tr_ok) => { #ok; }
-                        ::core::result::Result::Err(__tr_err) => {
-                            #[allow(unused_imports)]
-                            use #private::span::{ViaDisplay as _, ViaErrorType as _, ViaNothing as _, ViaTypeName as _};
-                            #[allow(clippy::needless_borrow)]
-                            __tr_span.record_error(
-                                (&&#private::span::ErrorProbe(__tr_err)).error_type_of(),
-                                (&&#private::span::ErrorProbe(__tr_err)).message_of(),
-                            );
-                        }
+        if value_type.is_none() {
+            return quote!();
+        }
+        let ok = record_ok(quote!(__tr_ok));
+        // Whether the value is a `Result` is asked of the type system, not read from the
+        // signature: aliases (`io::Result<T>`, `type MyResult<T> = ...`) are results too, and
+        // a type of the user's that happens to be called `Result` is not. Autoref
+        // specialisation on a local probe, at this non-generic call site, so that the error
+        // probes below see the concrete error type.
+        quote! {
+            if __tr_span.is_active() {
+                struct __TrSplit<'a, R: ?::core::marker::Sized>(&'a R);
+                #[allow(dead_code)]
+                trait __TrViaResult<'a> {
+                    type Ok: ?::core::marker::Sized;
+                    type Err: ?::core::marker::Sized;
+                    fn __tr_split(&self) -> ::core::result::Result<&'a Self::Ok, &'a Self::Err>;
+                }
+                impl<'a, T, E> __TrViaResult<'a> for &__TrSplit<'a, ::core::result::Result<T, E>> {
+                    type Ok = T;
+                    type Err = E;
+                    #[inline]
+                    fn __tr_split(&self) -> ::core::result::Result<&'a T, &'a E> {
+                        self.0.as_ref()
                     }
                 }
+                #[allow(dead_code)]
+                trait __TrViaValue<'a> {
+                    type Ok: ?::core::marker::Sized;
+                    fn __tr_split(&self) -> ::core::result::Result<&'a Self::Ok, &'a ::core::convert::Infallible>;
+                }
+                impl<'a, R: ?::core::marker::Sized> __TrViaValue<'a> for __TrSplit<'a, R> {
+                    type Ok = R;
+                    #[inline]
+                    fn __tr_split(&self) -> ::core::result::Result<&'a R, &'a ::core::convert::Infallible> {
+                        ::core::result::Result::Ok(self.0)
+                    }
+                }
+                #[allow(clippy::needless_borrow)]
+                match (&&__TrSplit(&#value)).__tr_split() {
+                    ::core::result::Result::Ok(__tr_ok) => { #ok; }
+                    ::core::result::Result::Err(__tr_err) => {
+                        #[allow(unused_imports)]
+                        use #private::span::{ViaDisplay as _, ViaErrorType as _, ViaNothing as _, ViaTypeName as _};
+                        #[allow(clippy::needless_borrow)]
+                        __tr_span.record_error(
+                            (&&#private::span::ErrorProbe(__tr_err)).error_type_of(),
+                            (&&#private::span::ErrorProbe(__tr_err)).message_of(),
+                        );
+                    }
+                };
             }
-        } else if value_type.is_some() {
-            let ok = record_ok(quote!(&#value));
-            quote!(if __tr_span.is_active() { #ok; })
-        } else {
-            quote!()
         }
     };
     let fake_return = value_type.as_ref().map(|ty| {
@@ -259,6 +405,16 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         }
     });
 
+    // Runs the body in a closure, so that its `return`s and `?`s end the body and not the
+    // instrumented function. Passed to a function taking `FnOnce` so that the closure is one:
+    // called directly it would be inferred `FnMut` whenever the body mutates a capture, and
+    // then could not return a borrow of it (`&mut self.field` from a `&mut self` method).
+    let once = quote! {
+        #[inline(always)]
+        fn __tr_once<R>(body: impl ::core::ops::FnOnce() -> R) -> R {
+            body()
+        }
+    };
     let body = match &shape {
         Shape::Sync => {
             let record = record(quote!(__tr_ret));
@@ -267,8 +423,8 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 #handle
                 let __tr_ret = {
                     let __tr_guard = __tr_span.enter();
-                    #[allow(clippy::redundant_closure_call)]
-                    (move || { #fake_return #block })()
+                    #once
+                    __tr_once(move || { #fake_return #block })
                 };
                 #record
                 __tr_span.end();
@@ -288,9 +444,16 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         }
         Shape::ImplFuture | Shape::BoxedFuture => {
             let record = record(quote!(__tr_ret));
+            // The output type, written out: the body's future alone may leave it partly
+            // inferred (`async move { Ok(x) }` names no error type), and the probes in
+            // `record` need it known.
+            let annotation = value_type
+                .as_ref()
+                .filter(|ty| !contains_impl(ty))
+                .map(|ty| quote!(: #ty));
             let wrapped = quote! {
                 async move {
-                    let __tr_ret = #private::span::InSpan::new(__tr_future, &__tr_span).await;
+                    let __tr_ret #annotation = #private::span::InSpan::new(__tr_future, &__tr_span).await;
                     #record
                     __tr_span.end();
                     __tr_ret
@@ -304,7 +467,8 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 #start
                 let __tr_future = {
                     let __tr_guard = __tr_span.enter();
-                    #block
+                    #once
+                    __tr_once(move || #block)
                 };
                 #wrapped
             }
@@ -313,7 +477,8 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
             #start
             let __tr_stream = {
                 let __tr_guard = __tr_span.enter();
-                #block
+                #once
+                __tr_once(move || #block)
             };
             #private::span::SpanStream::new(__tr_stream, __tr_span, |__tr_item: &#item_ty| {
                 #[allow(unused_imports)]

@@ -1,6 +1,7 @@
 //! Checking `#[llm_span]` arguments against the contract, for built-in kinds: every error on
 //! the smallest offending token, with what to write instead.
 
+use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{Expr, Lit};
 
@@ -64,13 +65,14 @@ pub fn check_span_kind(args: &SpanArgs, errors: &mut Errors) {
     if let Some(lit) = &args.span_kind
         && !SPAN_KINDS.contains(&lit.value().as_str())
     {
+        let value = lit.value();
+        let hint = match closest(&value, SPAN_KINDS.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("write one of {}", SPAN_KINDS.join(", ")),
+        };
         errors.push(syn::Error::new(
             lit.span(),
-            format!(
-                "unknown span kind `{}`: write one of {}",
-                lit.value(),
-                SPAN_KINDS.join(", ")
-            ),
+            format!("unknown span kind `{value}`: {hint}"),
         ));
     }
 }
@@ -120,9 +122,10 @@ pub fn check_builtin(args: &SpanArgs, spec: &ContractSpec, errors: &mut Errors) 
             errors.push(syn::Error::new(
                 arg.value.span(),
                 format!(
-                    "`{name}` ({}) is {}, not {found}",
+                    "`{name}` ({}) is {}, not {found}: {}",
                     attr.key,
-                    attr.ty.describe()
+                    attr.ty.describe(),
+                    literal_hint(&name, attr.ty, &arg.value)
                 ),
             ));
         }
@@ -162,6 +165,58 @@ fn literal_kind(expr: &Expr) -> Option<&'static str> {
     }
 }
 
+/// What to write instead of a literal of the wrong type.
+fn literal_hint(name: &str, ty: AttrType, expr: &Expr) -> String {
+    let lit = match expr {
+        Expr::Lit(l) => Some(&l.lit),
+        _ => None,
+    };
+    let text = lit.map(|l| l.to_token_stream().to_string());
+    let string = match lit {
+        Some(Lit::Str(s)) => Some(s.value()),
+        _ => None,
+    };
+    let unquoted = |v: &str| format!("write `{name} = {v}`, without quotes");
+    match ty {
+        AttrType::Int => match (&string, lit) {
+            (Some(v), _) if v.trim().parse::<i64>().is_ok() => unquoted(v.trim()),
+            (_, Some(Lit::Float(f))) if f.base10_parse::<f64>().is_ok_and(|v| v.fract() == 0.0) => {
+                format!(
+                    "write `{name} = {}`",
+                    f.base10_parse::<f64>().unwrap_or(0.0) as i64
+                )
+            }
+            _ => format!(
+                "write a whole number, e.g. `{name} = 256`, or an expression of an integer type"
+            ),
+        },
+        AttrType::Double => match (&string, lit) {
+            (_, Some(Lit::Int(i))) => format!("write `{name} = {}.0`", i.base10_digits()),
+            (Some(v), _) if v.trim().parse::<f64>().is_ok() => unquoted(v.trim()),
+            _ => format!(
+                "write a number with a decimal point, e.g. `{name} = 0.7`, or an expression of type f64"
+            ),
+        },
+        AttrType::Bool => match &string {
+            Some(v) if v == "true" || v == "false" => unquoted(v),
+            _ => {
+                format!("write `{name} = true` or `{name} = false`, or an expression of type bool")
+            }
+        },
+        AttrType::Str => match &text {
+            Some(t) if string.is_none() => format!("write it as a string, e.g. `{name} = \"{t}\"`"),
+            _ => format!("write a string, e.g. `{name} = \"...\"`"),
+        },
+        AttrType::StrArray => match (&string, &text) {
+            (Some(_), Some(t)) => format!("write a list, e.g. `{name} = [{t}]`"),
+            _ => format!("write a list of strings, e.g. `{name} = [\"stop\"]`"),
+        },
+        AttrType::Content => format!(
+            "give message content (e.g. `Vec<InputMessage>`, a `serde_json::Value` or a JSON string) to `{name}`"
+        ),
+    }
+}
+
 fn literal_fits(found: &str, ty: AttrType) -> bool {
     match ty {
         AttrType::Str => found == "a string",
@@ -171,4 +226,57 @@ fn literal_fits(found: &str, ty: AttrType) -> bool {
         AttrType::StrArray => found == "an array",
         AttrType::Content => found == "a string" || found == "an array",
     }
+}
+
+/// The error for `#[llm_span]` on something other than a function with a body, on the
+/// item's keyword.
+pub fn not_a_function(item: &proc_macro2::TokenStream) -> syn::Error {
+    use syn::Item;
+    if let Ok(f) = syn::parse2::<syn::TraitItemFn>(item.clone())
+        && f.default.is_none()
+    {
+        let at = f
+            .semi_token
+            .map(|s| s.span)
+            .unwrap_or_else(|| f.sig.ident.span());
+        return syn::Error::new(
+            at,
+            "#[llm_span] needs a function body: put it on the method in each impl, not on the trait's declaration",
+        );
+    }
+    let (at, what) = match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Struct(i)) => (i.struct_token.span, "a struct"),
+        Ok(Item::Enum(i)) => (i.enum_token.span, "an enum"),
+        Ok(Item::Union(i)) => (i.union_token.span, "a union"),
+        Ok(Item::Impl(i)) => {
+            return syn::Error::new(
+                i.impl_token.span,
+                "#[llm_span] goes on a function or method, not on an impl block: put it on each method to instrument",
+            );
+        }
+        Ok(Item::Trait(i)) => {
+            return syn::Error::new(
+                i.trait_token.span,
+                "#[llm_span] goes on a function or method, not on a trait: put it on the methods of each impl",
+            );
+        }
+        Ok(Item::Mod(i)) => (i.mod_token.span, "a module"),
+        Ok(Item::Const(i)) => (i.const_token.span, "a constant"),
+        Ok(Item::Static(i)) => (i.static_token.span, "a static"),
+        Ok(Item::Type(i)) => (i.type_token.span, "a type alias"),
+        Ok(Item::Use(i)) => (i.use_token.span, "a `use`"),
+        _ => (
+            item.clone()
+                .into_iter()
+                .next()
+                .map_or_else(proc_macro2::Span::call_site, |t| t.span()),
+            "",
+        ),
+    };
+    let message = if what.is_empty() {
+        "#[llm_span] goes on a function or method".to_owned()
+    } else {
+        format!("#[llm_span] goes on a function or method, not on {what}")
+    };
+    syn::Error::new(at, message)
 }

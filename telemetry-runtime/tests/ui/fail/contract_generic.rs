@@ -1,0 +1,9 @@
+use telemetry_runtime::SpanContract;
+
+#[derive(SpanContract)]
+struct Lookup<T> {
+    name: String,
+    marker: std::marker::PhantomData<T>,
+}
+
+fn main() {}

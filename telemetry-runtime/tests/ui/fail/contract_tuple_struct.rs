@@ -1,0 +1,6 @@
+use telemetry_runtime::SpanContract;
+
+#[derive(SpanContract)]
+struct Lookup(String, i64);
+
+fn main() {}
