@@ -42,7 +42,7 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
     let kind = &spec.kind;
     let name = &spec.name;
     let span_kind = Ident::new(span_kind_variant(&spec.span_kind), Span::call_site());
-    let capacity = spec.attrs.len();
+    let fixed_count = spec.attrs.iter().filter(|a| a.fixed.is_some()).count();
 
     let attribute_specs = spec.attrs.iter().map(|a| {
         let arg = &a.arg;
@@ -115,6 +115,7 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
                 if let ::core::option::Option::Some(json) = #private::content_for_span(value) {
                     self.attrs.push(#private::opentelemetry::KeyValue::new(#key, json));
                 }
+                #private::content_for_event(#key, value);
             }
         } else {
             let conv = Ident::new(a.ty.converter(), Span::call_site());
@@ -227,8 +228,8 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
         impl #ident {
             #[doc(hidden)]
             #[inline]
-            #vis fn __start() -> #start<#(#unset),*> {
-                let mut attrs = ::std::vec::Vec::with_capacity(#capacity);
+            #vis fn __start(given: usize) -> #start<#(#unset),*> {
+                let mut attrs = ::std::vec::Vec::with_capacity(#fixed_count + given);
                 #(#fixed)*
                 #start { attrs, _required: ::core::marker::PhantomData }
             }

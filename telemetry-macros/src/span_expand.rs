@@ -295,12 +295,13 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         }
         None => quote!(<#contract as #private::span::Contract>::SPAN_KIND),
     };
+    let given = args.attrs.len();
     let start = quote! {
         let __tr_span = #private::span::SpanCore::start(
             #span_kind,
             <#contract as #private::span::Contract>::span_name,
             || {
-                let __tr_start = #contract::__start() #(#setters)*;
+                let __tr_start = #contract::__start(#given) #(#setters)*;
                 #finish
             },
             <#contract as #private::span::Contract>::STEP_KEYS,

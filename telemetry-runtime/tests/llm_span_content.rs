@@ -401,3 +401,37 @@ fn content_is_read_when_each_value_is_recorded() {
         "hello"
     );
 }
+
+#[test]
+fn event_only_capture_puts_content_on_the_operation_details_event_not_the_span() {
+    let h = Harness::new();
+    capture::set_mode(ContentCapture::EventOnly);
+    chat(&conversation(), &[]);
+    let span = h.only_span();
+    assert!(
+        span.attributes
+            .iter()
+            .all(|kv| kv.key.as_str() != "gen_ai.input.messages"),
+        "no content on the span in EVENT_ONLY mode"
+    );
+    let event = span
+        .events
+        .iter()
+        .find(|e| e.name == "gen_ai.client.inference.operation.details")
+        .expect("the operation details event");
+    let messages = event
+        .attributes
+        .iter()
+        .find(|kv| kv.key.as_str() == "gen_ai.input.messages")
+        .expect("input messages on the event");
+    let parsed: serde_json::Value = serde_json::from_str(&messages.value.as_str()).unwrap();
+    assert_eq!(parsed[0]["role"], "user");
+}
+
+#[test]
+fn no_content_mode_adds_no_event() {
+    let h = Harness::new();
+    chat(&conversation(), &[]);
+    let span = h.only_span();
+    assert!(span.events.is_empty());
+}

@@ -517,7 +517,10 @@ fn per_step_child_spans_only_when_asked_for() {
     decode_with_step_spans(3);
     let spans = h.spans();
     let decode = h.span("llm.decode");
-    let steps: Vec<_> = spans.iter().filter(|s| s.name == "llm.decode.step").collect();
+    let steps: Vec<_> = spans
+        .iter()
+        .filter(|s| s.name == "llm.decode.step")
+        .collect();
     assert_eq!(steps.len(), 3);
     for step in &steps {
         assert_eq!(step.parent_span_id, decode.span_context.span_id());
@@ -526,7 +529,12 @@ fn per_step_child_spans_only_when_asked_for() {
     assert_attr(&decode, "llm.decode.steps", i(3));
 }
 
-#[llm_span(kind = "http.handler", method = "POST", route = "/v1/chat", status_code = 200)]
+#[llm_span(
+    kind = "http.handler",
+    method = "POST",
+    route = "/v1/chat",
+    status_code = 200
+)]
 fn legacy_handler() {}
 
 #[test]
@@ -534,7 +542,11 @@ fn legacy_http_names_only_with_the_switch() {
     let h = Harness::new();
     legacy_handler();
     let span = h.only_span();
-    assert!(span.attributes.iter().all(|kv| kv.key.as_str() != "http.method"));
+    assert!(
+        span.attributes
+            .iter()
+            .all(|kv| kv.key.as_str() != "http.method")
+    );
     telemetry_runtime::span::set_legacy_names(true);
     legacy_handler();
     let spans = h.spans();

@@ -678,7 +678,6 @@ fn rerank_via_alias() -> RerankResult<()> {
 }
 
 #[test]
-#[ignore = "macro bug: a Result type alias is not recognised as a Result (the Err is recorded as success)"]
 fn error_through_a_result_type_alias() {
     let h = Harness::new();
     rerank_via_alias().unwrap_err();
