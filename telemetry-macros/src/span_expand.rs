@@ -314,6 +314,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         .map(|h| quote!(#[allow(unused_variables)] let #h = #contract::__handle(&__tr_span);));
 
     let block = &item.block;
+    let stmts = &item.block.stmts;
 
     let value_type = match &shape {
         Shape::ImplFuture | Shape::BoxedFuture => future_output(item),
@@ -425,7 +426,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 let __tr_ret = {
                     let __tr_guard = __tr_span.enter();
                     #once
-                    __tr_once(move || { #fake_return #block })
+                    __tr_once(move || { #fake_return #(#stmts)* })
                 };
                 #record
                 __tr_span.end();
@@ -437,7 +438,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
             quote! {
                 #start
                 #handle
-                let __tr_ret = #private::span::InSpan::new(async move { #fake_return #block }, &__tr_span).await;
+                let __tr_ret = #private::span::InSpan::new(async move { #fake_return #(#stmts)* }, &__tr_span).await;
                 #record
                 __tr_span.end();
                 __tr_ret

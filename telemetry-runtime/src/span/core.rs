@@ -70,7 +70,8 @@ impl Live {
 /// [`end`](SpanCore::end), or on drop: marked as panicked when unwinding, else as cancelled.
 /// When no tracer is installed it is empty and every method returns at once.
 pub struct SpanCore {
-    inner: Option<Box<Inner>>,
+    /// Dropped by hand in `Drop`, so the disabled path has no drop glue to run.
+    inner: std::mem::ManuallyDrop<Option<Box<Inner>>>,
 }
 
 struct Inner {
@@ -104,7 +105,9 @@ impl SpanCore {
     /// A span that records nothing.
     #[inline(always)]
     pub const fn disabled() -> Self {
-        SpanCore { inner: None }
+        SpanCore {
+            inner: std::mem::ManuallyDrop::new(None),
+        }
     }
 
     /// Starts a span under the current context. `attributes` runs only when a tracer is
@@ -159,7 +162,7 @@ impl SpanCore {
         });
         let timed = step_keys.is_some() || stream_keys.is_some();
         SpanCore {
-            inner: Some(Box::new(Inner {
+            inner: std::mem::ManuallyDrop::new(Some(Box::new(Inner {
                 live: Mutex::new(Some(live)),
                 cx,
                 ended: AtomicBool::new(false),
@@ -173,14 +176,14 @@ impl SpanCore {
                 output_tokens: AtomicU64::new(0),
                 step_keys,
                 stream_keys,
-            })),
+            }))),
         }
     }
 
     /// Starts a child span named `name` (kind INTERNAL) under this one, for example one span per
     /// decode step when the user asks for them. Records nothing when this span does not.
     pub fn child(&self, name: &'static str) -> SpanCore {
-        let (Some(inner), Some(tracer)) = (&self.inner, tracer::current()) else {
+        let (Some(inner), Some(tracer)) = (&*self.inner, tracer::current()) else {
             return Self::disabled();
         };
         let builder = SpanBuilder::from_name(name).with_kind(SpanKind::Internal);
@@ -189,7 +192,7 @@ impl SpanCore {
             .cx
             .with_remote_span_context(span.span_context().clone());
         SpanCore {
-            inner: Some(Box::new(Inner {
+            inner: std::mem::ManuallyDrop::new(Some(Box::new(Inner {
                 live: Mutex::new(Some(Live {
                     span,
                     late: Vec::new(),
@@ -206,7 +209,7 @@ impl SpanCore {
                 output_tokens: AtomicU64::new(0),
                 step_keys: None,
                 stream_keys: None,
-            })),
+            }))),
         }
     }
 
@@ -277,7 +280,7 @@ impl SpanCore {
     /// previous step, or the span start) folded into the mean and maximum.
     #[inline]
     pub fn step(&self) {
-        let Some(inner) = &self.inner else { return };
+        let Some(inner) = &*self.inner else { return };
         let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
         let previous = inner.last_step_ns.swap(now, Ordering::Relaxed);
         let took = now.saturating_sub(previous);
@@ -296,7 +299,7 @@ impl SpanCore {
     /// One chunk of a streamed response, carrying `tokens` output tokens.
     #[inline]
     pub fn chunk(&self, tokens: u64) {
-        let Some(inner) = &self.inner else { return };
+        let Some(inner) = &*self.inner else { return };
         if inner.chunks.fetch_add(1, Ordering::Relaxed) == 0 {
             let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
             inner.first_chunk_ns.store(now.max(1), Ordering::Relaxed);
@@ -305,8 +308,18 @@ impl SpanCore {
     }
 
     /// Ends the span now. Later calls, and the drop, do nothing.
+    #[inline]
     pub fn end(&self) {
-        let Some(inner) = &self.inner else { return };
+        if let Some(inner) = &*self.inner {
+            inner.end();
+        }
+    }
+}
+
+impl Inner {
+    #[inline(never)]
+    fn end(&self) {
+        let inner = self;
         let live = inner
             .live
             .lock()
@@ -320,7 +333,10 @@ impl SpanCore {
         }
         live.span.end();
     }
+}
 
+impl SpanCore {
+    #[inline]
     fn is_ended(&self) -> bool {
         self.inner
             .as_ref()
@@ -372,10 +388,28 @@ impl Inner {
 }
 
 impl Drop for SpanCore {
+    #[inline]
     fn drop(&mut self) {
-        if self.is_ended() {
-            return;
+        if self.inner.is_some() {
+            self.drop_active();
         }
+    }
+}
+
+impl SpanCore {
+    #[inline(never)]
+    fn drop_active(&mut self) {
+        if !self.is_ended() {
+            self.end_unfinished();
+        }
+        // SAFETY: `drop` runs once, and nothing reads `inner` after this.
+        drop(unsafe { std::mem::ManuallyDrop::take(&mut self.inner) });
+    }
+
+    /// Dropped before `end`: unwinding from a panic, or a future or stream dropped early.
+    #[cold]
+    #[inline(never)]
+    fn end_unfinished(&self) {
         if std::thread::panicking() {
             self.record_error(Cow::Borrowed("panic"), Some("panicked".into()));
             self.end();
