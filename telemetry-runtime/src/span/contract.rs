@@ -83,31 +83,45 @@ pub trait Contract: 'static {
 /// Fills a span name template such as `chat {gen_ai.request.model}` from the attributes;
 /// a placeholder without a value is dropped with its leading space.
 pub fn fill_name(template: &'static str, attributes: &[KeyValue]) -> Cow<'static, str> {
-    if !template.contains('{') {
+    let bytes = template.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| b == b'{') else {
         return Cow::Borrowed(template);
-    }
-    let mut name = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
+    };
+    let mut name = String::new();
+    let mut literal_start = 0;
+    let mut open = first;
+    loop {
+        let Some(len) = bytes[open..].iter().position(|&b| b == b'}') else {
+            name.push_str(&template[literal_start..]);
+            return Cow::Owned(name);
         };
-        let key = &rest[open + 1..open + close];
-        let value = attributes
-            .iter()
-            .find(|kv| kv.key.as_str() == key)
-            .map(|kv| kv.value.as_str());
+        let close = open + len;
+        let key = &template[open + 1..close];
+        let value = attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value);
         match value {
-            Some(value) => {
-                name.push_str(&rest[..open]);
-                name.push_str(&value);
+            Some(opentelemetry::Value::String(v)) => {
+                let v = v.as_str();
+                if name.capacity() == 0 {
+                    name.reserve(template.len() + v.len());
+                }
+                name.push_str(&template[literal_start..open]);
+                name.push_str(v);
             }
-            None => name.push_str(rest[..open].trim_end()),
+            Some(other) => {
+                name.push_str(&template[literal_start..open]);
+                name.push_str(&other.as_str());
+            }
+            None => name.push_str(template[literal_start..open].trim_end()),
         }
-        rest = &rest[open + close + 1..];
+        literal_start = close + 1;
+        match bytes[literal_start..].iter().position(|&b| b == b'{') {
+            Some(next) => open = literal_start + next,
+            None => {
+                name.push_str(&template[literal_start..]);
+                return Cow::Owned(name);
+            }
+        }
     }
-    name.push_str(rest);
-    Cow::Owned(name)
 }
 
 /// A reference to a function's return value (or its `Ok` value), handed to the contract's
