@@ -22,11 +22,14 @@ pub mod config;
 pub mod console;
 mod export;
 pub mod genai;
+#[cfg(feature = "axum")]
+pub mod http;
 mod init;
 mod logs;
 pub mod propagation;
 mod resource;
 mod sampler;
+pub mod scope;
 pub mod semconv;
 pub mod span;
 mod status;

@@ -68,6 +68,18 @@ fn write_human(
             _ => write!(writer, " {name}={value}")?,
         }
     }
+    // The request scope's fields (CommonAttributes), unless the event has the same key.
+    let mut scoped = Ok(());
+    crate::scope::for_each_log_field(|name, s| {
+        if scoped.is_ok() && !fields.fields.iter().any(|(n, _)| *n == name) {
+            scoped = if needs_quotes(s) {
+                write!(writer, " {name}={s:?}")
+            } else {
+                write!(writer, " {name}={s}")
+            };
+        }
+    });
+    scoped?;
     if let Some((trace_id, span_id)) = ids {
         write!(writer, " trace_id={trace_id} span_id={span_id}")?;
     }
@@ -106,6 +118,9 @@ fn write_json(
         };
         object.entry(name).or_insert(value);
     }
+    crate::scope::for_each_log_field(|name, value| {
+        object.entry(name).or_insert_with(|| value.into());
+    });
     if let Some((trace_id, span_id)) = ids {
         object.insert("trace_id".into(), trace_id.to_string().into());
         object.insert("span_id".into(), span_id.to_string().into());

@@ -97,7 +97,10 @@ pub fn fill_name(template: &'static str, attributes: &[KeyValue]) -> Cow<'static
         };
         let close = open + len;
         let key = &template[open + 1..close];
-        let value = attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value);
+        let value = attributes
+            .iter()
+            .find(|kv| kv.key.as_str() == key)
+            .map(|kv| &kv.value);
         match value {
             Some(opentelemetry::Value::String(v)) => {
                 let v = v.as_str();

@@ -1,0 +1,238 @@
+//! The HTTP server span's name and attributes (semantic conventions v1.41.0, `span.http.server`).
+
+use http::{HeaderMap, Method, Uri, Version, header};
+use opentelemetry::KeyValue;
+
+/// `http.request.method`: the known methods as they are, any other as `_OTHER`.
+pub(super) fn method(method: &Method) -> Option<&'static str> {
+    Some(match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::CONNECT => "CONNECT",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::PATCH => "PATCH",
+        _ if method.as_str() == "QUERY" => "QUERY",
+        _ => return None,
+    })
+}
+
+/// The span name: `{method} {route}`, `{method}` without a route; `HTTP` stands for a method
+/// the conventions do not know.
+pub(super) fn span_name(method: Option<&'static str>, route: Option<&str>) -> String {
+    let method = method.unwrap_or("HTTP");
+    match route {
+        Some(route) => format!("{method} {route}"),
+        None => method.to_owned(),
+    }
+}
+
+/// `network.protocol.version`.
+pub(super) fn protocol_version(version: Version) -> Option<&'static str> {
+    Some(match version {
+        Version::HTTP_09 => "0.9",
+        Version::HTTP_10 => "1.0",
+        Version::HTTP_11 => "1.1",
+        Version::HTTP_2 => "2",
+        Version::HTTP_3 => "3",
+        _ => return None,
+    })
+}
+
+/// The request's attributes known when it arrives.
+pub(super) struct RequestAttributes<'a> {
+    pub method: &'a Method,
+    /// The URI as the client sent it (axum's `OriginalUri` when nested).
+    pub uri: &'a Uri,
+    pub version: Version,
+    pub headers: &'a HeaderMap,
+    pub route: Option<&'a str>,
+}
+
+impl RequestAttributes<'_> {
+    /// The attributes, with room for `extra` more.
+    pub(super) fn to_key_values(&self, extra: usize) -> Vec<KeyValue> {
+        let mut out = Vec::with_capacity(10 + extra);
+        match method(self.method) {
+            Some(known) => out.push(KeyValue::new("http.request.method", known)),
+            None => {
+                out.push(KeyValue::new("http.request.method", "_OTHER"));
+                out.push(KeyValue::new(
+                    "http.request.method_original",
+                    self.method.as_str().to_owned(),
+                ));
+            }
+        }
+        out.push(KeyValue::new("url.path", self.uri.path().to_owned()));
+        if let Some(query) = self.uri.query() {
+            out.push(KeyValue::new("url.query", redact_query(query)));
+        }
+        out.push(KeyValue::new("url.scheme", scheme(self.uri, self.headers)));
+        if let Some(route) = self.route {
+            out.push(KeyValue::new("http.route", route.to_owned()));
+        }
+        if let Some((host, port)) = server_address(self.uri, self.headers) {
+            out.push(KeyValue::new("server.address", host));
+            if let Some(port) = port {
+                out.push(KeyValue::new("server.port", i64::from(port)));
+            }
+        }
+        if let Some(agent) = self
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+        {
+            out.push(KeyValue::new("user_agent.original", agent.to_owned()));
+        }
+        if let Some(version) = protocol_version(self.version) {
+            out.push(KeyValue::new("network.protocol.version", version));
+        }
+        out
+    }
+}
+
+/// `url.scheme`: the URI's scheme (absolute form, HTTP/2 `:scheme`), else a valid
+/// `X-Forwarded-Proto` (the scheme of the original client request behind a proxy), else `http`.
+fn scheme(uri: &Uri, headers: &HeaderMap) -> &'static str {
+    let given = uri.scheme_str().or_else(|| {
+        headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+    });
+    match given {
+        Some(s) if s.eq_ignore_ascii_case("https") => "https",
+        _ => "http",
+    }
+}
+
+/// `server.address` and `server.port`: the host and port of the URI's authority (HTTP/2
+/// `:authority`, absolute form) or of the `Host` header.
+fn server_address(uri: &Uri, headers: &HeaderMap) -> Option<(String, Option<u16>)> {
+    let authority = match uri.authority() {
+        Some(authority) => authority.clone(),
+        None => headers
+            .get(header::HOST)?
+            .to_str()
+            .ok()?
+            .parse::<http::uri::Authority>()
+            .ok()?,
+    };
+    let host = authority.host();
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    (!host.is_empty()).then(|| (host.to_owned(), authority.port_u16()))
+}
+
+/// The query with the values of the keys the conventions call sensitive replaced by
+/// `REDACTED` (`AWSAccessKeyId`, `Signature`, `sig`, `X-Goog-Signature`; case-sensitive).
+fn redact_query(query: &str) -> String {
+    const SENSITIVE: [&str; 4] = ["AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature"];
+    let mut out = String::with_capacity(query.len());
+    for (i, pair) in query.split('&').enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        match pair.split_once('=') {
+            Some((key, _)) if SENSITIVE.contains(&key) => {
+                out.push_str(key);
+                out.push_str("=REDACTED");
+            }
+            _ => out.push_str(pair),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opentelemetry::Value;
+
+    fn attrs(method: &str, uri: &str, headers: &[(&'static str, &'static str)]) -> Vec<KeyValue> {
+        let mut map = HeaderMap::new();
+        for (k, v) in headers {
+            map.append(*k, v.parse().unwrap());
+        }
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let uri: Uri = uri.parse().unwrap();
+        RequestAttributes {
+            method: &method,
+            uri: &uri,
+            version: Version::HTTP_11,
+            headers: &map,
+            route: Some("/users/{id}"),
+        }
+        .to_key_values(0)
+    }
+
+    fn get<'a>(kvs: &'a [KeyValue], key: &str) -> Option<&'a Value> {
+        kvs.iter()
+            .find(|kv| kv.key.as_str() == key)
+            .map(|kv| &kv.value)
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            span_name(Some("GET"), Some("/users/{id}")),
+            "GET /users/{id}"
+        );
+        assert_eq!(span_name(Some("POST"), None), "POST");
+        assert_eq!(span_name(None, Some("/x")), "HTTP /x");
+        assert_eq!(
+            method(&Method::from_bytes(b"QUERY").unwrap()),
+            Some("QUERY")
+        );
+        assert_eq!(method(&Method::from_bytes(b"get").unwrap()), None);
+    }
+
+    #[test]
+    fn request_attributes() {
+        let kvs = attrs(
+            "GET",
+            "/users/42?q=1&sig=secret&Signature=x",
+            &[("host", "example.com:8080"), ("user-agent", "curl/8")],
+        );
+        assert_eq!(get(&kvs, "http.request.method"), Some(&"GET".into()));
+        assert_eq!(get(&kvs, "url.path"), Some(&"/users/42".into()));
+        assert_eq!(
+            get(&kvs, "url.query"),
+            Some(&"q=1&sig=REDACTED&Signature=REDACTED".into())
+        );
+        assert_eq!(get(&kvs, "url.scheme"), Some(&"http".into()));
+        assert_eq!(get(&kvs, "http.route"), Some(&"/users/{id}".into()));
+        assert_eq!(get(&kvs, "server.address"), Some(&"example.com".into()));
+        assert_eq!(get(&kvs, "server.port"), Some(&Value::I64(8080)));
+        assert_eq!(get(&kvs, "user_agent.original"), Some(&"curl/8".into()));
+        assert_eq!(get(&kvs, "network.protocol.version"), Some(&"1.1".into()));
+        assert_eq!(get(&kvs, "http.request.method_original"), None);
+    }
+
+    #[test]
+    fn other_method_ipv6_host_and_forwarded_proto() {
+        let kvs = attrs(
+            "PURGE",
+            "/x",
+            &[("host", "[::1]"), ("x-forwarded-proto", "https, http")],
+        );
+        assert_eq!(get(&kvs, "http.request.method"), Some(&"_OTHER".into()));
+        assert_eq!(
+            get(&kvs, "http.request.method_original"),
+            Some(&"PURGE".into())
+        );
+        assert_eq!(get(&kvs, "server.address"), Some(&"::1".into()));
+        assert_eq!(get(&kvs, "server.port"), None);
+        assert_eq!(get(&kvs, "url.scheme"), Some(&"https".into()));
+        assert_eq!(get(&kvs, "url.query"), None);
+        let kvs = attrs("GET", "https://api.example.com/x", &[]);
+        assert_eq!(get(&kvs, "url.scheme"), Some(&"https".into()));
+        assert_eq!(get(&kvs, "server.address"), Some(&"api.example.com".into()));
+    }
+}

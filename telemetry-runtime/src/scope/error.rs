@@ -1,0 +1,111 @@
+//! [`CommonAttributesError`]: why a request's identifiers could not be read.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Why a value of a [`CommonAttributes`](super::CommonAttributes) type could not be built: the
+/// header (or other carrier key) it came from, and what was wrong with it.
+///
+/// Its `Display` is written for the client: the HTTP layer answers `400 Bad Request` with it as
+/// the body, for example ``missing required header `x-assistant-id` ``.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommonAttributesError {
+    header: Cow<'static, str>,
+    kind: CommonAttributesErrorKind,
+}
+
+/// What was wrong with a value; see [`CommonAttributesError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CommonAttributesErrorKind {
+    /// A required value is absent.
+    Missing,
+    /// The value is empty (or only whitespace).
+    Empty,
+    /// The header was sent more than once, so which value counts is ambiguous.
+    Repeated,
+    /// The value is longer than allowed.
+    TooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The most bytes allowed.
+        max: usize,
+    },
+    /// The value contains a control character (`char::is_control`: C0, DEL, C1, tab).
+    ControlCharacter {
+        /// The byte offset of the first one.
+        index: usize,
+    },
+    /// The value is not valid UTF-8.
+    NotUtf8,
+    /// The value does not parse as the field's type.
+    Invalid {
+        /// Why, for the message.
+        reason: Cow<'static, str>,
+    },
+}
+
+impl CommonAttributesError {
+    /// An error about the value of `header`.
+    pub fn new(header: impl Into<Cow<'static, str>>, kind: CommonAttributesErrorKind) -> Self {
+        Self {
+            header: header.into(),
+            kind,
+        }
+    }
+
+    /// A required `header` is absent.
+    pub fn missing(header: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(header, CommonAttributesErrorKind::Missing)
+    }
+
+    /// The value of `header` does not parse: `reason` says why.
+    pub fn invalid(
+        header: impl Into<Cow<'static, str>>,
+        reason: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(
+            header,
+            CommonAttributesErrorKind::Invalid {
+                reason: reason.into(),
+            },
+        )
+    }
+
+    /// The header (or carrier key) the value came from.
+    pub fn header(&self) -> &str {
+        &self.header
+    }
+
+    /// What was wrong.
+    pub fn kind(&self) -> &CommonAttributesErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for CommonAttributesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header = &self.header;
+        match &self.kind {
+            CommonAttributesErrorKind::Missing => write!(f, "missing required header `{header}`"),
+            CommonAttributesErrorKind::Empty => write!(f, "header `{header}` is empty"),
+            CommonAttributesErrorKind::Repeated => {
+                write!(f, "header `{header}` is sent more than once")
+            }
+            CommonAttributesErrorKind::TooLong { len, max } => write!(
+                f,
+                "header `{header}` is too long: {len} bytes, at most {max} allowed"
+            ),
+            CommonAttributesErrorKind::ControlCharacter { index } => write!(
+                f,
+                "header `{header}` contains a control character at byte {index}"
+            ),
+            CommonAttributesErrorKind::NotUtf8 => write!(f, "header `{header}` is not valid UTF-8"),
+            CommonAttributesErrorKind::Invalid { reason } => {
+                write!(f, "header `{header}` is invalid: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CommonAttributesError {}
