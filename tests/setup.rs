@@ -281,3 +281,35 @@ fn an_existing_global_subscriber_is_reported() {
     assert!(matches!(error, InitError::SubscriberAlreadySet), "{error}");
     assert!(error.to_string().contains("with_layer"));
 }
+
+/// After init() the global propagator is the strict W3C one: an upper-case traceparent is
+/// rejected (a lenient parser would accept it), a valid one with the level-2 random flag is
+/// kept and injected again.
+#[test]
+fn the_global_propagator_is_strict_w3c() {
+    use std::collections::HashMap;
+    use telemetry_runtime::opentelemetry::global;
+    use telemetry_runtime::opentelemetry::trace::TraceContextExt;
+    let _guard = telemetry_runtime::builder()
+        .log_writer(Captured::default())
+        .init()
+        .unwrap();
+    let extract = |traceparent: &str| {
+        let carrier: HashMap<String, String> =
+            [("traceparent".to_owned(), traceparent.to_owned())].into();
+        global::get_text_map_propagator(|p| p.extract(&carrier))
+    };
+    let upper = extract("00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01");
+    assert!(
+        !upper.span().span_context().is_valid(),
+        "upper-case hex is rejected"
+    );
+    let random = extract("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03");
+    assert!(random.span().span_context().is_valid());
+    let mut out: HashMap<String, String> = HashMap::new();
+    global::get_text_map_propagator(|p| p.inject_context(&random, &mut out));
+    assert_eq!(
+        out.get("traceparent").map(String::as_str),
+        Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03")
+    );
+}

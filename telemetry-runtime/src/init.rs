@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_subscriber::layer::{Layered, SubscriberExt};
 use tracing_subscriber::{EnvFilter, Layer, Registry, filter::filter_fn};
@@ -340,11 +339,10 @@ impl Installed {
         if let Some(provider) = &tracer_provider {
             crate::span::install_tracer(provider.tracer(crate::INSTRUMENTATION_SCOPE));
             opentelemetry::global::set_tracer_provider(provider.clone());
+            // Strict W3C Trace Context level 2 and Baggage, for every inject and extract
+            // through the global propagator.
             opentelemetry::global::set_text_map_propagator(
-                opentelemetry::propagation::TextMapCompositePropagator::new(vec![
-                    Box::new(TraceContextPropagator::new()),
-                    Box::new(BaggagePropagator::new()),
-                ]),
+                crate::propagation::strict_w3c_propagators(),
             );
         }
         if let Some(provider) = &meter_provider {
