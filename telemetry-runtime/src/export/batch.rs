@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
-use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use tokio::sync::mpsc;
 
 use super::rate_limited_warning::RateLimitedWarning;
@@ -90,22 +90,27 @@ impl<T: Send + 'static> BatchQueue<T> {
         }
     }
 
-    /// Exports everything queued; waits at most `timeout`. Returns whether it completed.
-    pub(crate) fn flush(&self, timeout: Duration) -> bool {
+    /// Exports everything queued; waits at most `timeout`.
+    pub(crate) fn flush(&self, timeout: Duration) -> OTelSdkResult {
         self.request(Control::Flush, timeout)
     }
 
     /// Exports everything queued and stops the task; waits at most `timeout`.
-    pub(crate) fn shutdown(&self, timeout: Duration) -> bool {
+    pub(crate) fn shutdown(&self, timeout: Duration) -> OTelSdkResult {
         self.request(Control::Shutdown, timeout)
     }
 
-    fn request(&self, make: fn(std_mpsc::SyncSender<()>) -> Control, timeout: Duration) -> bool {
+    fn request(
+        &self,
+        make: fn(std_mpsc::SyncSender<()>) -> Control,
+        timeout: Duration,
+    ) -> OTelSdkResult {
         let (ack, done) = std_mpsc::sync_channel(1);
         if self.control.send(make(ack)).is_err() {
-            return true; // already stopped
+            return Ok(()); // already stopped
         }
-        done.recv_timeout(timeout).is_ok()
+        done.recv_timeout(timeout)
+            .map_err(|_| OTelSdkError::Timeout(timeout))
     }
 }
 

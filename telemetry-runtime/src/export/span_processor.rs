@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use opentelemetry::Context;
-use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{Span, SpanData, SpanExporter, SpanProcessor};
 
 use super::batch::{BatchExport, BatchQueue};
@@ -47,18 +47,10 @@ impl SpanProcessor for BoundedBatchSpanProcessor {
     }
 
     fn force_flush(&self) -> OTelSdkResult {
-        if self.queue.flush(Duration::from_secs(5)) {
-            Ok(())
-        } else {
-            Err(OTelSdkError::Timeout(Duration::from_secs(5)))
-        }
+        self.queue.flush(Duration::from_secs(5))
     }
 
     fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
-        if self.queue.shutdown(timeout) {
-            Ok(())
-        } else {
-            Err(OTelSdkError::Timeout(timeout))
-        }
+        self.queue.shutdown(timeout)
     }
 }

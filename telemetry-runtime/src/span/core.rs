@@ -161,23 +161,7 @@ impl SpanCore {
             )
         });
         let timed = step_keys.is_some() || stream_keys.is_some();
-        SpanCore {
-            inner: std::mem::ManuallyDrop::new(Some(Box::new(Inner {
-                live: Mutex::new(Some(live)),
-                cx,
-                ended: AtomicBool::new(false),
-                started: timed.then(Instant::now),
-                steps: AtomicU64::new(0),
-                step_sum_ns: AtomicU64::new(0),
-                step_max_ns: AtomicU64::new(0),
-                last_step_ns: AtomicU64::new(0),
-                chunks: AtomicU64::new(0),
-                first_chunk_ns: AtomicU64::new(0),
-                output_tokens: AtomicU64::new(0),
-                step_keys,
-                stream_keys,
-            }))),
-        }
+        Inner::active(live, cx, timed.then(Instant::now), step_keys, stream_keys)
     }
 
     /// Starts a child span named `name` (kind INTERNAL) under this one, for example one span per
@@ -191,26 +175,11 @@ impl SpanCore {
         let cx = inner
             .cx
             .with_remote_span_context(span.span_context().clone());
-        SpanCore {
-            inner: std::mem::ManuallyDrop::new(Some(Box::new(Inner {
-                live: Mutex::new(Some(Live {
-                    span,
-                    late: Vec::new(),
-                })),
-                cx,
-                ended: AtomicBool::new(false),
-                started: None,
-                steps: AtomicU64::new(0),
-                step_sum_ns: AtomicU64::new(0),
-                step_max_ns: AtomicU64::new(0),
-                last_step_ns: AtomicU64::new(0),
-                chunks: AtomicU64::new(0),
-                first_chunk_ns: AtomicU64::new(0),
-                output_tokens: AtomicU64::new(0),
-                step_keys: None,
-                stream_keys: None,
-            }))),
-        }
+        let live = Live {
+            span,
+            late: Vec::new(),
+        };
+        Inner::active(live, cx, None, None, None)
     }
 
     /// Whether a tracer was installed when the span started (it may still be unsampled).
@@ -317,6 +286,32 @@ impl SpanCore {
 }
 
 impl Inner {
+    fn active(
+        live: Live,
+        cx: Context,
+        started: Option<Instant>,
+        step_keys: Option<StepKeys>,
+        stream_keys: Option<StreamKeys>,
+    ) -> SpanCore {
+        SpanCore {
+            inner: std::mem::ManuallyDrop::new(Some(Box::new(Inner {
+                live: Mutex::new(Some(live)),
+                cx,
+                ended: AtomicBool::new(false),
+                started,
+                steps: AtomicU64::new(0),
+                step_sum_ns: AtomicU64::new(0),
+                step_max_ns: AtomicU64::new(0),
+                last_step_ns: AtomicU64::new(0),
+                chunks: AtomicU64::new(0),
+                first_chunk_ns: AtomicU64::new(0),
+                output_tokens: AtomicU64::new(0),
+                step_keys,
+                stream_keys,
+            }))),
+        }
+    }
+
     #[inline(never)]
     fn end(&self) {
         let inner = self;
