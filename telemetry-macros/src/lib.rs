@@ -8,6 +8,8 @@
 //! input still emits the item so the rest of the crate type-checks.
 
 mod builtin;
+mod common_expand;
+mod common_parse;
 mod contract_expand;
 mod contract_parse;
 mod errors;
@@ -134,6 +136,21 @@ pub fn derive_span_contract(input: TokenStream) -> TokenStream {
         }
     }
     .into()
+}
+
+/// Implements `scope::CommonAttributes` for a struct of `String` / `Option<String>`
+/// identifier fields. See `telemetry_runtime::CommonAttributes`.
+#[proc_macro_derive(CommonAttributes, attributes(common_attributes, attr))]
+pub fn derive_common_attributes(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    let mut errors = Errors::default();
+    let parsed = common_parse::parse(&input, &mut errors);
+    if errors.is_empty() {
+        return common_expand::expand(&input, &parsed).into();
+    }
+    let errors = errors.to_compile_errors();
+    let fallback = common_expand::fallback(&input, &parsed.krate);
+    quote!(#errors #fallback).into()
 }
 
 /// Emits the built-in contract types inside `telemetry-runtime`. Not for use elsewhere.

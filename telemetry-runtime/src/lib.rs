@@ -73,6 +73,17 @@ pub mod __private {
     #[derive(Debug)]
     pub enum Unset {}
     pub use crate::contracts;
+
+    /// What `#[derive(CommonAttributes)]` generates code with.
+    pub mod common {
+        pub use crate::scope::{
+            CommonAttributes, CommonAttributesError, DEFAULT_MAX_VALUE_LEN, HeaderMap,
+            insert_header, optional_header, required_header,
+        };
+        pub use opentelemetry::KeyValue;
+        pub use std::string::String;
+        pub use std::vec::Vec;
+    }
 }
 
 /// The built-in span contracts: the GenAI semantic-conventions operations and the LLM
@@ -124,6 +135,43 @@ pub mod contracts {
 }
 
 pub use telemetry_macros::{SpanContract, llm_span};
+
+/// The request identifiers trait, [`scope::CommonAttributes`], and its derive (a trait and a
+/// derive macro live in different namespaces, as serde's `Serialize`).
+///
+/// `#[derive(CommonAttributes)]` implements the trait for a struct of named fields, each a
+/// `String` (a required header) or an `Option<String>` (an optional one):
+///
+/// ```
+/// use telemetry_runtime::CommonAttributes;
+/// use telemetry_runtime::scope::HeaderMap;
+///
+/// #[derive(Clone, Debug, CommonAttributes)]
+/// #[common_attributes(prefix = "x-")] // the default
+/// struct Ids {
+///     assistant_id: String,               // header `x-assistant-id`, key `assistant_id`
+///     #[attr(header = "x-sess", key = "session.id")]
+///     session_id: Option<String>,         // optional
+///     #[attr(metric)]
+///     channel_id: String,                 // low-cardinality: a metric dimension
+/// }
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-assistant-id", "a-1".parse().unwrap());
+/// headers.insert("x-channel-id", "web".parse().unwrap());
+/// let ids = Ids::from_headers(&headers).unwrap();
+/// assert_eq!(ids.session_id, None);
+/// assert_eq!(ids.metric_dimensions().len(), 1);
+/// ```
+///
+/// Options: on the struct, `#[common_attributes(prefix = "...", crate = path)]`; on a field,
+/// `#[attr(header = "...", key = "...", metric)]`. Header names are derived as prefix + the
+/// field name with `_` as `-`; an overridden `header` is the whole name (no prefix). Log
+/// field names are the field names. Values are read with [`scope::required_header`] /
+/// [`scope::optional_header`] (at most [`scope::DEFAULT_MAX_VALUE_LEN`] bytes, no control
+/// character).
+pub use scope::CommonAttributes;
+pub use telemetry_macros::CommonAttributes;
 
 // Lets the macros' generated code name `::telemetry_runtime` inside this crate too.
 extern crate self as telemetry_runtime;

@@ -1,6 +1,6 @@
 //! Configuration: what `init()` resolves from the OTEL_* environment and the builder.
 //!
-//! Resolution is pure: [`Config::resolve`] takes a variable lookup function and the values
+//! Resolution is pure: `Config::resolve` takes a variable lookup function and the values
 //! set in code, so it is unit-tested without touching the process environment. Builder
 //! values win over environment values; per-signal variables win over generic ones.
 
@@ -281,7 +281,7 @@ impl Config {
         Config::resolve_with(&Env::new(&lookup), overrides, Features::COMPILED)
     }
 
-    /// [`Config::resolve`] for a given set of cargo features.
+    /// `Config::resolve` for a given set of cargo features.
     fn resolve_with(
         env: &Env<'_>,
         overrides: &Overrides,

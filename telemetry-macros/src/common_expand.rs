@@ -1,0 +1,166 @@
+//! Code generation of `#[derive(CommonAttributes)]`: the `scope::CommonAttributes` impl.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{DeriveInput, LitStr};
+
+use crate::common_parse::{Field, Parsed};
+
+/// `Some(KeyValue)` / `Option<KeyValue>` of each field, for `attributes` and
+/// `metric_dimensions`.
+fn key_values<'a>(
+    fields: impl Iterator<Item = &'a Field>,
+    private: &TokenStream,
+) -> (usize, Vec<TokenStream>) {
+    let items: Vec<TokenStream> = fields
+        .map(|f| {
+            let ident = &f.ident;
+            let key = LitStr::new(&f.key, f.ident.span());
+            if f.optional {
+                quote! {
+                    ::core::option::Option::map(
+                        ::core::option::Option::as_ref(&self.#ident),
+                        |value| #private::KeyValue::new(#key, ::core::clone::Clone::clone(value)),
+                    )
+                }
+            } else {
+                quote! {
+                    ::core::option::Option::Some(
+                        #private::KeyValue::new(#key, ::core::clone::Clone::clone(&self.#ident)),
+                    )
+                }
+            }
+        })
+        .collect();
+    (items.len(), items)
+}
+
+fn collect(len: usize, items: &[TokenStream], item: TokenStream) -> TokenStream {
+    quote! {
+        ::core::iter::Iterator::collect(::core::iter::Iterator::flatten(
+            <[::core::option::Option<#item>; #len] as ::core::iter::IntoIterator>::into_iter([#(#items),*]),
+        ))
+    }
+}
+
+pub fn expand(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
+    let ident = &input.ident;
+    let private = {
+        let krate = &parsed.krate;
+        quote!(#krate::__private::common)
+    };
+    let fields = &parsed.fields;
+
+    let reads = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let header = &f.header;
+        let read = if f.optional {
+            quote!(optional_header)
+        } else {
+            quote!(required_header)
+        };
+        quote! {
+            #ident: #private::#read(headers, #header, #private::DEFAULT_MAX_VALUE_LEN)?
+        }
+    });
+    let writes = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let header = &f.header;
+        if f.optional {
+            quote! {
+                if let ::core::option::Option::Some(value) = &self.#ident {
+                    #private::insert_header(headers, #header, value);
+                }
+            }
+        } else {
+            quote!(#private::insert_header(headers, #header, &self.#ident);)
+        }
+    });
+
+    let (len, items) = key_values(fields.iter(), &private);
+    let attributes = collect(len, &items, quote!(#private::KeyValue));
+    let (len, items) = key_values(fields.iter().filter(|f| f.metric), &private);
+    let metric_dimensions = collect(len, &items, quote!(#private::KeyValue));
+
+    let log_items: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let ident = &f.ident;
+            let name = &f.name;
+            if f.optional {
+                quote! {
+                    ::core::option::Option::map(
+                        ::core::option::Option::as_ref(&self.#ident),
+                        |value| (#name, ::core::clone::Clone::clone(value)),
+                    )
+                }
+            } else {
+                quote! {
+                    ::core::option::Option::Some((#name, ::core::clone::Clone::clone(&self.#ident)))
+                }
+            }
+        })
+        .collect();
+    let log_fields = collect(
+        log_items.len(),
+        &log_items,
+        quote!((&'static str, #private::String)),
+    );
+
+    quote! {
+        #[automatically_derived]
+        impl #private::CommonAttributes for #ident {
+            fn from_headers(
+                headers: &#private::HeaderMap,
+            ) -> ::core::result::Result<Self, #private::CommonAttributesError> {
+                let _ = headers;
+                ::core::result::Result::Ok(Self { #(#reads,)* })
+            }
+
+            fn to_headers(&self, headers: &mut #private::HeaderMap) {
+                let _ = &headers;
+                #(#writes)*
+            }
+
+            fn attributes(&self) -> #private::Vec<#private::KeyValue> {
+                #attributes
+            }
+
+            fn log_fields(&self) -> #private::Vec<(&'static str, #private::String)> {
+                #log_fields
+            }
+
+            fn metric_dimensions(&self) -> #private::Vec<#private::KeyValue> {
+                #metric_dimensions
+            }
+        }
+    }
+}
+
+/// The impl emitted when the input has errors, so code using the type as `CommonAttributes`
+/// still type-checks and the only errors are the derive's own. Never run: the crate does not
+/// compile.
+pub fn fallback(input: &DeriveInput, krate: &TokenStream) -> TokenStream {
+    if !input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    let ident = &input.ident;
+    let private = quote!(#krate::__private::common);
+    quote! {
+        #[automatically_derived]
+        impl #private::CommonAttributes for #ident {
+            fn from_headers(
+                _: &#private::HeaderMap,
+            ) -> ::core::result::Result<Self, #private::CommonAttributesError> {
+                ::core::unreachable!()
+            }
+            fn to_headers(&self, _: &mut #private::HeaderMap) {}
+            fn attributes(&self) -> #private::Vec<#private::KeyValue> {
+                #private::Vec::new()
+            }
+            fn log_fields(&self) -> #private::Vec<(&'static str, #private::String)> {
+                #private::Vec::new()
+            }
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! Parsing and validating `#[derive(CommonAttributes)]`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Token, Type};
+
+use crate::errors::Errors;
+use crate::suggest::closest;
+
+const STRUCT_OPTIONS: &[&str] = &["prefix", "crate"];
+const FIELD_OPTIONS: &[&str] = &["header", "key", "metric"];
+const DEFAULT_PREFIX: &str = "x-";
+
+/// One identifier field.
+pub struct Field {
+    pub ident: Ident,
+    /// The field name without `r#`: the log field name.
+    pub name: String,
+    /// The header name, lower-case.
+    pub header: String,
+    /// The span attribute (and metric dimension) key.
+    pub key: String,
+    pub optional: bool,
+    pub metric: bool,
+}
+
+/// What the derive found.
+pub struct Parsed {
+    pub fields: Vec<Field>,
+    pub krate: TokenStream,
+}
+
+/// `Some(optional)` when the type is `String` or `Option<String>`; else the error, on the
+/// innermost offending token.
+fn field_type(ty: &Type) -> Result<bool, syn::Error> {
+    const TYPES: &str = "a common attribute is a `String` (a required header) or an `Option<String>` (an optional one)";
+    if let Type::Path(path) = ty
+        && path.qself.is_none()
+        && let Some(last) = path.path.segments.last()
+    {
+        if last.ident == "String" && last.arguments.is_empty() {
+            return Ok(false);
+        }
+        if last.ident == "Option" {
+            if let syn::PathArguments::AngleBracketed(args) = &last.arguments
+                && args.args.len() == 1
+                && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+            {
+                return match field_type(inner) {
+                    Ok(false) => Ok(true),
+                    Ok(true) => Err(syn::Error::new(
+                        inner.span(),
+                        "unsupported field type: an optional header is `Option<String>`, not nested options",
+                    )),
+                    Err(_) => Err(syn::Error::new(
+                        inner.span(),
+                        "unsupported field type: an optional header is `Option<String>`",
+                    )),
+                };
+            }
+            return Err(syn::Error::new(
+                last.arguments.span(),
+                format!("unsupported field type: {TYPES}"),
+            ));
+        }
+        return Err(syn::Error::new(
+            last.ident.span(),
+            format!("unsupported field type `{}`: {TYPES}", last.ident),
+        ));
+    }
+    if let Type::Reference(reference) = ty {
+        return Err(syn::Error::new(
+            reference.elem.span(),
+            "unsupported field type: a borrowed value cannot outlive the request's headers; write `String`",
+        ));
+    }
+    Err(syn::Error::new(
+        ty.span(),
+        format!("unsupported field type: {TYPES}"),
+    ))
+}
+
+/// An HTTP header name character (RFC 9110 `tchar`).
+fn is_tchar(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+}
+
+fn unknown_option(kind: &str, option: &str, known: &[&str]) -> String {
+    let hint = closest(option, known.iter().copied())
+        .map(|s| format!(": did you mean `{s}`?"))
+        .unwrap_or_else(|| format!(": expected one of {}", known.join(", ")));
+    format!("unknown `#[{kind}]` option `{option}`{hint}")
+}
+
+/// Skips the value of an unknown option (`= expr` or `(...)`), so the options after it are
+/// still checked.
+fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.input.parse::<proc_macro2::Group>()?;
+    }
+    Ok(())
+}
+
+pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
+    let ident = &input.ident;
+    if !input.generics.params.is_empty() {
+        errors.push(syn::Error::new(
+            input.generics.params.span(),
+            "#[derive(CommonAttributes)] cannot be generic: its fields are `String` or `Option<String>`; remove the type parameters",
+        ));
+    }
+    let named = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(named) => Some(&named.named),
+            Fields::Unit => {
+                errors.push(syn::Error::new(
+                    ident.span(),
+                    "#[derive(CommonAttributes)] needs named fields, one per header, e.g. `assistant_id: String`",
+                ));
+                None
+            }
+            Fields::Unnamed(f) => {
+                errors.push(syn::Error::new(
+                    f.span(),
+                    "#[derive(CommonAttributes)] needs named fields, not a tuple struct: the field names give the header names, e.g. `assistant_id: String`",
+                ));
+                None
+            }
+        },
+        _ => {
+            errors.push(syn::Error::new(
+                ident.span(),
+                "#[derive(CommonAttributes)] goes on a struct whose named fields are the identifiers, e.g. `struct Ids { assistant_id: String }`",
+            ));
+            None
+        }
+    };
+
+    let mut prefix = DEFAULT_PREFIX.to_owned();
+    let mut krate = quote!(::telemetry_runtime);
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("common_attributes"))
+    {
+        let result = attr.parse_nested_meta(|meta| {
+            let option = meta
+                .path
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            match option.as_str() {
+                "prefix" => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    let value = lit.value();
+                    if !value.chars().all(is_tchar) {
+                        errors.push(syn::Error::new(
+                            lit.span(),
+                            "a header prefix has only letters, digits and `-`, e.g. `x-acme-`",
+                        ));
+                    } else {
+                        prefix = value.to_ascii_lowercase();
+                    }
+                }
+                "crate" => {
+                    let path: syn::Path = meta.value()?.parse()?;
+                    krate = quote!(#path);
+                }
+                _ => {
+                    errors.push(meta.error(unknown_option(
+                        "common_attributes",
+                        &option,
+                        STRUCT_OPTIONS,
+                    )));
+                    skip_value(&meta)?;
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+
+    let mut fields: Vec<Field> = Vec::new();
+    for field in named.into_iter().flatten() {
+        let Some(field_ident) = &field.ident else {
+            continue;
+        };
+        let name = field_ident.to_string().trim_start_matches("r#").to_owned();
+        let mut header = format!("{prefix}{}", name.replace('_', "-")).to_ascii_lowercase();
+        let mut header_span: Span = field_ident.span();
+        let mut key = name.clone();
+        let mut key_span: Span = field_ident.span();
+        let mut metric = false;
+        for attr in field.attrs.iter().filter(|a| a.path().is_ident("attr")) {
+            let result = attr.parse_nested_meta(|meta| {
+                let option = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+                match option.as_str() {
+                    "header" => {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        let value = lit.value();
+                        if value.is_empty() || !value.chars().all(is_tchar) {
+                            errors.push(syn::Error::new(
+                                lit.span(),
+                                "a header name has only letters, digits and `-`, e.g. `x-assistant-id`",
+                            ));
+                        } else {
+                            header = value.to_ascii_lowercase();
+                            header_span = lit.span();
+                        }
+                    }
+                    "key" => {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        let value = lit.value();
+                        if value.is_empty() || value.contains(|c: char| c.is_whitespace() || c.is_control()) {
+                            errors.push(syn::Error::new(
+                                lit.span(),
+                                "an attribute key is a dotted name without spaces, e.g. `gen_ai.agent.id`",
+                            ));
+                        } else {
+                            key = value;
+                            key_span = lit.span();
+                        }
+                    }
+                    "metric" => metric = true,
+                    _ => {
+                        errors.push(meta.error(unknown_option("attr", &option, FIELD_OPTIONS)));
+                        skip_value(&meta)?;
+                    }
+                }
+                Ok(())
+            });
+            if let Err(e) = result {
+                errors.push(e);
+            }
+        }
+        let optional = match field_type(&field.ty) {
+            Ok(optional) => optional,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if let Some(previous) = fields.iter().find(|f| f.header == header) {
+            errors.push(syn::Error::new(
+                header_span,
+                format!(
+                    "duplicate header name `{header}`: field `{}` already reads it (header names are case-insensitive); give this field its own with `#[attr(header = \"...\")]`",
+                    previous.name
+                ),
+            ));
+            continue;
+        }
+        if let Some(previous) = fields.iter().find(|f| f.key == key) {
+            errors.push(syn::Error::new(
+                key_span,
+                format!(
+                    "duplicate attribute key `{key}`: field `{}` already records it; give this field its own with `#[attr(key = \"...\")]`",
+                    previous.name
+                ),
+            ));
+            continue;
+        }
+        fields.push(Field {
+            ident: field_ident.clone(),
+            name,
+            header,
+            key,
+            optional,
+            metric,
+        });
+    }
+    Parsed { fields, krate }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn field_types() {
+        let ok = |src: &str| super::field_type(&syn::parse_str(src).unwrap()).ok();
+        assert_eq!(ok("String"), Some(false));
+        assert_eq!(ok("std::string::String"), Some(false));
+        assert_eq!(ok("Option<String>"), Some(true));
+        assert_eq!(ok("Option<u32>"), None);
+        assert_eq!(ok("Option<Option<String>>"), None);
+        assert_eq!(ok("&'static str"), None);
+        assert_eq!(ok("u64"), None);
+    }
+}

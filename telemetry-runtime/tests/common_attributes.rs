@@ -1,0 +1,230 @@
+//! `#[derive(CommonAttributes)]`: reading identifiers from headers, writing them back, and the
+//! span attributes, log fields and metric dimensions they become.
+
+use telemetry_runtime::CommonAttributes;
+use telemetry_runtime::opentelemetry::KeyValue;
+use telemetry_runtime::scope::{CommonAttributesErrorKind, DEFAULT_MAX_VALUE_LEN, HeaderMap};
+
+#[derive(Clone, Debug, PartialEq, CommonAttributes)]
+struct Ids {
+    assistant_id: String,
+    #[attr(metric, key = "app.channel.id")]
+    channel_id: String,
+    session_id: Option<String>,
+    #[attr(header = "X-User", key = "enduser.id")]
+    user_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, CommonAttributes)]
+#[common_attributes(prefix = "x-acme-")]
+struct Prefixed {
+    tenant_id: String,
+    #[attr(header = "x-region")]
+    region: Option<String>,
+}
+
+fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for (name, value) in pairs {
+        map.append(*name, value.parse().unwrap());
+    }
+    map
+}
+
+fn full() -> HeaderMap {
+    headers(&[
+        ("x-assistant-id", "asst-1"),
+        ("x-channel-id", "web"),
+        ("x-session-id", "sess-9"),
+        ("x-user", "u-42"),
+    ])
+}
+
+#[test]
+fn parses_every_field() {
+    let ids = Ids::from_headers(&full()).unwrap();
+    assert_eq!(
+        ids,
+        Ids {
+            assistant_id: "asst-1".into(),
+            channel_id: "web".into(),
+            session_id: Some("sess-9".into()),
+            user_id: Some("u-42".into()),
+        }
+    );
+}
+
+#[test]
+fn optional_absent_is_none() {
+    let ids = Ids::from_headers(&headers(&[
+        ("x-assistant-id", "asst-1"),
+        ("x-channel-id", "web"),
+    ]))
+    .unwrap();
+    assert_eq!(ids.session_id, None);
+    assert_eq!(ids.user_id, None);
+}
+
+#[test]
+fn missing_required_names_the_header() {
+    let err = Ids::from_headers(&headers(&[("x-assistant-id", "asst-1")])).unwrap_err();
+    assert_eq!(err.kind(), &CommonAttributesErrorKind::Missing);
+    assert_eq!(err.header(), "x-channel-id");
+    assert_eq!(err.to_string(), "missing required header `x-channel-id`");
+}
+
+#[test]
+fn control_characters_are_rejected() {
+    let mut map = full();
+    map.insert("x-session-id", "a\tb".parse().unwrap());
+    let err = Ids::from_headers(&map).unwrap_err();
+    assert_eq!(err.header(), "x-session-id");
+    assert_eq!(
+        err.kind(),
+        &CommonAttributesErrorKind::ControlCharacter { index: 1 }
+    );
+}
+
+#[test]
+fn too_long_is_rejected() {
+    let mut map = full();
+    let long = "a".repeat(DEFAULT_MAX_VALUE_LEN + 1);
+    map.insert("x-assistant-id", long.parse().unwrap());
+    let err = Ids::from_headers(&map).unwrap_err();
+    assert_eq!(err.header(), "x-assistant-id");
+    assert_eq!(
+        err.kind(),
+        &CommonAttributesErrorKind::TooLong {
+            len: DEFAULT_MAX_VALUE_LEN + 1,
+            max: DEFAULT_MAX_VALUE_LEN
+        }
+    );
+    // At the cap exactly: accepted.
+    map.insert(
+        "x-assistant-id",
+        "a".repeat(DEFAULT_MAX_VALUE_LEN).parse().unwrap(),
+    );
+    assert!(Ids::from_headers(&map).is_ok());
+}
+
+#[test]
+fn empty_and_repeated_are_rejected() {
+    let mut map = full();
+    map.insert("x-channel-id", " ".parse().unwrap());
+    assert_eq!(
+        Ids::from_headers(&map).unwrap_err().kind(),
+        &CommonAttributesErrorKind::Empty
+    );
+    let mut map = full();
+    map.append("x-user", "u-43".parse().unwrap());
+    let err = Ids::from_headers(&map).unwrap_err();
+    assert_eq!(err.header(), "x-user");
+    assert_eq!(err.kind(), &CommonAttributesErrorKind::Repeated);
+}
+
+#[test]
+fn to_headers_round_trips() {
+    let ids = Ids::from_headers(&full()).unwrap();
+    let mut out = HeaderMap::new();
+    ids.to_headers(&mut out);
+    assert_eq!(out, full());
+    assert_eq!(Ids::from_headers(&out).unwrap(), ids);
+
+    // Absent optional values are not written; existing values are replaced.
+    let partial = Ids {
+        session_id: None,
+        user_id: None,
+        ..ids
+    };
+    let mut out = headers(&[("x-assistant-id", "old"), ("x-session-id", "keep")]);
+    partial.to_headers(&mut out);
+    assert_eq!(out["x-assistant-id"], "asst-1");
+    assert_eq!(out["x-session-id"], "keep");
+    assert!(out.get("x-user").is_none());
+    assert_eq!(out.len(), 3);
+}
+
+#[test]
+fn prefix_and_header_override() {
+    let map = headers(&[("x-acme-tenant-id", "t-1"), ("x-region", "eu")]);
+    let p = Prefixed::from_headers(&map).unwrap();
+    assert_eq!(p.tenant_id, "t-1");
+    assert_eq!(p.region.as_deref(), Some("eu"));
+    let err = Prefixed::from_headers(&headers(&[("x-tenant-id", "t-1")])).unwrap_err();
+    assert_eq!(err.header(), "x-acme-tenant-id");
+    let mut out = HeaderMap::new();
+    p.to_headers(&mut out);
+    assert_eq!(out, map);
+}
+
+#[test]
+fn attributes_of_present_fields() {
+    let ids = Ids::from_headers(&full()).unwrap();
+    assert_eq!(
+        ids.attributes(),
+        vec![
+            KeyValue::new("assistant_id", "asst-1"),
+            KeyValue::new("app.channel.id", "web"),
+            KeyValue::new("session_id", "sess-9"),
+            KeyValue::new("enduser.id", "u-42"),
+        ]
+    );
+    let ids = Ids {
+        session_id: None,
+        user_id: None,
+        ..ids
+    };
+    assert_eq!(
+        ids.attributes(),
+        vec![
+            KeyValue::new("assistant_id", "asst-1"),
+            KeyValue::new("app.channel.id", "web"),
+        ]
+    );
+}
+
+#[test]
+fn log_fields_are_field_names() {
+    let ids = Ids::from_headers(&full()).unwrap();
+    assert_eq!(
+        ids.log_fields(),
+        vec![
+            ("assistant_id", "asst-1".to_owned()),
+            ("channel_id", "web".to_owned()),
+            ("session_id", "sess-9".to_owned()),
+            ("user_id", "u-42".to_owned()),
+        ]
+    );
+    let ids = Ids {
+        session_id: None,
+        ..ids
+    };
+    assert_eq!(
+        ids.log_fields()
+            .iter()
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>(),
+        ["assistant_id", "channel_id", "user_id"]
+    );
+}
+
+#[test]
+fn metric_dimensions_only_marked_fields() {
+    let ids = Ids::from_headers(&full()).unwrap();
+    assert_eq!(
+        ids.metric_dimensions(),
+        vec![KeyValue::new("app.channel.id", "web")]
+    );
+    let p = Prefixed::from_headers(&headers(&[("x-acme-tenant-id", "t-1")])).unwrap();
+    assert!(p.metric_dimensions().is_empty());
+}
+
+#[tokio::test]
+async fn works_in_a_scope() {
+    let ids = Ids::from_headers(&full()).unwrap();
+    let seen = telemetry_runtime::scope::with(ids.clone(), async {
+        telemetry_runtime::scope::current::<Ids>()
+    })
+    .await;
+    assert_eq!(seen, Some(ids));
+}

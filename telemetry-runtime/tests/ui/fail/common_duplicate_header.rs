@@ -1,0 +1,15 @@
+use telemetry_runtime::CommonAttributes;
+
+#[derive(Clone, CommonAttributes)]
+struct Ids {
+    user_id: String,
+    // Header names are case-insensitive: this is `x-user-id` again.
+    #[attr(header = "X-User-Id")]
+    end_user: Option<String>,
+    #[attr(header = "x-session")]
+    session_id: String,
+    #[attr(header = "x-session")]
+    conversation_id: String,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use telemetry_runtime::CommonAttributes;
+
+#[derive(Clone, CommonAttributes)]
+enum Ids {
+    Assistant(String),
+    User(String),
+}
+
+fn main() {}
