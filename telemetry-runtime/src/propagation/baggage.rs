@@ -427,28 +427,9 @@ fn percent_encode_into(value: &str, out: &mut String) {
 }
 
 /// Percent-decodes `value`; `None` if a `%` is not followed by two hex digits or the result
-/// is not UTF-8.
+/// is not UTF-8. The same decoding as `OTEL_RESOURCE_ATTRIBUTES` and the OTLP headers use.
 fn percent_decode(value: &str) -> Option<String> {
-    fn hex(b: u8) -> Option<u8> {
-        char::from(b)
-            .to_digit(16)
-            .and_then(|d| u8::try_from(d).ok())
-    }
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hi = hex(*bytes.get(i + 1)?)?;
-            let lo = hex(*bytes.get(i + 2)?)?;
-            out.push((hi << 4) | lo);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    crate::config::percent_decode(value).ok()
 }
 
 #[cfg(test)]
