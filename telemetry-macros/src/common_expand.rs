@@ -77,6 +77,32 @@ pub fn expand(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
         }
     });
 
+    let baggage_reads = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let key = LitStr::new(&f.key, f.ident.span());
+        let read = if f.optional {
+            quote!(optional_member)
+        } else {
+            quote!(required_member)
+        };
+        quote! {
+            #ident: #private::#read(baggage, #key, #private::DEFAULT_MAX_VALUE_LEN)?
+        }
+    });
+    let baggage_writes = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let key = LitStr::new(&f.key, f.ident.span());
+        if f.optional {
+            quote! {
+                if let ::core::option::Option::Some(value) = &self.#ident {
+                    #private::insert_member(baggage, #key, value);
+                }
+            }
+        } else {
+            quote!(#private::insert_member(baggage, #key, &self.#ident);)
+        }
+    });
+
     let (len, items) = key_values(fields.iter(), &private);
     let attributes = collect(len, &items, quote!(#private::KeyValue));
     let (len, items) = key_values(fields.iter().filter(|f| f.metric), &private);
@@ -132,6 +158,18 @@ pub fn expand(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
 
             fn metric_dimensions(&self) -> #private::Vec<#private::KeyValue> {
                 #metric_dimensions
+            }
+
+            fn to_baggage(&self, baggage: &mut #private::Baggage) {
+                let _ = &baggage;
+                #(#baggage_writes)*
+            }
+
+            fn from_baggage(
+                baggage: &#private::Baggage,
+            ) -> ::core::result::Result<Self, #private::CommonAttributesError> {
+                let _ = baggage;
+                ::core::result::Result::Ok(Self { #(#baggage_reads,)* })
             }
         }
     }

@@ -216,10 +216,11 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
                     "key" => {
                         let lit: LitStr = meta.value()?.parse()?;
                         let value = lit.value();
-                        if value.is_empty() || value.contains(|c: char| c.is_whitespace() || c.is_control()) {
+                        // The key is also the baggage key: a token (RFC 9110 `tchar`).
+                        if value.is_empty() || !value.chars().all(is_tchar) {
                             errors.push(syn::Error::new(
                                 lit.span(),
-                                "an attribute key is a dotted name without spaces, e.g. `gen_ai.agent.id`",
+                                "an attribute key is a dotted name of letters, digits, `_`, `-` and `.`, e.g. `gen_ai.agent.id` (it is also the baggage key)",
                             ));
                         } else {
                             key = value;

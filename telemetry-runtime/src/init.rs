@@ -346,6 +346,10 @@ impl Installed {
             );
         }
         if let Some(provider) = &meter_provider {
+            use opentelemetry::metrics::MeterProvider as _;
+            crate::metrics::install(crate::metrics::Instruments::new(
+                &provider.meter(crate::INSTRUMENTATION_SCOPE),
+            ));
             opentelemetry::global::set_meter_provider(provider.clone());
         }
 

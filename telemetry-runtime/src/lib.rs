@@ -26,6 +26,7 @@ pub mod genai;
 pub mod http;
 mod init;
 mod logs;
+mod metrics;
 pub mod propagation;
 mod resource;
 mod sampler;
@@ -76,9 +77,11 @@ pub mod __private {
 
     /// What `#[derive(CommonAttributes)]` generates code with.
     pub mod common {
+        pub use crate::propagation::Baggage;
         pub use crate::scope::{
             CommonAttributes, CommonAttributesError, DEFAULT_MAX_VALUE_LEN, HeaderMap,
-            insert_header, optional_header, required_header,
+            insert_header, insert_member, optional_header, optional_member, required_header,
+            required_member,
         };
         pub use opentelemetry::KeyValue;
         pub use std::string::String;

@@ -228,3 +228,137 @@ async fn works_in_a_scope() {
     .await;
     assert_eq!(seen, Some(ids));
 }
+
+mod baggage {
+    use super::*;
+    use telemetry_runtime::propagation::{Baggage, BaggageMember};
+    use telemetry_runtime::scope::Carrier;
+
+    #[test]
+    fn to_baggage_writes_attribute_keys_and_keeps_other_members() {
+        let ids = Ids::from_headers(&full()).unwrap();
+        let mut baggage = Baggage::parse("tenant=acme,assistant_id=stale");
+        ids.to_baggage(&mut baggage);
+        assert_eq!(
+            baggage.to_header(),
+            "tenant=acme,assistant_id=asst-1,app.channel.id=web,session_id=sess-9,enduser.id=u-42"
+        );
+    }
+
+    #[test]
+    fn absent_optional_values_are_not_written() {
+        let ids = Ids::from_headers(&headers(&[
+            ("x-assistant-id", "asst-1"),
+            ("x-channel-id", "web"),
+        ]))
+        .unwrap();
+        let mut baggage = Baggage::new();
+        ids.to_baggage(&mut baggage);
+        assert_eq!(
+            baggage.to_header(),
+            "assistant_id=asst-1,app.channel.id=web"
+        );
+    }
+
+    #[test]
+    fn round_trips_through_the_header_with_percent_encoding() {
+        let ids = Ids {
+            assistant_id: "asst 1,=%".into(),
+            channel_id: "web".into(),
+            session_id: None,
+            user_id: Some("ü".into()),
+        };
+        let mut baggage = Baggage::new();
+        ids.to_baggage(&mut baggage);
+        let header = baggage.to_header();
+        assert!(
+            header.starts_with("assistant_id=asst%201%2C%3D%25,"),
+            "{header}"
+        );
+        let parsed = Baggage::parse(&header);
+        assert_eq!(Ids::from_baggage(&parsed).unwrap(), ids);
+    }
+
+    #[test]
+    fn missing_member_is_a_baggage_error() {
+        let err = Ids::from_baggage(&Baggage::parse("assistant_id=a")).unwrap_err();
+        assert_eq!(err.kind(), &CommonAttributesErrorKind::Missing);
+        assert_eq!(err.carrier(), Carrier::Baggage);
+        assert_eq!(err.header(), "app.channel.id");
+        assert_eq!(
+            err.to_string(),
+            "missing required baggage member `app.channel.id`"
+        );
+    }
+
+    #[test]
+    fn hostile_members_are_typed_errors() {
+        // A control character smuggled in through percent-encoding.
+        let err = Ids::from_baggage(&Baggage::parse("assistant_id=a%0Ab,app.channel.id=web"))
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &CommonAttributesErrorKind::ControlCharacter { index: 1 }
+        );
+        assert_eq!(
+            err.to_string(),
+            "baggage member `assistant_id` contains a control character at byte 1"
+        );
+        // The same key twice is ambiguous.
+        let err = Ids::from_baggage(&Baggage::parse(
+            "assistant_id=a,assistant_id=b,app.channel.id=w",
+        ))
+        .unwrap_err();
+        assert_eq!(err.kind(), &CommonAttributesErrorKind::Repeated);
+        // Too long.
+        let long = "x".repeat(DEFAULT_MAX_VALUE_LEN + 1);
+        let mut baggage = Baggage::parse("app.channel.id=web");
+        baggage
+            .push(BaggageMember::new("assistant_id", long).unwrap())
+            .unwrap();
+        let err = Ids::from_baggage(&baggage).unwrap_err();
+        assert!(matches!(
+            err.kind(),
+            CommonAttributesErrorKind::TooLong { .. }
+        ));
+        // Whitespace only.
+        let err =
+            Ids::from_baggage(&Baggage::parse("assistant_id=%20,app.channel.id=w")).unwrap_err();
+        assert_eq!(err.kind(), &CommonAttributesErrorKind::Empty);
+    }
+
+    #[test]
+    fn a_hand_implementation_gets_a_clear_default_error() {
+        #[derive(Clone)]
+        struct Hand;
+        impl telemetry_runtime::scope::CommonAttributes for Hand {
+            fn from_headers(
+                _: &HeaderMap,
+            ) -> Result<Self, telemetry_runtime::scope::CommonAttributesError> {
+                Ok(Hand)
+            }
+            fn to_headers(&self, _: &mut HeaderMap) {}
+            fn attributes(&self) -> Vec<KeyValue> {
+                vec![
+                    KeyValue::new("app.tenant", "acme"),
+                    KeyValue::new("app.n", 3),
+                ]
+            }
+            fn log_fields(&self) -> Vec<(&'static str, String)> {
+                Vec::new()
+            }
+        }
+        let mut baggage = Baggage::new();
+        Hand.to_baggage(&mut baggage);
+        assert_eq!(baggage.to_header(), "app.tenant=acme"); // string attributes only
+        let err = match Hand::from_baggage(&baggage) {
+            Ok(_) => panic!("the default from_baggage must fail"),
+            Err(err) => err,
+        };
+        assert!(
+            err.to_string()
+                .contains("does not implement `CommonAttributes::from_baggage`"),
+            "{err}"
+        );
+    }
+}

@@ -15,12 +15,12 @@ use opentelemetry::{Context, KeyValue};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::attributes::{RequestAttributes, method, span_name};
+use super::attributes::{RequestAttributes, method, metric_attributes, span_name};
 use super::body::TelemetryBody;
 use super::carrier::HeaderExtractor;
 use super::future::ResponseFuture;
 use super::request_id::{REQUEST_ID_ATTRIBUTE, RequestId, header_value};
-use super::telemetry::RequestTelemetry;
+use super::telemetry::{RequestMetrics, RequestTelemetry};
 use crate::propagation::{StrictBaggagePropagator, StrictW3cPropagator};
 use crate::scope::{CommonAttributes, CommonAttributesError, Frame};
 
@@ -50,7 +50,13 @@ use crate::scope::{CommonAttributes, CommonAttributesError, Frame};
 ///    `http.response.status_code`, and for a 5xx `error.type` (the status code) with status
 ///    `ERROR` (4xx are not errors of the server);
 /// 8. ends the span when the response body has been sent completely (streaming bodies too),
-///    fails, or is dropped: not when the handler returns.
+///    fails, or is dropped: not when the handler returns; and then records the request in the
+///    `http.server.request.duration` histogram (seconds, the conventions' buckets), sampled or
+///    not, with `http.request.method`, `url.scheme`, `http.route`, `network.protocol.version`,
+///    `http.response.status_code`, `error.type` and the common attributes'
+///    [`metric_dimensions`](CommonAttributes::metric_dimensions) only: no path, no address, no
+///    user or session id. Metrics are recorded on the meter provider `init()` installed (none
+///    when `OTEL_METRICS_EXPORTER=none`).
 ///
 /// Apply it with [`Router::layer`](axum::Router::layer), which runs it after routing (axum's
 /// matched route is known then) around every route and the fallback:
@@ -91,6 +97,7 @@ struct CommonParser {
 struct Parsed {
     frame: Frame,
     attributes: Vec<KeyValue>,
+    dimensions: Vec<KeyValue>,
 }
 
 fn parse_common<T: CommonAttributes>(
@@ -99,10 +106,12 @@ fn parse_common<T: CommonAttributes>(
 ) -> Result<Parsed, CommonAttributesError> {
     let value = T::from_headers(headers)?;
     let attributes = value.attributes();
+    let dimensions = value.metric_dimensions();
     extensions.insert(value.clone());
     Ok(Parsed {
         frame: Frame::root(value),
         attributes,
+        dimensions,
     })
 }
 
@@ -223,10 +232,26 @@ where
             .extensions
             .get::<OriginalUri>()
             .map_or(&parts.uri, |original| &original.0);
-        let common_attributes = match &mut common {
-            Some(Ok(parsed)) => std::mem::take(&mut parsed.attributes),
-            _ => Vec::new(),
+        let (common_attributes, dimensions) = match &mut common {
+            Some(Ok(parsed)) => (
+                std::mem::take(&mut parsed.attributes),
+                std::mem::take(&mut parsed.dimensions),
+            ),
+            _ => (Vec::new(), Vec::new()),
         };
+        // The duration metric's attributes, recorded whether or not the span is sampled.
+        let metrics = crate::metrics::current().map(|instruments| {
+            let mut attributes = metric_attributes(
+                &parts.method,
+                uri,
+                parts.version,
+                &parts.headers,
+                route,
+                dimensions.len() + 2,
+            );
+            attributes.extend(dimensions);
+            RequestMetrics::start(&instruments.http_server_request_duration, attributes)
+        });
         let mut attributes = RequestAttributes {
             method: &parts.method,
             uri,
@@ -264,7 +289,8 @@ where
             None => None,
             Some(Ok(parsed)) => Some(parsed.frame),
             Some(Err(error)) if !self.config.ignore_invalid => {
-                let telemetry = RequestTelemetry::new(cx, None, request_id_header, trace_header);
+                let telemetry =
+                    RequestTelemetry::new(cx, None, request_id_header, trace_header, metrics);
                 return ResponseFuture::bad_request(error.to_string(), telemetry);
             }
             Some(Err(error)) => {
@@ -279,7 +305,7 @@ where
         };
 
         // 6. The handler, inside the span and the scope.
-        let telemetry = RequestTelemetry::new(cx, frame, request_id_header, trace_header);
+        let telemetry = RequestTelemetry::new(cx, frame, request_id_header, trace_header, metrics);
         let future = telemetry.in_scope(|| self.inner.call(Request::from_parts(parts, body)));
         ResponseFuture::inner(future, Some(telemetry))
     }

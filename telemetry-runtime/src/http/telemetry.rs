@@ -1,8 +1,11 @@
 //! [`RequestTelemetry`]: one request's server span, scope and ids, from the moment the request
 //! arrives until its response body is done.
 
+use std::time::Instant;
+
 use http::HeaderValue;
 use http::response::Parts;
+use opentelemetry::metrics::Histogram;
 use opentelemetry::trace::{Status, TraceContextExt};
 use opentelemetry::{Context, KeyValue};
 
@@ -16,14 +19,38 @@ pub(super) const PANIC: &str = "panic";
 /// The `error.type` of an error returned by the inner service (no response at all).
 pub(super) const OTHER: &str = "_OTHER";
 
+/// One request's `http.server.request.duration` measurement: from the request's arrival to
+/// the end of its response body.
+pub(super) struct RequestMetrics {
+    histogram: &'static Histogram<f64>,
+    start: Instant,
+    attributes: Vec<KeyValue>,
+}
+
+impl RequestMetrics {
+    pub(super) fn start(histogram: &'static Histogram<f64>, attributes: Vec<KeyValue>) -> Self {
+        RequestMetrics {
+            histogram,
+            start: Instant::now(),
+            attributes,
+        }
+    }
+
+    fn record(self) {
+        self.histogram
+            .record(self.start.elapsed().as_secs_f64(), &self.attributes);
+    }
+}
+
 /// Owns the server span: ends it when the response body is complete, when the body or the
-/// response future is dropped, or on panic.
+/// response future is dropped, or on panic. Records the request's duration metric then.
 pub(super) struct RequestTelemetry {
     /// The extracted parent context (baggage included) with the server span.
     cx: Context,
     frame: Option<Frame>,
     request_id: HeaderValue,
     trace_id: Option<HeaderValue>,
+    metrics: Option<RequestMetrics>,
     error_set: bool,
     ended: bool,
 }
@@ -34,12 +61,14 @@ impl RequestTelemetry {
         frame: Option<Frame>,
         request_id: HeaderValue,
         trace_id: Option<HeaderValue>,
+        metrics: Option<RequestMetrics>,
     ) -> Self {
         RequestTelemetry {
             cx,
             frame,
             request_id,
             trace_id,
+            metrics,
             error_set: false,
             ended: false,
         }
@@ -65,10 +94,11 @@ impl RequestTelemetry {
             parts.headers.insert(TRACE_ID_HEADER, trace_id.clone());
         }
         let status = parts.status;
-        self.cx.span().set_attribute(KeyValue::new(
-            "http.response.status_code",
-            i64::from(status.as_u16()),
-        ));
+        let status_code = KeyValue::new("http.response.status_code", i64::from(status.as_u16()));
+        if let Some(metrics) = &mut self.metrics {
+            metrics.attributes.push(status_code.clone());
+        }
+        self.cx.span().set_attribute(status_code);
         if status.is_server_error() {
             self.fail_with(status.as_str().to_owned());
         }
@@ -84,8 +114,12 @@ impl RequestTelemetry {
             return;
         }
         self.error_set = true;
+        let error_type = KeyValue::new("error.type", error_type);
+        if let Some(metrics) = &mut self.metrics {
+            metrics.attributes.push(error_type.clone());
+        }
         let span = self.cx.span();
-        span.set_attribute(KeyValue::new("error.type", error_type));
+        span.set_attribute(error_type);
         span.set_status(Status::error(""));
     }
 
@@ -94,6 +128,9 @@ impl RequestTelemetry {
         if !self.ended {
             self.ended = true;
             self.cx.span().end();
+            if let Some(metrics) = self.metrics.take() {
+                metrics.record();
+            }
         }
     }
 }

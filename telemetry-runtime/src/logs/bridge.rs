@@ -2,9 +2,11 @@
 //!
 //! Written here rather than taken from `opentelemetry-appender-tracing` because that crate
 //! emits the pre-1.30 `code.filepath` / `code.lineno` names; the records here carry the
-//! semantic-conventions v1.41.0 names (`code.file.path`, `code.line.number`).
+//! semantic-conventions v1.41.0 names (`code.file.path`, `code.line.number`), and the
+//! attributes of the request scope's identifiers ([`crate::scope`]).
 
 use opentelemetry::logs::{AnyValue, LogRecord, Logger, LoggerProvider, Severity};
+use opentelemetry::{Array, Value};
 use opentelemetry_sdk::logs::{SdkLogger, SdkLoggerProvider};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::Layer;
@@ -51,6 +53,24 @@ fn any_value(value: FieldValue) -> AnyValue {
     }
 }
 
+/// A span attribute value as a log attribute value.
+fn from_value(value: &Value) -> AnyValue {
+    fn list<T: Clone + Into<AnyValue>>(values: &[T]) -> AnyValue {
+        values.iter().cloned().collect()
+    }
+    match value {
+        Value::Bool(v) => AnyValue::Boolean(*v),
+        Value::I64(v) => AnyValue::Int(*v),
+        Value::F64(v) => AnyValue::Double(*v),
+        Value::String(v) => AnyValue::String(v.clone()),
+        Value::Array(Array::Bool(v)) => list(v),
+        Value::Array(Array::I64(v)) => list(v),
+        Value::Array(Array::F64(v)) => list(v),
+        Value::Array(Array::String(v)) => list(v),
+        _ => AnyValue::String(value.as_str().into_owned().into()),
+    }
+}
+
 impl<S: Subscriber> Layer<S> for OtelLogBridge {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         let meta = event.metadata();
@@ -68,6 +88,17 @@ impl<S: Subscriber> Layer<S> for OtelLogBridge {
         if let Some(message) = fields.message {
             record.set_body(AnyValue::from(message));
         }
+        // The request scope's identifiers, under their span attribute keys, unless the event
+        // has a field of the same name.
+        crate::scope::for_each_attribute(|attribute| {
+            if !fields
+                .fields
+                .iter()
+                .any(|(name, _)| *name == attribute.key.as_str())
+            {
+                record.add_attribute(attribute.key.clone(), from_value(&attribute.value));
+            }
+        });
         for (name, value) in fields.fields {
             record.add_attribute(name, any_value(value));
         }

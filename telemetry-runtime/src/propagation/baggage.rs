@@ -288,6 +288,29 @@ impl Baggage {
         Ok(())
     }
 
+    /// Sets `member`: the members with its key are removed and it is appended. `Err` (and no
+    /// change) if the result would pass [`MAX_MEMBERS`] or [`MAX_BYTES`].
+    ///
+    /// ```
+    /// use telemetry_runtime::propagation::{Baggage, BaggageMember};
+    ///
+    /// let mut baggage = Baggage::parse("a=1,b=2,a=3");
+    /// baggage.insert(BaggageMember::new("a", "4").unwrap()).unwrap();
+    /// assert_eq!(baggage.to_header(), "b=2,a=4");
+    /// ```
+    pub fn insert(&mut self, member: BaggageMember) -> Result<(), BaggageError> {
+        if !self.members.iter().any(|m| m.key == member.key) {
+            return self.push(member);
+        }
+        let mut replaced = Self::new();
+        for kept in self.members.iter().filter(|m| m.key != member.key) {
+            replaced.push(kept.clone())?;
+        }
+        replaced.push(member)?;
+        *self = replaced;
+        Ok(())
+    }
+
     /// The members, in order (duplicate keys included).
     pub fn members(&self) -> &[BaggageMember] {
         &self.members

@@ -7,11 +7,33 @@ use std::fmt;
 /// header (or other carrier key) it came from, and what was wrong with it.
 ///
 /// Its `Display` is written for the client: the HTTP layer answers `400 Bad Request` with it as
-/// the body, for example ``missing required header `x-assistant-id` ``.
+/// the body, for example ``missing required header `x-assistant-id` `` (or, for a value read
+/// from baggage, ``missing required baggage member `assistant_id` ``).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommonAttributesError {
     header: Cow<'static, str>,
+    carrier: Carrier,
     kind: CommonAttributesErrorKind,
+}
+
+/// Where a [`CommonAttributes`](super::CommonAttributes) value was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Carrier {
+    /// An HTTP (or message) header.
+    #[default]
+    Header,
+    /// A W3C baggage member.
+    Baggage,
+}
+
+impl Carrier {
+    fn noun(self) -> &'static str {
+        match self {
+            Carrier::Header => "header",
+            Carrier::Baggage => "baggage member",
+        }
+    }
 }
 
 /// What was wrong with a value; see [`CommonAttributesError`].
@@ -50,8 +72,20 @@ impl CommonAttributesError {
     pub fn new(header: impl Into<Cow<'static, str>>, kind: CommonAttributesErrorKind) -> Self {
         Self {
             header: header.into(),
+            carrier: Carrier::Header,
             kind,
         }
+    }
+
+    /// The same error about a value read from `carrier` (the default is [`Carrier::Header`]).
+    pub fn in_carrier(mut self, carrier: Carrier) -> Self {
+        self.carrier = carrier;
+        self
+    }
+
+    /// Where the value was read from.
+    pub fn carrier(&self) -> Carrier {
+        self.carrier
     }
 
     /// A required `header` is absent.
@@ -86,23 +120,24 @@ impl CommonAttributesError {
 impl fmt::Display for CommonAttributesError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let header = &self.header;
+        let noun = self.carrier.noun();
         match &self.kind {
-            CommonAttributesErrorKind::Missing => write!(f, "missing required header `{header}`"),
-            CommonAttributesErrorKind::Empty => write!(f, "header `{header}` is empty"),
+            CommonAttributesErrorKind::Missing => write!(f, "missing required {noun} `{header}`"),
+            CommonAttributesErrorKind::Empty => write!(f, "{noun} `{header}` is empty"),
             CommonAttributesErrorKind::Repeated => {
-                write!(f, "header `{header}` is sent more than once")
+                write!(f, "{noun} `{header}` is sent more than once")
             }
             CommonAttributesErrorKind::TooLong { len, max } => write!(
                 f,
-                "header `{header}` is too long: {len} bytes, at most {max} allowed"
+                "{noun} `{header}` is too long: {len} bytes, at most {max} allowed"
             ),
             CommonAttributesErrorKind::ControlCharacter { index } => write!(
                 f,
-                "header `{header}` contains a control character at byte {index}"
+                "{noun} `{header}` contains a control character at byte {index}"
             ),
-            CommonAttributesErrorKind::NotUtf8 => write!(f, "header `{header}` is not valid UTF-8"),
+            CommonAttributesErrorKind::NotUtf8 => write!(f, "{noun} `{header}` is not valid UTF-8"),
             CommonAttributesErrorKind::Invalid { reason } => {
-                write!(f, "header `{header}` is invalid: {reason}")
+                write!(f, "{noun} `{header}` is invalid: {reason}")
             }
         }
     }

@@ -15,21 +15,25 @@
 //! ends with the future. A `tokio::spawn`ed task does not inherit it: wrap its future with
 //! [`in_current_scope`].
 
+mod baggage;
 mod error;
 mod headers;
 mod task_local;
 
-pub use error::{CommonAttributesError, CommonAttributesErrorKind};
+pub use baggage::{insert_member, optional_member, required_member};
+pub use error::{Carrier, CommonAttributesError, CommonAttributesErrorKind};
 pub use headers::{
     DEFAULT_MAX_VALUE_LEN, insert_header, optional_header, required_header, validate_value,
 };
 pub use http::HeaderMap;
 #[cfg(feature = "axum")]
 pub(crate) use task_local::Frame;
-pub(crate) use task_local::for_each_log_field;
 pub use task_local::{Scoped, current, in_current_scope, with, with_current, with_sync};
+pub(crate) use task_local::{for_each_attribute, for_each_log_field};
 
-use opentelemetry::KeyValue;
+use opentelemetry::{KeyValue, Value};
+
+use crate::propagation::Baggage;
 
 /// A set of request identifiers that travels with a request: parsed from its headers, put on
 /// its server span and on every log line inside it, forwarded to outgoing requests.
@@ -111,6 +115,39 @@ pub trait CommonAttributes: Clone + Send + Sync + 'static {
     /// or session id is not one). None by default.
     fn metric_dimensions(&self) -> Vec<KeyValue> {
         Vec::new()
+    }
+
+    /// Writes the values as W3C baggage members (replacing members with the same keys), for
+    /// a peer that reads its identifiers from `baggage` rather than from headers.
+    ///
+    /// `#[derive(CommonAttributes)]` writes each present field under its attribute key. The
+    /// default writes the string values of [`attributes`](Self::attributes) under their keys.
+    fn to_baggage(&self, baggage: &mut Baggage) {
+        for attribute in self.attributes() {
+            if let Value::String(value) = &attribute.value
+                && let Ok(member) =
+                    crate::propagation::BaggageMember::new(attribute.key.as_str(), value.as_str())
+            {
+                let _ = baggage.insert(member);
+            }
+        }
+    }
+
+    /// Reads the values from W3C baggage members (the inverse of
+    /// [`to_baggage`](Self::to_baggage)), with the validation of
+    /// [`from_headers`](Self::from_headers); errors name the member
+    /// ([`Carrier::Baggage`]).
+    ///
+    /// `#[derive(CommonAttributes)]` reads each field from the member of its attribute key
+    /// ([`required_member`] / [`optional_member`]). The default returns an error: a hand
+    /// implementation that wants it writes it with those helpers.
+    fn from_baggage(baggage: &Baggage) -> Result<Self, CommonAttributesError> {
+        let _ = baggage;
+        Err(CommonAttributesError::invalid(
+            std::any::type_name::<Self>(),
+            "this type does not implement `CommonAttributes::from_baggage`",
+        )
+        .in_carrier(Carrier::Baggage))
     }
 }
 

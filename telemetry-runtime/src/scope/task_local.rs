@@ -7,6 +7,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 
+use opentelemetry::KeyValue;
+
 use super::CommonAttributes;
 
 tokio::task_local! {
@@ -20,6 +22,8 @@ pub(crate) struct Frame(Arc<FrameInner>);
 struct FrameInner {
     value: Box<dyn Any + Send + Sync>,
     log_fields: Box<[(&'static str, String)]>,
+    /// The span attributes of the value: the attributes of exported log records.
+    attributes: Box<[KeyValue]>,
     parent: Option<Frame>,
 }
 
@@ -38,9 +42,11 @@ impl Frame {
 
     fn with_parent<T: CommonAttributes>(value: T, parent: Option<Frame>) -> Self {
         let log_fields = value.log_fields().into_boxed_slice();
+        let attributes = value.attributes().into_boxed_slice();
         Frame(Arc::new(FrameInner {
             value: Box::new(value),
             log_fields,
+            attributes,
             parent,
         }))
     }
@@ -148,6 +154,37 @@ pub(crate) fn for_each_log_field(mut f: impl FnMut(&'static str, &str)) {
             level = current.0.parent.as_ref();
         }
     });
+}
+
+/// Calls `f` with each span attribute of the current scope (the
+/// [`attributes`](CommonAttributes::attributes) of its values), innermost level first; a key
+/// already given by an inner level is skipped. Does nothing outside a scope.
+pub(crate) fn for_each_attribute(mut f: impl FnMut(&KeyValue)) {
+    let _ = SCOPE.try_with(|frame| {
+        let mut level = Some(frame);
+        while let Some(current) = level {
+            for attribute in current.0.attributes.iter() {
+                if !attribute_shadowed(frame, current, &attribute.key) {
+                    f(attribute);
+                }
+            }
+            level = current.0.parent.as_ref();
+        }
+    });
+}
+
+fn attribute_shadowed(innermost: &Frame, level: &Frame, key: &opentelemetry::Key) -> bool {
+    let mut inner = Some(innermost);
+    while let Some(f) = inner {
+        if Arc::ptr_eq(&f.0, &level.0) {
+            return false;
+        }
+        if f.0.attributes.iter().any(|a| a.key == *key) {
+            return true;
+        }
+        inner = f.0.parent.as_ref();
+    }
+    false
 }
 
 /// Whether a level inside `level` (from `innermost` on) already has `key`.

@@ -1,0 +1,61 @@
+//! Reading and writing identifier values as W3C baggage members, with the same validation as
+//! headers ([`validate_value`](super::validate_value)).
+
+use super::error::{Carrier, CommonAttributesError, CommonAttributesErrorKind};
+use super::headers::validate_value;
+use crate::propagation::{Baggage, BaggageMember};
+
+/// The value of the baggage member `key` (percent-decoded), or `None` when there is none; an
+/// error ([`Carrier::Baggage`]) when the key is there more than once or the value fails
+/// [`validate_value`](super::validate_value).
+///
+/// ```
+/// use telemetry_runtime::propagation::Baggage;
+/// use telemetry_runtime::scope::optional_member;
+///
+/// let baggage = Baggage::parse("user_id=u%2042");
+/// assert_eq!(optional_member(&baggage, "user_id", 64).unwrap().as_deref(), Some("u 42"));
+/// assert_eq!(optional_member(&baggage, "session_id", 64).unwrap(), None);
+/// ```
+pub fn optional_member(
+    baggage: &Baggage,
+    key: &'static str,
+    max_len: usize,
+) -> Result<Option<String>, CommonAttributesError> {
+    let mut values = baggage
+        .members()
+        .iter()
+        .filter(|m| m.key() == key)
+        .map(BaggageMember::value);
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(
+            CommonAttributesError::new(key, CommonAttributesErrorKind::Repeated)
+                .in_carrier(Carrier::Baggage),
+        );
+    }
+    validate_value(key, value, max_len).map_err(|e| e.in_carrier(Carrier::Baggage))?;
+    Ok(Some(value.to_owned()))
+}
+
+/// The value of the baggage member `key`; [`CommonAttributesErrorKind::Missing`] when it is
+/// absent, else as [`optional_member`].
+pub fn required_member(
+    baggage: &Baggage,
+    key: &'static str,
+    max_len: usize,
+) -> Result<String, CommonAttributesError> {
+    optional_member(baggage, key, max_len)?
+        .ok_or_else(|| CommonAttributesError::missing(key).in_carrier(Carrier::Baggage))
+}
+
+/// Sets the baggage member `key` to `value`, replacing members with that key. A key that is
+/// not a baggage token, or a member that would pass the baggage limits, is skipped: never a
+/// panic. Returns whether the member was set.
+pub fn insert_member(baggage: &mut Baggage, key: &'static str, value: &str) -> bool {
+    BaggageMember::new(key, value)
+        .and_then(|member| baggage.insert(member))
+        .is_ok()
+}
