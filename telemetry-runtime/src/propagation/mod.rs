@@ -25,11 +25,12 @@
 //!   W3C test suite sends such values; any other whitespace (CR, LF, Unicode spaces), and
 //!   whitespace inside the value, makes it invalid.
 //! - More than one `traceparent` value in a carrier is invalid: a new trace starts.
-//! - `trace-flags`: all 8 bits are kept as received and sent as held, so `sampled` (bit 0)
-//!   and the Level 2 `random` flag (bit 1, which §3.2.2.5.2 requires to be kept for the same
-//!   trace-id) survive extract → inject ([`TraceFlags::new`](opentelemetry::trace::TraceFlags::new)
-//!   keeps every bit). Note that §3.2.2.5.3 says vendors MUST set the reserved bits to zero;
-//!   [`TraceFlagsPolicy::KnownOnly`] does that for those who want it.
+//! - `trace-flags`: `sampled` (bit 0) and the Level 2 `random` flag (bit 1, which
+//!   §3.2.2.5.2 requires to be kept for the same trace-id) survive extract → inject. The 6
+//!   reserved bits are cleared, as §3.2.2.5.3 says vendors MUST
+//!   ([`TraceFlagsPolicy::KnownOnly`], the default); [`TraceFlagsPolicy::Preserve`] keeps
+//!   all 8 bits for a proxy that forwards what it does not understand. The parsers themselves
+//!   ([`TraceParent::parse`], [`extract`]) keep all 8 bits as received.
 //!
 //! **tracestate**
 //! - Read only with a valid `traceparent` (§3.3); an invalid `tracestate` never affects the

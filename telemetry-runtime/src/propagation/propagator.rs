@@ -21,11 +21,12 @@ use super::{
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TraceFlagsPolicy {
-    /// Keep all 8 bits as received and send them as held (the default).
-    #[default]
+    /// Keep all 8 bits as received and send them as held: for a proxy that must forward
+    /// flags it does not understand.
     Preserve,
     /// Keep only `sampled` and `random` ([`TraceParent::KNOWN_FLAGS`]) on extract and on
-    /// inject, as Level 2 §3.2.2.5.3 ("Vendors MUST set those to zero") asks.
+    /// inject, as Level 2 §3.2.2.5.3 ("Vendors MUST set those to zero") asks (the default).
+    #[default]
     KnownOnly,
 }
 
@@ -41,13 +42,15 @@ impl TraceFlagsPolicy {
 /// W3C Trace Context (Level 2) propagator for `traceparent` and `tracestate`, with the
 /// strict rules of [`TraceParent::parse`] and [`TraceState::parse_values`].
 ///
-/// Extract: exactly one valid `traceparent` gives a remote span context carrying all 8 flag
-/// bits (so the Level 2 `random` flag survives to [`inject`](TextMapPropagator::inject)); a
+/// Extract: exactly one valid `traceparent` gives a remote span context carrying its flags
+/// as the [`TraceFlagsPolicy`] says (by default `sampled` and the Level 2 `random` flag, which
+/// survive to [`inject`](TextMapPropagator::inject)); a
 /// missing, invalid or repeated `traceparent` leaves the context unchanged (a new trace
 /// starts). `tracestate` is read only with a valid `traceparent`; an invalid one is dropped
 /// whole and the `traceparent` kept.
 ///
-/// Inject: a valid span context is written as a version-`00` `traceparent`, flags as held;
+/// Inject: a valid span context is written as a version-`00` `traceparent`, flags as the
+/// policy says;
 /// its trace state is written if non-empty, without the entries that are invalid under the
 /// strict grammar (see [`TraceState::from_otel`]).
 #[derive(Clone, Debug)]
@@ -63,11 +66,12 @@ impl Default for StrictW3cPropagator {
 }
 
 impl StrictW3cPropagator {
-    /// A propagator that keeps all 8 flag bits ([`TraceFlagsPolicy::Preserve`]).
+    /// A propagator that keeps the `sampled` and `random` flags and clears the reserved bits
+    /// ([`TraceFlagsPolicy::KnownOnly`]).
     pub fn new() -> Self {
         Self {
             fields: [TRACEPARENT_HEADER.to_owned(), TRACESTATE_HEADER.to_owned()],
-            flags_policy: TraceFlagsPolicy::Preserve,
+            flags_policy: TraceFlagsPolicy::KnownOnly,
         }
     }
 
@@ -316,7 +320,7 @@ mod tests {
     #[test]
     fn random_flag_survives_extract_then_inject() {
         let propagator = StrictW3cPropagator::new();
-        for flags in ["02", "03", "ff"] {
+        for flags in ["00", "01", "02", "03"] {
             let value = format!("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-{flags}");
             let mut carrier = HashMap::new();
             carrier.insert("traceparent".to_owned(), value.clone());
@@ -336,8 +340,16 @@ mod tests {
     }
 
     #[test]
-    fn known_only_policy_clears_reserved_bits() {
-        let propagator = StrictW3cPropagator::new().with_flags_policy(TraceFlagsPolicy::KnownOnly);
+    fn reserved_bits_are_cleared_by_default_and_kept_when_preserved() {
+        let preserve = StrictW3cPropagator::new().with_flags_policy(TraceFlagsPolicy::Preserve);
+        let mut carrier = HashMap::new();
+        let value = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ff";
+        carrier.insert("traceparent".to_owned(), value.to_owned());
+        let cx = preserve.extract(&carrier);
+        assert_eq!(cx.span().span_context().trace_flags().to_u8(), 0xff);
+        assert_eq!(inject(&preserve, &cx)["traceparent"], value);
+
+        let propagator = StrictW3cPropagator::new();
         let mut carrier = HashMap::new();
         carrier.insert(
             "traceparent".to_owned(),
