@@ -64,6 +64,20 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
             }
         }
     });
+    // A template whose one placeholder ends it (`chat {gen_ai.request.model}`) is split here,
+    // so the runtime finds the name by the value alone.
+    let fill_name = match name.split_once('{') {
+        Some((prefix, rest))
+            if !prefix.contains('}')
+                && rest.ends_with('}')
+                && !rest[..rest.len() - 1].contains(['{', '}'])
+                && rest.len() > 1 =>
+        {
+            let key = &rest[..rest.len() - 1];
+            quote!(#private::span::fill_name_suffix(#name, #prefix, #key, attributes))
+        }
+        _ => quote!(#private::span::fill_name(#name, attributes)),
+    };
     let step_keys = match &spec.steps {
         Some(k) => {
             let (s, m, x) = (&k.steps, &k.mean_ms, &k.max_ms);
@@ -214,7 +228,7 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
             const STREAM_KEYS: ::core::option::Option<#private::span::StreamKeys> = #stream_keys;
             #[inline]
             fn span_name(attributes: &[#private::opentelemetry::KeyValue]) -> ::std::borrow::Cow<'static, str> {
-                #private::span::fill_name(#name, attributes)
+                #fill_name
             }
         }
 

@@ -296,8 +296,21 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         None => quote!(<#contract as #private::span::Contract>::SPAN_KIND),
     };
     let given = args.attrs.len();
+    // With a handle, a setter may replace a start value: the start values are then written
+    // when the span ends.
+    let start_fn = if args.handle.is_some() {
+        quote!(start_with_handle)
+    } else {
+        quote!(start)
+    };
+    // Stream statistics (and the clock reading they need at start) only for a fn that
+    // returns a stream.
+    let stream_keys = match &shape {
+        Shape::Stream(_) => quote!(<#contract as #private::span::Contract>::STREAM_KEYS),
+        _ => quote!(::core::option::Option::None),
+    };
     let start = quote! {
-        let __tr_span = #private::span::SpanCore::start(
+        let __tr_span = #private::span::SpanCore::#start_fn(
             #span_kind,
             <#contract as #private::span::Contract>::span_name,
             || {
@@ -305,7 +318,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 #finish
             },
             <#contract as #private::span::Contract>::STEP_KEYS,
-            <#contract as #private::span::Contract>::STREAM_KEYS,
+            #stream_keys,
         );
     };
     let handle = args

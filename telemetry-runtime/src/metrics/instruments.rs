@@ -13,7 +13,8 @@ pub(crate) const HTTP_SERVER_DURATION_BOUNDARIES: [f64; 14] = [
 /// The instruments of one meter provider.
 #[derive(Debug)]
 pub(crate) struct Instruments {
-    /// `http.server.request.duration` (histogram, `s`).
+    /// `http.server.request.duration` (histogram, `s`), recorded by the axum layer.
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     pub(crate) http_server_request_duration: Histogram<f64>,
 }
 
@@ -33,6 +34,7 @@ impl Instruments {
 static INSTRUMENTS: AtomicPtr<Instruments> = AtomicPtr::new(std::ptr::null_mut());
 
 /// The installed instruments, if metrics are on.
+#[cfg_attr(not(feature = "axum"), allow(dead_code))]
 #[inline]
 pub(crate) fn current() -> Option<&'static Instruments> {
     let ptr = INSTRUMENTS.load(Ordering::Acquire);

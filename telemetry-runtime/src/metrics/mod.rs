@@ -7,4 +7,6 @@
 
 mod instruments;
 
-pub(crate) use instruments::{Instruments, current, install};
+#[cfg_attr(not(feature = "axum"), allow(unused_imports))]
+pub(crate) use instruments::current;
+pub(crate) use instruments::{Instruments, install};

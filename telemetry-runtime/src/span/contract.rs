@@ -80,53 +80,6 @@ pub trait Contract: 'static {
     }
 }
 
-/// Fills a span name template such as `chat {gen_ai.request.model}` from the attributes;
-/// a placeholder without a value is dropped with its leading space.
-pub fn fill_name(template: &'static str, attributes: &[KeyValue]) -> Cow<'static, str> {
-    let bytes = template.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| b == b'{') else {
-        return Cow::Borrowed(template);
-    };
-    let mut name = String::new();
-    let mut literal_start = 0;
-    let mut open = first;
-    loop {
-        let Some(len) = bytes[open..].iter().position(|&b| b == b'}') else {
-            name.push_str(&template[literal_start..]);
-            return Cow::Owned(name);
-        };
-        let close = open + len;
-        let key = &template[open + 1..close];
-        let value = attributes
-            .iter()
-            .find(|kv| kv.key.as_str() == key)
-            .map(|kv| &kv.value);
-        match value {
-            Some(opentelemetry::Value::String(v)) => {
-                let v = v.as_str();
-                if name.capacity() == 0 {
-                    name.reserve(template.len() + v.len());
-                }
-                name.push_str(&template[literal_start..open]);
-                name.push_str(v);
-            }
-            Some(other) => {
-                name.push_str(&template[literal_start..open]);
-                name.push_str(&other.as_str());
-            }
-            None => name.push_str(template[literal_start..open].trim_end()),
-        }
-        literal_start = close + 1;
-        match bytes[literal_start..].iter().position(|&b| b == b'{') {
-            Some(next) => open = literal_start + next,
-            None => {
-                name.push_str(&template[literal_start..]);
-                return Cow::Owned(name);
-            }
-        }
-    }
-}
-
 /// A reference to a function's return value (or its `Ok` value), handed to the contract's
 /// outcome trait. A wrapper so that contracts declared in any crate can implement
 /// [`RecordReturn`] for it.
@@ -137,21 +90,4 @@ pub struct Returned<'a, R: ?Sized>(pub &'a R);
 pub trait RecordReturn<C: Contract> {
     /// Records the outcome on `span`.
     fn record_return(self, span: &SpanCore);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_fill_placeholders_and_drop_missing_ones() {
-        let attrs = [KeyValue::new("gen_ai.request.model", "gpt-4o")];
-        assert_eq!(
-            fill_name("chat {gen_ai.request.model}", &attrs),
-            "chat gpt-4o"
-        );
-        assert_eq!(fill_name("chat {gen_ai.request.model}", &[]), "chat");
-        assert_eq!(fill_name("llm.decode", &[]), "llm.decode");
-        assert_eq!(fill_name("x {a", &[]), "x {a");
-    }
 }

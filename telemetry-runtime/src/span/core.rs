@@ -70,8 +70,9 @@ impl Live {
 /// [`end`](SpanCore::end), or on drop: marked as panicked when unwinding, else as cancelled.
 /// When no tracer is installed it is empty and every method returns at once.
 pub struct SpanCore {
-    /// Dropped by hand in `Drop`, so the disabled path has no drop glue to run.
-    inner: std::mem::ManuallyDrop<Option<Box<Inner>>>,
+    /// Inline, not boxed: one allocation less per span. The disabled path only writes and
+    /// checks the discriminant.
+    inner: Option<Inner>,
 }
 
 struct Inner {
@@ -105,9 +106,7 @@ impl SpanCore {
     /// A span that records nothing.
     #[inline(always)]
     pub const fn disabled() -> Self {
-        SpanCore {
-            inner: std::mem::ManuallyDrop::new(None),
-        }
+        SpanCore { inner: None }
     }
 
     /// Starts a span under the current context. `attributes` runs only when a tracer is
@@ -122,14 +121,44 @@ impl SpanCore {
     ) -> Self {
         match tracer::current() {
             None => Self::disabled(),
-            Some(tracer) => {
-                Self::start_with(tracer, span_kind, name, attributes, step_keys, stream_keys)
-            }
+            Some(tracer) => Self::start_with::<false>(
+                tracer,
+                span_kind,
+                name,
+                attributes,
+                step_keys,
+                stream_keys,
+            ),
+        }
+    }
+
+    /// [`start`](Self::start) for a span whose handle the body uses: the start attributes
+    /// are written when the span ends, one per key, so that a setter called mid-way replaces
+    /// a value given at start instead of adding a second entry (the SDK cannot replace an
+    /// attribute it has been given).
+    #[inline]
+    pub fn start_with_handle(
+        span_kind: SpanKind,
+        name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
+        attributes: impl FnOnce() -> Vec<KeyValue>,
+        step_keys: Option<StepKeys>,
+        stream_keys: Option<StreamKeys>,
+    ) -> Self {
+        match tracer::current() {
+            None => Self::disabled(),
+            Some(tracer) => Self::start_with::<true>(
+                tracer,
+                span_kind,
+                name,
+                attributes,
+                step_keys,
+                stream_keys,
+            ),
         }
     }
 
     #[inline(never)]
-    fn start_with(
+    fn start_with<const DEFER: bool>(
         tracer: &opentelemetry_sdk::trace::SdkTracer,
         span_kind: SpanKind,
         name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
@@ -142,32 +171,45 @@ impl SpanCore {
             legacy::extend(&mut attributes);
         }
         let name = name(&attributes);
-        let builder = SpanBuilder::from_name(name)
-            .with_kind(span_kind)
-            .with_attributes(attributes);
-        let (live, cx) = Context::map_current(|parent| {
-            let mut span = tracer.build_with_context(builder, parent);
-            let content = crate::genai::capture::take_event_content();
-            if !content.is_empty() {
-                crate::genai::events::emit_operation_details(&mut span, content);
-            }
-            let cx = parent.with_remote_span_context(span.span_context().clone());
-            (
-                Live {
-                    span,
-                    late: Vec::new(),
-                },
-                cx,
-            )
-        });
+        let builder = SpanBuilder::from_name(name).with_kind(span_kind);
+        let (builder, late) = if DEFER {
+            (builder, attributes)
+        } else {
+            (builder.with_attributes(attributes), Vec::new())
+        };
         let timed = step_keys.is_some() || stream_keys.is_some();
-        Inner::active(live, cx, timed.then(Instant::now), step_keys, stream_keys)
+        // Built in one expression, so the span state is written in place rather than moved
+        // (the parent is cloned rather than borrowed in `Context::map_current`, whose closure
+        // result would be moved out through the thread-local access).
+        let parent = Context::current();
+        let mut span = tracer.build_with_context(builder, &parent);
+        let content = crate::genai::capture::take_event_content();
+        if !content.is_empty() {
+            crate::genai::events::emit_operation_details(&mut span, content);
+        }
+        SpanCore {
+            inner: Some(Inner {
+                cx: parent.with_remote_span_context(span.span_context().clone()),
+                live: Mutex::new(Some(Live { span, late })),
+                ended: AtomicBool::new(false),
+                started: timed.then(Instant::now),
+                steps: AtomicU64::new(0),
+                step_sum_ns: AtomicU64::new(0),
+                step_max_ns: AtomicU64::new(0),
+                last_step_ns: AtomicU64::new(0),
+                chunks: AtomicU64::new(0),
+                first_chunk_ns: AtomicU64::new(0),
+                output_tokens: AtomicU64::new(0),
+                step_keys,
+                stream_keys,
+            }),
+        }
     }
 
     /// Starts a child span named `name` (kind INTERNAL) under this one, for example one span per
     /// decode step when the user asks for them. Records nothing when this span does not.
     pub fn child(&self, name: &'static str) -> SpanCore {
-        let (Some(inner), Some(tracer)) = (&*self.inner, tracer::current()) else {
+        let (Some(inner), Some(tracer)) = (&self.inner, tracer::current()) else {
             return Self::disabled();
         };
         let builder = SpanBuilder::from_name(name).with_kind(SpanKind::Internal);
@@ -216,8 +258,9 @@ impl SpanCore {
     }
 
     /// Sets one attribute (`None` leaves it unset). Setting a key again replaces the value set
-    /// before; the values are written to the span when it ends. (A key given at start and set
-    /// again is exported twice: the SDK cannot replace a start attribute.)
+    /// before, and the value given at start when the span was started with
+    /// [`start_with_handle`](Self::start_with_handle); the values are written to the span when
+    /// it ends.
     pub fn set(&self, key: &'static str, value: Option<Value>) {
         let Some(value) = value else { return };
         self.with_live(|live| live.set_late(key, value));
@@ -249,7 +292,7 @@ impl SpanCore {
     /// previous step, or the span start) folded into the mean and maximum.
     #[inline]
     pub fn step(&self) {
-        let Some(inner) = &*self.inner else { return };
+        let Some(inner) = &self.inner else { return };
         let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
         let previous = inner.last_step_ns.swap(now, Ordering::Relaxed);
         let took = now.saturating_sub(previous);
@@ -268,7 +311,7 @@ impl SpanCore {
     /// One chunk of a streamed response, carrying `tokens` output tokens.
     #[inline]
     pub fn chunk(&self, tokens: u64) {
-        let Some(inner) = &*self.inner else { return };
+        let Some(inner) = &self.inner else { return };
         if inner.chunks.fetch_add(1, Ordering::Relaxed) == 0 {
             let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
             inner.first_chunk_ns.store(now.max(1), Ordering::Relaxed);
@@ -279,7 +322,7 @@ impl SpanCore {
     /// Ends the span now. Later calls, and the drop, do nothing.
     #[inline]
     pub fn end(&self) {
-        if let Some(inner) = &*self.inner {
+        if let Some(inner) = &self.inner {
             inner.end();
         }
     }
@@ -294,7 +337,7 @@ impl Inner {
         stream_keys: Option<StreamKeys>,
     ) -> SpanCore {
         SpanCore {
-            inner: std::mem::ManuallyDrop::new(Some(Box::new(Inner {
+            inner: Some(Inner {
                 live: Mutex::new(Some(live)),
                 cx,
                 ended: AtomicBool::new(false),
@@ -308,25 +351,26 @@ impl Inner {
                 output_tokens: AtomicU64::new(0),
                 step_keys,
                 stream_keys,
-            }))),
+            }),
         }
     }
 
     #[inline(never)]
     fn end(&self) {
-        let inner = self;
-        let live = inner
+        // Ended in place, under the span's own lock (never contended here): moving the span
+        // state out first would copy it.
+        let mut guard = self
             .live
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        let Some(mut live) = live else { return };
-        inner.ended.store(true, Ordering::Release);
-        inner.record_aggregates(&mut live);
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(live) = guard.as_mut() else { return };
+        self.ended.store(true, Ordering::Release);
+        self.record_aggregates(live);
         for kv in std::mem::take(&mut live.late) {
             live.span.set_attribute(kv);
         }
         live.span.end();
+        *guard = None;
     }
 }
 
@@ -397,8 +441,6 @@ impl SpanCore {
         if !self.is_ended() {
             self.end_unfinished();
         }
-        // SAFETY: `drop` runs once, and nothing reads `inner` after this.
-        drop(unsafe { std::mem::ManuallyDrop::take(&mut self.inner) });
     }
 
     /// Dropped before `end`: unwinding from a panic, or a future or stream dropped early.

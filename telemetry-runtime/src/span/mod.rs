@@ -10,12 +10,11 @@ mod core;
 mod error_type;
 mod instrument;
 mod legacy;
+mod name;
 pub(crate) mod tracer;
 pub mod value;
 
-pub use contract::{
-    AttributeSpec, Contract, RecordReturn, Requirement, Returned, Source, fill_name,
-};
+pub use contract::{AttributeSpec, Contract, RecordReturn, Requirement, Returned, Source};
 pub use core::{SpanCore, StepKeys, StreamKeys};
 pub use error_type::ErrorType;
 #[doc(hidden)]
@@ -23,6 +22,7 @@ pub use error_type::{ErrorProbe, ViaDisplay, ViaErrorType, ViaNothing, ViaTypeNa
 pub use instrument::{ChunkTokens, InSpan, SpanStream};
 #[doc(hidden)]
 pub use instrument::{TokenProbe, ViaChunkTokens, ViaNoTokens};
+pub use name::{fill_name, fill_name_suffix};
 pub use tracer::{
     install as install_tracer, is_enabled, set_legacy_names, uninstall as uninstall_tracer,
 };
