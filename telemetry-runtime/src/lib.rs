@@ -27,6 +27,8 @@ pub mod http;
 mod init;
 mod logs;
 mod metrics;
+#[cfg(feature = "reqwest")]
+pub mod outbound;
 pub mod propagation;
 mod resource;
 mod sampler;

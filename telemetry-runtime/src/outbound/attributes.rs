@@ -1,0 +1,294 @@
+//! The HTTP client span's name and attributes (semantic conventions v1.41.0,
+//! `span.http.client`).
+
+use std::error::Error as _;
+
+use http::{Method, Version};
+use opentelemetry::KeyValue;
+use url::Url;
+
+/// `http.request.method`: the known methods as they are, `None` for any other.
+pub(super) fn method(method: &Method) -> Option<&'static str> {
+    Some(match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::CONNECT => "CONNECT",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::PATCH => "PATCH",
+        _ if method.as_str() == "QUERY" => "QUERY",
+        _ => return None,
+    })
+}
+
+/// The span name: `{method} {template}`, `{method}` without a template; `HTTP` stands for a
+/// method the conventions do not know.
+pub(super) fn span_name(method: Option<&'static str>, template: Option<&str>) -> String {
+    let method = method.unwrap_or("HTTP");
+    match template {
+        Some(template) => format!("{method} {template}"),
+        None => method.to_owned(),
+    }
+}
+
+/// `network.protocol.version`.
+pub(super) fn protocol_version(version: Version) -> Option<&'static str> {
+    Some(match version {
+        Version::HTTP_09 => "0.9",
+        Version::HTTP_10 => "1.0",
+        Version::HTTP_11 => "1.1",
+        Version::HTTP_2 => "2",
+        Version::HTTP_3 => "3",
+        _ => return None,
+    })
+}
+
+/// The attributes known before the request is sent (the sampler sees them).
+pub(super) fn request_attributes(
+    method: &Method,
+    url: &Url,
+    template: Option<&str>,
+    resend_count: u32,
+) -> Vec<KeyValue> {
+    let mut out = Vec::with_capacity(7);
+    match self::method(method) {
+        Some(known) => out.push(KeyValue::new("http.request.method", known)),
+        None => {
+            out.push(KeyValue::new("http.request.method", "_OTHER"));
+            out.push(KeyValue::new(
+                "http.request.method_original",
+                method.as_str().to_owned(),
+            ));
+        }
+    }
+    if let Some(host) = url.host_str() {
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        out.push(KeyValue::new("server.address", host.to_owned()));
+    }
+    if let Some(port) = url.port_or_known_default() {
+        out.push(KeyValue::new("server.port", i64::from(port)));
+    }
+    out.push(KeyValue::new("url.full", full_url(url)));
+    if let Some(template) = template {
+        out.push(KeyValue::new("url.template", template.to_owned()));
+    }
+    if resend_count > 0 {
+        out.push(KeyValue::new(
+            "http.request.resend_count",
+            i64::from(resend_count),
+        ));
+    }
+    out
+}
+
+/// The query keys whose values `url.full` redacts (case-sensitive), as the conventions list
+/// them.
+const SENSITIVE_QUERY_KEYS: [&str; 4] = ["AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature"];
+
+/// `url.full`: the URL with its credentials replaced by `REDACTED:REDACTED` and the values of
+/// the sensitive query keys by `REDACTED` (the keys kept); anything else as it is.
+pub(super) fn full_url(url: &Url) -> String {
+    let credentials = !url.username().is_empty() || url.password().is_some();
+    let query = url.query().filter(|q| has_sensitive_key(q));
+    if !credentials && query.is_none() {
+        return url.as_str().to_owned();
+    }
+    let mut redacted = url.clone();
+    if credentials {
+        // Only a URL that cannot have credentials refuses them, and it had none.
+        let _ = redacted.set_username("REDACTED");
+        let _ = redacted.set_password(Some("REDACTED"));
+    }
+    if let Some(query) = query {
+        redacted.set_query(Some(&redact_query(query)));
+    }
+    redacted.into()
+}
+
+fn has_sensitive_key(query: &str) -> bool {
+    query
+        .split('&')
+        .any(|pair| SENSITIVE_QUERY_KEYS.contains(&pair.split_once('=').map_or(pair, |(k, _)| k)))
+}
+
+fn redact_query(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    for (i, pair) in query.split('&').enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        match pair.split_once('=') {
+            Some((key, _)) if SENSITIVE_QUERY_KEYS.contains(&key) => {
+                out.push_str(key);
+                out.push_str("=REDACTED");
+            }
+            _ => out.push_str(pair),
+        }
+    }
+    out
+}
+
+/// `error.type` of a request that got no response: the kind of the reqwest error, `_OTHER`
+/// for the error of another middleware or a kind not listed.
+pub(super) fn error_type(error: &reqwest_middleware::Error) -> &'static str {
+    let reqwest_middleware::Error::Reqwest(error) = error else {
+        return "_OTHER";
+    };
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_dns() {
+        "dns"
+    } else if error.is_connect() {
+        "connect"
+    } else if error.is_redirect() {
+        "redirect"
+    } else if error.is_body() {
+        "body"
+    } else if error.is_decode() {
+        "decode"
+    } else if error.is_builder() {
+        "builder"
+    } else if error.is_request() {
+        "request"
+    } else {
+        "_OTHER"
+    }
+}
+
+/// The longest span status description, in bytes.
+const MAX_DESCRIPTION: usize = 256;
+
+/// The span status description of a request that got no response: the messages of the
+/// error's causes (`tcp connect error: Connection refused (os error 111)`), without reqwest's
+/// own message, which repeats the URL and so could carry credentials or signed query values.
+pub(super) fn error_description(error: &reqwest_middleware::Error) -> String {
+    let mut out = String::new();
+    let mut source = match error {
+        reqwest_middleware::Error::Reqwest(error) => error.source(),
+        reqwest_middleware::Error::Middleware(error) => Some(error.as_ref()),
+    };
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        // Wrappers often end with their cause's message: keep each message once.
+        if !out.contains(&message) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&message);
+        }
+        source = cause.source();
+    }
+    if out.is_empty() {
+        out.push_str(error_type(error));
+    }
+    if out.len() > MAX_DESCRIPTION {
+        let mut end = MAX_DESCRIPTION;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opentelemetry::Value;
+
+    fn get<'a>(kvs: &'a [KeyValue], key: &str) -> Option<&'a Value> {
+        kvs.iter()
+            .find(|kv| kv.key.as_str() == key)
+            .map(|kv| &kv.value)
+    }
+
+    fn attrs(method: &str, url: &str, template: Option<&str>, resend: u32) -> Vec<KeyValue> {
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        request_attributes(&method, &url.parse().unwrap(), template, resend)
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(span_name(Some("GET"), None), "GET");
+        assert_eq!(
+            span_name(Some("POST"), Some("/users/{id}")),
+            "POST /users/{id}"
+        );
+        assert_eq!(span_name(None, None), "HTTP");
+        assert_eq!(method(&Method::from_bytes(b"PURGE").unwrap()), None);
+        assert_eq!(
+            method(&Method::from_bytes(b"QUERY").unwrap()),
+            Some("QUERY")
+        );
+    }
+
+    #[test]
+    fn attributes_with_their_types() {
+        let kvs = attrs("GET", "http://api.example.com/v1/chat?q=1", None, 0);
+        assert_eq!(get(&kvs, "http.request.method"), Some(&"GET".into()));
+        assert_eq!(get(&kvs, "server.address"), Some(&"api.example.com".into()));
+        assert_eq!(get(&kvs, "server.port"), Some(&Value::I64(80)));
+        assert_eq!(
+            get(&kvs, "url.full"),
+            Some(&"http://api.example.com/v1/chat?q=1".into())
+        );
+        assert_eq!(get(&kvs, "url.template"), None);
+        assert_eq!(get(&kvs, "http.request.resend_count"), None);
+        assert_eq!(get(&kvs, "http.request.method_original"), None);
+
+        let kvs = attrs("PURGE", "https://[::1]:8443/x", Some("/x"), 2);
+        assert_eq!(get(&kvs, "http.request.method"), Some(&"_OTHER".into()));
+        assert_eq!(
+            get(&kvs, "http.request.method_original"),
+            Some(&"PURGE".into())
+        );
+        assert_eq!(get(&kvs, "server.address"), Some(&"::1".into()));
+        assert_eq!(get(&kvs, "server.port"), Some(&Value::I64(8443)));
+        assert_eq!(get(&kvs, "url.template"), Some(&"/x".into()));
+        assert_eq!(get(&kvs, "http.request.resend_count"), Some(&Value::I64(2)));
+        assert_eq!(
+            get(&kvs, "server.port"),
+            Some(&Value::I64(8443)),
+            "explicit port"
+        );
+        let kvs = attrs("GET", "https://example.com/", None, 0);
+        assert_eq!(get(&kvs, "server.port"), Some(&Value::I64(443)));
+    }
+
+    #[test]
+    fn url_full_redacts_credentials_and_signed_query_values() {
+        let full = |url: &str| full_url(&url.parse().unwrap());
+        assert_eq!(
+            full("https://alice:s3cret@example.com/path?color=blue&sig=abc#frag"),
+            "https://REDACTED:REDACTED@example.com/path?color=blue&sig=REDACTED#frag"
+        );
+        assert_eq!(
+            full("https://token@example.com/"),
+            "https://REDACTED:REDACTED@example.com/"
+        );
+        assert_eq!(
+            full(
+                "http://s3.example.com/o?AWSAccessKeyId=AK&Signature=x%2Fy&X-Goog-Signature=z&Expires=1"
+            ),
+            "http://s3.example.com/o?AWSAccessKeyId=REDACTED&Signature=REDACTED&X-Goog-Signature=REDACTED&Expires=1"
+        );
+        // Case-sensitive keys; a key without a value is left as it is.
+        assert_eq!(
+            full("http://example.com/?SIG=1&signature=2&sig"),
+            "http://example.com/?SIG=1&signature=2&sig"
+        );
+        assert_eq!(full("http://example.com/a?b=c"), "http://example.com/a?b=c");
+    }
+
+    #[test]
+    fn protocol_versions() {
+        assert_eq!(protocol_version(Version::HTTP_11), Some("1.1"));
+        assert_eq!(protocol_version(Version::HTTP_2), Some("2"));
+    }
+}

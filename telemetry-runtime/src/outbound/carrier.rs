@@ -1,0 +1,72 @@
+//! Writing propagation headers into an outgoing request's header map.
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+use opentelemetry::propagation::Injector;
+
+/// An OpenTelemetry [`Injector`] over a request's headers: sets (replaces) a header. A name
+/// or value HTTP cannot carry is skipped, never a panic.
+pub(super) struct HeaderInjector<'a>(pub(super) &'a mut HeaderMap);
+
+impl Injector for HeaderInjector<'_> {
+    fn set(&mut self, key: &str, value: String) {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(key.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            self.0.insert(name, value);
+        }
+    }
+}
+
+/// Adds the headers of `extra` that `headers` does not have yet (every value of each); a
+/// header already there is left as it is.
+pub(super) fn add_missing(headers: &mut HeaderMap, extra: HeaderMap) {
+    let mut current: Option<HeaderName> = None;
+    let mut skip = false;
+    for (name, value) in extra {
+        // `HeaderMap::into_iter` gives the name with the first value of each header only.
+        if let Some(name) = name {
+            skip = headers.contains_key(&name);
+            current = Some(name);
+        }
+        if let (Some(name), false) = (&current, skip) {
+            headers.append(name.clone(), value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injector_skips_what_http_cannot_carry() {
+        let mut headers = HeaderMap::new();
+        let mut injector = HeaderInjector(&mut headers);
+        injector.set("traceparent", "00-a-b-01".to_owned());
+        injector.set("traceparent", "00-c-d-01".to_owned());
+        injector.set("bad name", "v".to_owned());
+        injector.set("x-line", "a\r\nb".to_owned());
+        assert_eq!(headers.len(), 1);
+        assert_eq!(headers["traceparent"], "00-c-d-01");
+    }
+
+    #[test]
+    fn add_missing_keeps_what_is_there() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-tenant", HeaderValue::from_static("mine"));
+        let mut extra = HeaderMap::new();
+        extra.insert("x-tenant", HeaderValue::from_static("scope"));
+        extra.append("x-multi", HeaderValue::from_static("1"));
+        extra.append("x-multi", HeaderValue::from_static("2"));
+        extra.insert("x-other", HeaderValue::from_static("o"));
+        add_missing(&mut headers, extra);
+        assert_eq!(headers["x-tenant"], "mine");
+        assert_eq!(
+            headers.get_all("x-multi").iter().collect::<Vec<_>>(),
+            ["1", "2"]
+        );
+        assert_eq!(headers["x-other"], "o");
+        assert_eq!(headers.len(), 4);
+    }
+}
