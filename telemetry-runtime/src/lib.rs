@@ -24,6 +24,8 @@ mod export;
 pub mod genai;
 #[cfg(feature = "axum")]
 pub mod http;
+#[cfg(any(feature = "axum", feature = "reqwest"))]
+mod http_semconv;
 mod init;
 mod logs;
 mod metrics;

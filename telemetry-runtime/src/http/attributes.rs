@@ -3,44 +3,7 @@
 use http::{HeaderMap, Method, Uri, Version, header};
 use opentelemetry::KeyValue;
 
-/// `http.request.method`: the known methods as they are, any other as `_OTHER`.
-pub(super) fn method(method: &Method) -> Option<&'static str> {
-    Some(match *method {
-        Method::GET => "GET",
-        Method::HEAD => "HEAD",
-        Method::POST => "POST",
-        Method::PUT => "PUT",
-        Method::DELETE => "DELETE",
-        Method::CONNECT => "CONNECT",
-        Method::OPTIONS => "OPTIONS",
-        Method::TRACE => "TRACE",
-        Method::PATCH => "PATCH",
-        _ if method.as_str() == "QUERY" => "QUERY",
-        _ => return None,
-    })
-}
-
-/// The span name: `{method} {route}`, `{method}` without a route; `HTTP` stands for a method
-/// the conventions do not know.
-pub(super) fn span_name(method: Option<&'static str>, route: Option<&str>) -> String {
-    let method = method.unwrap_or("HTTP");
-    match route {
-        Some(route) => format!("{method} {route}"),
-        None => method.to_owned(),
-    }
-}
-
-/// `network.protocol.version`.
-pub(super) fn protocol_version(version: Version) -> Option<&'static str> {
-    Some(match version {
-        Version::HTTP_09 => "0.9",
-        Version::HTTP_10 => "1.0",
-        Version::HTTP_11 => "1.1",
-        Version::HTTP_2 => "2",
-        Version::HTTP_3 => "3",
-        _ => return None,
-    })
-}
+use crate::http_semconv::{method, protocol_version, redact_query};
 
 /// The attributes of `http.server.request.duration` known when the request arrives (the
 /// metric's required and recommended ones, none of high cardinality: no path, no address),
@@ -56,7 +19,7 @@ pub(super) fn metric_attributes(
     let mut out = Vec::with_capacity(6 + extra);
     out.push(KeyValue::new(
         "http.request.method",
-        self::method(method).unwrap_or("_OTHER"),
+        crate::http_semconv::method(method).unwrap_or("_OTHER"),
     ));
     out.push(KeyValue::new("url.scheme", scheme(uri, headers)));
     if let Some(route) = route {
@@ -156,26 +119,6 @@ fn server_address(uri: &Uri, headers: &HeaderMap) -> Option<(String, Option<u16>
     (!host.is_empty()).then(|| (host.to_owned(), authority.port_u16()))
 }
 
-/// The query with the values of the keys the conventions call sensitive replaced by
-/// `REDACTED` (`AWSAccessKeyId`, `Signature`, `sig`, `X-Goog-Signature`; case-sensitive).
-fn redact_query(query: &str) -> String {
-    const SENSITIVE: [&str; 4] = ["AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature"];
-    let mut out = String::with_capacity(query.len());
-    for (i, pair) in query.split('&').enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        match pair.split_once('=') {
-            Some((key, _)) if SENSITIVE.contains(&key) => {
-                out.push_str(key);
-                out.push_str("=REDACTED");
-            }
-            _ => out.push_str(pair),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,21 +145,6 @@ mod tests {
         kvs.iter()
             .find(|kv| kv.key.as_str() == key)
             .map(|kv| &kv.value)
-    }
-
-    #[test]
-    fn names() {
-        assert_eq!(
-            span_name(Some("GET"), Some("/users/{id}")),
-            "GET /users/{id}"
-        );
-        assert_eq!(span_name(Some("POST"), None), "POST");
-        assert_eq!(span_name(None, Some("/x")), "HTTP /x");
-        assert_eq!(
-            method(&Method::from_bytes(b"QUERY").unwrap()),
-            Some("QUERY")
-        );
-        assert_eq!(method(&Method::from_bytes(b"get").unwrap()), None);
     }
 
     #[test]

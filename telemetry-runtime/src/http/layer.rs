@@ -15,12 +15,13 @@ use opentelemetry::{Context, KeyValue};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::attributes::{RequestAttributes, method, metric_attributes, span_name};
+use super::attributes::{RequestAttributes, metric_attributes};
 use super::body::TelemetryBody;
 use super::carrier::HeaderExtractor;
 use super::future::ResponseFuture;
 use super::request_id::{REQUEST_ID_ATTRIBUTE, RequestId, header_value};
 use super::telemetry::{RequestMetrics, RequestTelemetry};
+use crate::http_semconv::{method, span_name};
 use crate::propagation::{StrictBaggagePropagator, StrictW3cPropagator};
 use crate::scope::{CommonAttributes, CommonAttributesError, Frame};
 

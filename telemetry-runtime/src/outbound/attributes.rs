@@ -3,48 +3,11 @@
 
 use std::error::Error as _;
 
-use http::{Method, Version};
+use http::Method;
 use opentelemetry::KeyValue;
 use url::Url;
 
-/// `http.request.method`: the known methods as they are, `None` for any other.
-pub(super) fn method(method: &Method) -> Option<&'static str> {
-    Some(match *method {
-        Method::GET => "GET",
-        Method::HEAD => "HEAD",
-        Method::POST => "POST",
-        Method::PUT => "PUT",
-        Method::DELETE => "DELETE",
-        Method::CONNECT => "CONNECT",
-        Method::OPTIONS => "OPTIONS",
-        Method::TRACE => "TRACE",
-        Method::PATCH => "PATCH",
-        _ if method.as_str() == "QUERY" => "QUERY",
-        _ => return None,
-    })
-}
-
-/// The span name: `{method} {template}`, `{method}` without a template; `HTTP` stands for a
-/// method the conventions do not know.
-pub(super) fn span_name(method: Option<&'static str>, template: Option<&str>) -> String {
-    let method = method.unwrap_or("HTTP");
-    match template {
-        Some(template) => format!("{method} {template}"),
-        None => method.to_owned(),
-    }
-}
-
-/// `network.protocol.version`.
-pub(super) fn protocol_version(version: Version) -> Option<&'static str> {
-    Some(match version {
-        Version::HTTP_09 => "0.9",
-        Version::HTTP_10 => "1.0",
-        Version::HTTP_11 => "1.1",
-        Version::HTTP_2 => "2",
-        Version::HTTP_3 => "3",
-        _ => return None,
-    })
-}
+use crate::http_semconv::{SENSITIVE_QUERY_KEYS, redact_query};
 
 /// The attributes known before the request is sent (the sampler sees them).
 pub(super) fn request_attributes(
@@ -54,7 +17,7 @@ pub(super) fn request_attributes(
     resend_count: u32,
 ) -> Vec<KeyValue> {
     let mut out = Vec::with_capacity(7);
-    match self::method(method) {
+    match crate::http_semconv::method(method) {
         Some(known) => out.push(KeyValue::new("http.request.method", known)),
         None => {
             out.push(KeyValue::new("http.request.method", "_OTHER"));
@@ -87,10 +50,6 @@ pub(super) fn request_attributes(
     out
 }
 
-/// The query keys whose values `url.full` redacts (case-sensitive), as the conventions list
-/// them.
-const SENSITIVE_QUERY_KEYS: [&str; 4] = ["AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature"];
-
 /// `url.full`: the URL with its credentials replaced by `REDACTED:REDACTED` and the values of
 /// the sensitive query keys by `REDACTED` (the keys kept); anything else as it is.
 pub(super) fn full_url(url: &Url) -> String {
@@ -115,23 +74,6 @@ fn has_sensitive_key(query: &str) -> bool {
     query
         .split('&')
         .any(|pair| SENSITIVE_QUERY_KEYS.contains(&pair.split_once('=').map_or(pair, |(k, _)| k)))
-}
-
-fn redact_query(query: &str) -> String {
-    let mut out = String::with_capacity(query.len());
-    for (i, pair) in query.split('&').enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        match pair.split_once('=') {
-            Some((key, _)) if SENSITIVE_QUERY_KEYS.contains(&key) => {
-                out.push_str(key);
-                out.push_str("=REDACTED");
-            }
-            _ => out.push_str(pair),
-        }
-    }
-    out
 }
 
 /// `error.type` of a request that got no response: the kind of the reqwest error, `_OTHER`
@@ -214,21 +156,6 @@ mod tests {
     }
 
     #[test]
-    fn names() {
-        assert_eq!(span_name(Some("GET"), None), "GET");
-        assert_eq!(
-            span_name(Some("POST"), Some("/users/{id}")),
-            "POST /users/{id}"
-        );
-        assert_eq!(span_name(None, None), "HTTP");
-        assert_eq!(method(&Method::from_bytes(b"PURGE").unwrap()), None);
-        assert_eq!(
-            method(&Method::from_bytes(b"QUERY").unwrap()),
-            Some("QUERY")
-        );
-    }
-
-    #[test]
     fn attributes_with_their_types() {
         let kvs = attrs("GET", "http://api.example.com/v1/chat?q=1", None, 0);
         assert_eq!(get(&kvs, "http.request.method"), Some(&"GET".into()));
@@ -284,11 +211,5 @@ mod tests {
             "http://example.com/?SIG=1&signature=2&sig"
         );
         assert_eq!(full("http://example.com/a?b=c"), "http://example.com/a?b=c");
-    }
-
-    #[test]
-    fn protocol_versions() {
-        assert_eq!(protocol_version(Version::HTTP_11), Some("1.1"));
-        assert_eq!(protocol_version(Version::HTTP_2), Some("2"));
     }
 }
