@@ -298,11 +298,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     let given = args.attrs.len();
     // With a handle, a setter may replace a start value: the start values are then written
     // when the span ends.
-    let start_fn = if args.handle.is_some() {
-        quote!(start_with_handle)
-    } else {
-        quote!(start)
-    };
+    let with_handle = args.handle.is_some();
     // Stream statistics (and the clock reading they need at start) only for a fn that
     // returns a stream.
     let stream_keys = match &shape {
@@ -310,7 +306,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         _ => quote!(::core::option::Option::None),
     };
     let start = quote! {
-        let __tr_span = #private::span::SpanCore::#start_fn(
+        let __tr_span = #private::span::SpanCore::start::<#with_handle>(
             #span_kind,
             <#contract as #private::span::Contract>::span_name,
             || {

@@ -22,6 +22,7 @@ pub mod config;
 pub mod console;
 mod export;
 pub mod genai;
+mod global_slot;
 #[cfg(feature = "axum")]
 pub mod http;
 #[cfg(any(feature = "axum", feature = "reqwest"))]

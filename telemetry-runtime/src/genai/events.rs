@@ -7,9 +7,9 @@
 
 use std::sync::OnceLock;
 
-use opentelemetry::logs::{AnyValue, LogRecord, Logger, Severity};
+use opentelemetry::KeyValue;
+use opentelemetry::logs::{LogRecord, Logger, Severity};
 use opentelemetry::trace::Span as _;
-use opentelemetry::{KeyValue, Value};
 use opentelemetry_sdk::logs::SdkLogger;
 
 /// The event name (semantic conventions v1.41.0).
@@ -20,15 +20,6 @@ static LOGGER: OnceLock<SdkLogger> = OnceLock::new();
 /// Routes content events to this logger (`init()` does this when logs are exported).
 pub fn install_logger(logger: SdkLogger) {
     let _ = LOGGER.set(logger);
-}
-
-fn any_value(value: Value) -> AnyValue {
-    match value {
-        Value::Bool(b) => AnyValue::Boolean(b),
-        Value::I64(i) => AnyValue::Int(i),
-        Value::F64(f) => AnyValue::Double(f),
-        other => AnyValue::from(other.as_str().into_owned()),
-    }
 }
 
 pub(crate) fn emit_operation_details(
@@ -44,7 +35,7 @@ pub(crate) fn emit_operation_details(
             let sc = span.span_context();
             record.set_trace_context(sc.trace_id(), sc.span_id(), Some(sc.trace_flags()));
             for kv in content {
-                record.add_attribute(kv.key, any_value(kv.value));
+                record.add_attribute(kv.key, crate::logs::bridge::from_value(&kv.value));
             }
             logger.emit(record);
         }

@@ -5,32 +5,6 @@ use opentelemetry::KeyValue;
 
 use crate::http_semconv::{method, protocol_version, redact_query};
 
-/// The attributes of `http.server.request.duration` known when the request arrives (the
-/// metric's required and recommended ones, none of high cardinality: no path, no address),
-/// with room for `extra` more.
-pub(super) fn metric_attributes(
-    method: &Method,
-    uri: &Uri,
-    version: Version,
-    headers: &HeaderMap,
-    route: Option<&str>,
-    extra: usize,
-) -> Vec<KeyValue> {
-    let mut out = Vec::with_capacity(6 + extra);
-    out.push(KeyValue::new(
-        "http.request.method",
-        crate::http_semconv::method(method).unwrap_or("_OTHER"),
-    ));
-    out.push(KeyValue::new("url.scheme", scheme(uri, headers)));
-    if let Some(route) = route {
-        out.push(KeyValue::new("http.route", route.to_owned()));
-    }
-    if let Some(version) = protocol_version(version) {
-        out.push(KeyValue::new("network.protocol.version", version));
-    }
-    out
-}
-
 /// The request's attributes known when it arrives.
 pub(super) struct RequestAttributes<'a> {
     pub method: &'a Method,
@@ -85,7 +59,7 @@ impl RequestAttributes<'_> {
 
 /// `url.scheme`: the URI's scheme (absolute form, HTTP/2 `:scheme`), else a valid
 /// `X-Forwarded-Proto` (the scheme of the original client request behind a proxy), else `http`.
-pub(super) fn scheme(uri: &Uri, headers: &HeaderMap) -> &'static str {
+fn scheme(uri: &Uri, headers: &HeaderMap) -> &'static str {
     let given = uri.scheme_str().or_else(|| {
         headers
             .get("x-forwarded-proto")

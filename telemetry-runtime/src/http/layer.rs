@@ -15,7 +15,7 @@ use opentelemetry::{Context, KeyValue};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::attributes::{RequestAttributes, metric_attributes};
+use super::attributes::RequestAttributes;
 use super::body::TelemetryBody;
 use super::carrier::HeaderExtractor;
 use super::future::ResponseFuture;
@@ -186,6 +186,15 @@ impl<S> fmt::Debug for TelemetryService<S> {
     }
 }
 
+/// The span attributes known at arrival that `http.server.request.duration` carries (its
+/// required and recommended ones: no path, no address).
+const METRIC_ATTRIBUTES: [&str; 4] = [
+    "http.request.method",
+    "url.scheme",
+    "http.route",
+    "network.protocol.version",
+];
+
 static PROPAGATORS: LazyLock<(StrictW3cPropagator, StrictBaggagePropagator)> =
     LazyLock::new(|| (StrictW3cPropagator::new(), StrictBaggagePropagator::new()));
 
@@ -240,19 +249,6 @@ where
             ),
             _ => (Vec::new(), Vec::new()),
         };
-        // The duration metric's attributes, recorded whether or not the span is sampled.
-        let metrics = crate::metrics::current().map(|instruments| {
-            let mut attributes = metric_attributes(
-                &parts.method,
-                uri,
-                parts.version,
-                &parts.headers,
-                route,
-                dimensions.len() + 2,
-            );
-            attributes.extend(dimensions);
-            RequestMetrics::start(&instruments.http_server_request_duration, attributes)
-        });
         let mut attributes = RequestAttributes {
             method: &parts.method,
             uri,
@@ -261,6 +257,17 @@ where
             route,
         }
         .to_key_values(common_attributes.len() + 1);
+        // The duration metric's attributes, recorded whether or not the span is sampled: the
+        // span's low-cardinality ones and the common attributes' dimensions.
+        let metrics = crate::metrics::current().map(|instruments| {
+            let mut metric_attributes: Vec<KeyValue> = attributes
+                .iter()
+                .filter(|kv| METRIC_ATTRIBUTES.contains(&kv.key.as_str()))
+                .cloned()
+                .collect();
+            metric_attributes.extend(dimensions);
+            RequestMetrics::start(&instruments.http_server_request_duration, metric_attributes)
+        });
         attributes.extend(common_attributes);
         let builder = SpanBuilder::from_name(span_name(method(&parts.method), route))
             .with_kind(SpanKind::Server)

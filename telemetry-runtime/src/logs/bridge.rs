@@ -53,8 +53,8 @@ fn any_value(value: FieldValue) -> AnyValue {
     }
 }
 
-/// A span attribute value as a log attribute value.
-fn from_value(value: &Value) -> AnyValue {
+/// A span attribute value as a log attribute value (arrays as lists).
+pub(crate) fn from_value(value: &Value) -> AnyValue {
     fn list<T: Clone + Into<AnyValue>>(values: &[T]) -> AnyValue {
         values.iter().cloned().collect()
     }

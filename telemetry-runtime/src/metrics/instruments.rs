@@ -1,8 +1,8 @@
 //! [`Instruments`]: the histograms the toolkit records into, and their installation.
 
-use std::sync::atomic::{AtomicPtr, Ordering};
-
 use opentelemetry::metrics::{Histogram, Meter};
+
+use crate::global_slot::GlobalSlot;
 
 /// `http.server.request.duration`: explicit bucket boundaries advised by the HTTP metrics
 /// conventions (seconds).
@@ -31,22 +31,18 @@ impl Instruments {
     }
 }
 
-static INSTRUMENTS: AtomicPtr<Instruments> = AtomicPtr::new(std::ptr::null_mut());
+static INSTRUMENTS: GlobalSlot<Instruments> = GlobalSlot::new();
 
 /// The installed instruments, if metrics are on.
 #[cfg_attr(not(feature = "axum"), allow(dead_code))]
 #[inline]
 pub(crate) fn current() -> Option<&'static Instruments> {
-    let ptr = INSTRUMENTS.load(Ordering::Acquire);
-    // SAFETY: a non-null pointer comes from `Box::into_raw` in `install` and is never freed.
-    unsafe { ptr.as_ref() }
+    INSTRUMENTS.get()
 }
 
-/// Installs the instruments recorded into from now on. The previous ones, if any, are leaked
-/// on purpose: a request still running may hold a reference to them.
+/// Installs the instruments recorded into from now on.
 pub(crate) fn install(instruments: Instruments) {
-    let ptr = Box::into_raw(Box::new(instruments));
-    INSTRUMENTS.store(ptr, Ordering::Release);
+    INSTRUMENTS.install(instruments);
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Reading and writing identifier values as W3C baggage members, with the same validation as
 //! headers ([`validate_value`](super::validate_value)).
 
-use super::error::{Carrier, CommonAttributesError, CommonAttributesErrorKind};
-use super::headers::validate_value;
+use super::error::{Carrier, CommonAttributesError};
+use super::headers::{single, validate_value};
 use crate::propagation::{Baggage, BaggageMember};
 
 /// The value of the baggage member `key` (percent-decoded), or `None` when there is none; an
@@ -22,25 +22,19 @@ pub fn optional_member(
     key: &'static str,
     max_len: usize,
 ) -> Result<Option<String>, CommonAttributesError> {
-    let mut values = baggage
+    let values = baggage
         .members()
         .iter()
         .filter(|m| m.key() == key)
         .map(BaggageMember::value);
-    let Some(value) = values.next() else {
+    let Some(value) = single(values, key, Carrier::Baggage)? else {
         return Ok(None);
     };
-    if values.next().is_some() {
-        return Err(
-            CommonAttributesError::new(key, CommonAttributesErrorKind::Repeated)
-                .in_carrier(Carrier::Baggage),
-        );
-    }
     validate_value(key, value, max_len).map_err(|e| e.in_carrier(Carrier::Baggage))?;
     Ok(Some(value.to_owned()))
 }
 
-/// The value of the baggage member `key`; [`CommonAttributesErrorKind::Missing`] when it is
+/// The value of the baggage member `key`; [`CommonAttributesErrorKind::Missing`](super::CommonAttributesErrorKind::Missing) when it is
 /// absent, else as [`optional_member`].
 pub fn required_member(
     baggage: &Baggage,

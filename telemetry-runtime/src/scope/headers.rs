@@ -3,7 +3,7 @@
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use super::error::{CommonAttributesError, CommonAttributesErrorKind};
+use super::error::{Carrier, CommonAttributesError, CommonAttributesErrorKind};
 
 /// The longest value accepted by default, in bytes.
 pub const DEFAULT_MAX_VALUE_LEN: usize = 256;
@@ -47,6 +47,25 @@ pub fn validate_value(
     Ok(())
 }
 
+/// The one value of `values`, `None` when there is none; [`CommonAttributesErrorKind::Repeated`]
+/// (about `name` in `carrier`) when there are more, as which one counts would be ambiguous.
+pub(super) fn single<T>(
+    mut values: impl Iterator<Item = T>,
+    name: &'static str,
+    carrier: Carrier,
+) -> Result<Option<T>, CommonAttributesError> {
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(
+            CommonAttributesError::new(name, CommonAttributesErrorKind::Repeated)
+                .in_carrier(carrier),
+        );
+    }
+    Ok(Some(value))
+}
+
 /// The value of `header`, or `None` when it is absent; an error when it is sent more than
 /// once, is not UTF-8, or fails [`validate_value`].
 pub fn optional_header(
@@ -54,16 +73,9 @@ pub fn optional_header(
     header: &'static str,
     max_len: usize,
 ) -> Result<Option<String>, CommonAttributesError> {
-    let mut values = headers.get_all(header).iter();
-    let Some(value) = values.next() else {
+    let Some(value) = single(headers.get_all(header).iter(), header, Carrier::Header)? else {
         return Ok(None);
     };
-    if values.next().is_some() {
-        return Err(CommonAttributesError::new(
-            header,
-            CommonAttributesErrorKind::Repeated,
-        ));
-    }
     let value = std::str::from_utf8(value.as_bytes())
         .map_err(|_| CommonAttributesError::new(header, CommonAttributesErrorKind::NotUtf8))?;
     validate_value(header, value, max_len)?;

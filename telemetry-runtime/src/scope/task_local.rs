@@ -143,29 +143,33 @@ pub fn in_current_scope<F: Future>(future: F) -> Scoped<F> {
 /// Calls `f` with each log field of the current scope, innermost level first; a key already
 /// given by an inner level is skipped. Does nothing outside a scope (one thread-local read).
 pub(crate) fn for_each_log_field(mut f: impl FnMut(&'static str, &str)) {
-    let _ = SCOPE.try_with(|frame| {
-        let mut level = Some(frame);
-        while let Some(current) = level {
-            for (key, value) in current.0.log_fields.iter() {
-                if !shadowed(frame, current, key) {
-                    f(key, value);
-                }
-            }
-            level = current.0.parent.as_ref();
-        }
-    });
+    for_each_unshadowed(
+        |level| &level.log_fields,
+        |(key, _)| key,
+        |(key, value)| f(key, value),
+    );
 }
 
 /// Calls `f` with each span attribute of the current scope (the
 /// [`attributes`](CommonAttributes::attributes) of its values), innermost level first; a key
 /// already given by an inner level is skipped. Does nothing outside a scope.
-pub(crate) fn for_each_attribute(mut f: impl FnMut(&KeyValue)) {
-    let _ = SCOPE.try_with(|frame| {
-        let mut level = Some(frame);
+pub(crate) fn for_each_attribute(f: impl FnMut(&KeyValue)) {
+    for_each_unshadowed(|level| &level.attributes, |kv| kv.key.as_str(), f);
+}
+
+/// Calls `f` with the `entries` of each level of the current scope, innermost first, except
+/// those whose `key` an inner level already has.
+fn for_each_unshadowed<E>(
+    entries: fn(&FrameInner) -> &[E],
+    key: fn(&E) -> &str,
+    mut f: impl FnMut(&E),
+) {
+    let _ = SCOPE.try_with(|innermost| {
+        let mut level = Some(innermost);
         while let Some(current) = level {
-            for attribute in current.0.attributes.iter() {
-                if !attribute_shadowed(frame, current, &attribute.key) {
-                    f(attribute);
+            for entry in entries(&current.0) {
+                if !shadowed(innermost, current, key(entry), entries, key) {
+                    f(entry);
                 }
             }
             level = current.0.parent.as_ref();
@@ -173,28 +177,20 @@ pub(crate) fn for_each_attribute(mut f: impl FnMut(&KeyValue)) {
     });
 }
 
-fn attribute_shadowed(innermost: &Frame, level: &Frame, key: &opentelemetry::Key) -> bool {
+/// Whether a level inside `level` (from `innermost` on) already has an entry with `key`.
+fn shadowed<E>(
+    innermost: &Frame,
+    level: &Frame,
+    wanted: &str,
+    entries: fn(&FrameInner) -> &[E],
+    key: fn(&E) -> &str,
+) -> bool {
     let mut inner = Some(innermost);
     while let Some(f) = inner {
         if Arc::ptr_eq(&f.0, &level.0) {
             return false;
         }
-        if f.0.attributes.iter().any(|a| a.key == *key) {
-            return true;
-        }
-        inner = f.0.parent.as_ref();
-    }
-    false
-}
-
-/// Whether a level inside `level` (from `innermost` on) already has `key`.
-fn shadowed(innermost: &Frame, level: &Frame, key: &str) -> bool {
-    let mut inner = Some(innermost);
-    while let Some(f) = inner {
-        if Arc::ptr_eq(&f.0, &level.0) {
-            return false;
-        }
-        if f.0.log_fields.iter().any(|(k, _)| *k == key) {
+        if entries(&f.0).iter().any(|e| key(e) == wanted) {
             return true;
         }
         inner = f.0.parent.as_ref();

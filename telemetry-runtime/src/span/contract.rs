@@ -70,7 +70,7 @@ pub trait Contract: 'static {
     /// Starts a span of this contract under the current context.
     #[inline]
     fn start(attributes: impl FnOnce() -> Vec<KeyValue>) -> SpanCore {
-        SpanCore::start(
+        SpanCore::start::<false>(
             Self::SPAN_KIND,
             Self::span_name,
             attributes,

@@ -111,8 +111,13 @@ impl SpanCore {
 
     /// Starts a span under the current context. `attributes` runs only when a tracer is
     /// installed, so argument expressions cost nothing when telemetry is off.
+    ///
+    /// `HANDLE`: the body uses the span's handle. The start attributes are then written when
+    /// the span ends, one per key, so that a setter called mid-way replaces a value given at
+    /// start instead of adding a second entry (the SDK cannot replace an attribute it has been
+    /// given).
     #[inline]
-    pub fn start(
+    pub fn start<const HANDLE: bool>(
         span_kind: SpanKind,
         name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
         attributes: impl FnOnce() -> Vec<KeyValue>,
@@ -121,32 +126,7 @@ impl SpanCore {
     ) -> Self {
         match tracer::current() {
             None => Self::disabled(),
-            Some(tracer) => Self::start_with::<false>(
-                tracer,
-                span_kind,
-                name,
-                attributes,
-                step_keys,
-                stream_keys,
-            ),
-        }
-    }
-
-    /// [`start`](Self::start) for a span whose handle the body uses: the start attributes
-    /// are written when the span ends, one per key, so that a setter called mid-way replaces
-    /// a value given at start instead of adding a second entry (the SDK cannot replace an
-    /// attribute it has been given).
-    #[inline]
-    pub fn start_with_handle(
-        span_kind: SpanKind,
-        name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
-        attributes: impl FnOnce() -> Vec<KeyValue>,
-        step_keys: Option<StepKeys>,
-        stream_keys: Option<StreamKeys>,
-    ) -> Self {
-        match tracer::current() {
-            None => Self::disabled(),
-            Some(tracer) => Self::start_with::<true>(
+            Some(tracer) => Self::start_with::<HANDLE>(
                 tracer,
                 span_kind,
                 name,
@@ -258,9 +238,8 @@ impl SpanCore {
     }
 
     /// Sets one attribute (`None` leaves it unset). Setting a key again replaces the value set
-    /// before, and the value given at start when the span was started with
-    /// [`start_with_handle`](Self::start_with_handle); the values are written to the span when
-    /// it ends.
+    /// before, and the value given at start when the span was started for a handle
+    /// ([`start`](Self::start)); the values are written to the span when it ends.
     pub fn set(&self, key: &'static str, value: Option<Value>) {
         let Some(value) = value else { return };
         self.with_live(|live| live.set_late(key, value));

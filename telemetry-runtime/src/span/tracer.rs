@@ -3,37 +3,36 @@
 //! One atomic load decides whether a span is recorded at all: with no tracer installed the
 //! generated code skips evaluating attribute expressions and costs about a branch.
 
-use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use opentelemetry_sdk::trace::SdkTracer;
 
-static TRACER: AtomicPtr<SdkTracer> = AtomicPtr::new(std::ptr::null_mut());
+use crate::global_slot::GlobalSlot;
+
+static TRACER: GlobalSlot<SdkTracer> = GlobalSlot::new();
 static LEGACY_NAMES: AtomicBool = AtomicBool::new(false);
 
 /// The installed tracer, if any.
 #[inline(always)]
 pub(crate) fn current() -> Option<&'static SdkTracer> {
-    let ptr = TRACER.load(Ordering::Acquire);
-    // SAFETY: a non-null pointer comes from `Box::leak` in `install` and is never freed.
-    unsafe { ptr.as_ref() }
+    TRACER.get()
 }
 
 /// Whether contract spans are recorded now.
 #[inline(always)]
 pub fn is_enabled() -> bool {
-    !TRACER.load(Ordering::Relaxed).is_null()
+    TRACER.is_set()
 }
 
 /// Installs the tracer contract spans are recorded with (`init()` does this). The previous
 /// tracer, if any, is leaked on purpose: spans still running may hold a reference to it.
 pub fn install(tracer: SdkTracer) {
-    let ptr = Box::into_raw(Box::new(tracer));
-    TRACER.store(ptr, Ordering::Release);
+    TRACER.install(tracer);
 }
 
 /// Stops recording contract spans.
 pub fn uninstall() {
-    TRACER.store(std::ptr::null_mut(), Ordering::Release);
+    TRACER.clear();
 }
 
 /// Also emit the legacy attribute names (`gen_ai.system`, `llm.usage.*`) beside the current
