@@ -103,6 +103,32 @@ pub fn expand(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
         }
     });
 
+    let extension_reads = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let name = LitStr::new(&f.extension, f.ident.span());
+        let read = if f.optional {
+            quote!(optional_extension)
+        } else {
+            quote!(required_extension)
+        };
+        quote! {
+            #ident: #private::#read(event, #name, #private::DEFAULT_MAX_VALUE_LEN)?
+        }
+    });
+    let extension_writes = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let name = LitStr::new(&f.extension, f.ident.span());
+        if f.optional {
+            quote! {
+                if let ::core::option::Option::Some(value) = &self.#ident {
+                    #private::insert_extension(event, #name, value);
+                }
+            }
+        } else {
+            quote!(#private::insert_extension(event, #name, &self.#ident);)
+        }
+    });
+
     let (len, items) = key_values(fields.iter(), &private);
     let attributes = collect(len, &items, quote!(#private::KeyValue));
     let (len, items) = key_values(fields.iter().filter(|f| f.metric), &private);
@@ -170,6 +196,18 @@ pub fn expand(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
             ) -> ::core::result::Result<Self, #private::CommonAttributesError> {
                 let _ = baggage;
                 ::core::result::Result::Ok(Self { #(#baggage_reads,)* })
+            }
+
+            fn to_extensions(&self, event: &mut dyn #private::ExtensionSink) {
+                let _ = &event;
+                #(#extension_writes)*
+            }
+
+            fn from_extensions(
+                event: &dyn #private::ExtensionSource,
+            ) -> ::core::result::Result<Self, #private::CommonAttributesError> {
+                let _ = event;
+                ::core::result::Result::Ok(Self { #(#extension_reads,)* })
             }
         }
     }

@@ -9,7 +9,7 @@ use crate::errors::Errors;
 use crate::suggest::closest;
 
 const STRUCT_OPTIONS: &[&str] = &["prefix", "crate"];
-const FIELD_OPTIONS: &[&str] = &["header", "key", "metric"];
+const FIELD_OPTIONS: &[&str] = &["header", "key", "extension", "metric"];
 const DEFAULT_PREFIX: &str = "x-";
 
 /// One identifier field.
@@ -21,6 +21,8 @@ pub struct Field {
     pub header: String,
     /// The span attribute (and metric dimension) key.
     pub key: String,
+    /// The CloudEvents extension attribute name (`[a-z0-9]{1,20}`).
+    pub extension: String,
     pub optional: bool,
     pub metric: bool,
 }
@@ -82,6 +84,25 @@ fn field_type(ty: &Type) -> Result<bool, syn::Error> {
 }
 
 /// An HTTP header name character (RFC 9110 `tchar`).
+/// A CloudEvents attribute name: lower-case letters and digits, at most 20 of them (CloudEvents
+/// 1.0 §"Attribute Naming Convention").
+fn is_extension_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 20
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+/// The default extension name of a field: its name without `_`, lower case
+/// (`assistant_id` -> `assistantid`).
+fn default_extension(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 fn is_tchar(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
@@ -195,6 +216,8 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
         let mut header_span: Span = field_ident.span();
         let mut key = name.clone();
         let mut key_span: Span = field_ident.span();
+        let mut extension = default_extension(&name);
+        let mut extension_span: Option<Span> = None;
         let mut metric = false;
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("attr")) {
             let result = attr.parse_nested_meta(|meta| {
@@ -225,6 +248,19 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
                         } else {
                             key = value;
                             key_span = lit.span();
+                        }
+                    }
+                    "extension" => {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        let value = lit.value();
+                        if !is_extension_name(&value) {
+                            errors.push(syn::Error::new(
+                                lit.span(),
+                                "a CloudEvents extension name has 1 to 20 lower-case letters and digits, e.g. `assistantid`",
+                            ));
+                        } else {
+                            extension = value;
+                            extension_span = Some(lit.span());
                         }
                     }
                     "metric" => metric = true,
@@ -266,11 +302,31 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
             ));
             continue;
         }
+        if extension_span.is_none() && !is_extension_name(&extension) {
+            errors.push(syn::Error::new(
+                field_ident.span(),
+                format!(
+                    "the CloudEvents extension name derived from `{name}` (`{extension}`) is not 1 to 20 lower-case letters and digits; name one with `#[attr(extension = \"...\")]`"
+                ),
+            ));
+            continue;
+        }
+        if let Some(previous) = fields.iter().find(|f| f.extension == extension) {
+            errors.push(syn::Error::new(
+                extension_span.unwrap_or_else(|| field_ident.span()),
+                format!(
+                    "duplicate CloudEvents extension name `{extension}`: field `{}` already uses it; give this field its own with `#[attr(extension = \"...\")]`",
+                    previous.name
+                ),
+            ));
+            continue;
+        }
         fields.push(Field {
             ident: field_ident.clone(),
             name,
             header,
             key,
+            extension,
             optional,
             metric,
         });

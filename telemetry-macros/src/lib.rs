@@ -13,6 +13,9 @@ mod common_parse;
 mod contract_expand;
 mod contract_parse;
 mod errors;
+mod handler_args;
+mod handler_expand;
+mod handler_validate;
 mod model;
 mod span_args;
 mod span_expand;
@@ -99,6 +102,31 @@ pub fn llm_span(args: TokenStream, item: TokenStream) -> TokenStream {
         None => item2,
     };
     let errors = errors.to_compile_errors();
+    quote!(#errors #fallback).into()
+}
+
+/// Turns an `async fn` taking a CloudEvent into a CONSUMER span that covers the whole
+/// handler. See `telemetry_runtime::cloudevent_handler`.
+#[proc_macro_attribute]
+pub fn cloudevent_handler(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item2: proc_macro2::TokenStream = item.into();
+    let mut errors = Errors::default();
+    let args = handler_args::parse(args.into(), &mut errors);
+    let Ok(parsed) = syn::parse2::<syn::ItemFn>(item2.clone()) else {
+        errors.push(handler_validate::not_a_function(&item2));
+        let errors = errors.to_compile_errors();
+        return quote!(#errors #item2).into();
+    };
+    let event = handler_validate::check(&parsed, args.event.as_ref(), &mut errors);
+    if let (Some(event), true) = (&event, errors.is_empty()) {
+        let krate = match &args.krate {
+            Some(path) => quote!(#path),
+            None => quote!(::telemetry_runtime),
+        };
+        return handler_expand::expand(&parsed, &args, event, &krate).into();
+    }
+    let errors = errors.to_compile_errors();
+    let fallback = handler_expand::unexpanded(&parsed);
     quote!(#errors #fallback).into()
 }
 

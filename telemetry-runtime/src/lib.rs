@@ -18,6 +18,8 @@
 #![deny(missing_docs)]
 
 mod builder;
+#[cfg(feature = "cloudevents")]
+pub mod cloudevents;
 pub mod config;
 pub mod console;
 mod export;
@@ -65,6 +67,8 @@ pub fn builder() -> TelemetryBuilder {
 /// Paths used by the code the macros generate. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(feature = "cloudevents")]
+    pub use crate::cloudevents::__private as cloudevents;
     pub use crate::genai::capture::for_event as content_for_event;
     pub use crate::genai::capture::for_span as content_for_span;
     pub use crate::genai::content::ContentValue;
@@ -84,9 +88,10 @@ pub mod __private {
     pub mod common {
         pub use crate::propagation::Baggage;
         pub use crate::scope::{
-            CommonAttributes, CommonAttributesError, DEFAULT_MAX_VALUE_LEN, HeaderMap,
-            insert_header, insert_member, optional_header, optional_member, required_header,
-            required_member,
+            CommonAttributes, CommonAttributesError, DEFAULT_MAX_VALUE_LEN, ExtensionSink,
+            ExtensionSource, HeaderMap, insert_extension, insert_header, insert_member,
+            optional_extension, optional_header, optional_member, required_extension,
+            required_header, required_member,
         };
         pub use opentelemetry::KeyValue;
         pub use std::string::String;
@@ -143,6 +148,52 @@ pub mod contracts {
 }
 
 pub use telemetry_macros::{SpanContract, llm_span};
+
+/// Turns an `async fn` that takes a CloudEvent into a CONSUMER span that covers the whole
+/// handler (feature `cloudevents`); see the [`cloudevents`] module for the span's parent,
+/// links and attributes.
+///
+/// ```
+/// use telemetry_runtime::{CommonAttributes, cloudevent_handler};
+/// use telemetry_runtime::cloudevents::Event;
+///
+/// #[derive(Clone, Debug, CommonAttributes)]
+/// struct Ids {
+///     assistant_id: String, // read from the extension `assistantid`
+/// }
+///
+/// #[derive(Debug)]
+/// struct Rejected;
+/// impl std::fmt::Display for Rejected {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         f.write_str("rejected")
+///     }
+/// }
+///
+/// #[cloudevent_handler(common = Ids, system = "nats", destination = subject.to_owned())]
+/// async fn on_order(event: Event, subject: &str) -> Result<(), Rejected> {
+///     // `scope::current::<Ids>()` is the event's identifiers here; log lines carry them.
+///     Ok(())
+/// }
+/// ```
+///
+/// Arguments, all optional:
+/// - `event = param`: the parameter holding the event (default: the one whose type is
+///   `Event`, `&Event` or `cloudevents::Event`, else the first);
+/// - `common = Type`: a [`CommonAttributes`] type read from the event's extensions
+///   ([`CommonAttributes::from_extensions`]); the handler runs in its scope, its attributes go
+///   on the span; when the event lacks them the handler runs without the scope and the span
+///   gets an `app.common_attributes.error` event;
+/// - `system = "nats"`: `messaging.system`;
+/// - `destination = expr`: `messaging.destination.name`, an expression over the parameters,
+///   evaluated once at span start and only when telemetry is on;
+/// - `crate = path`: where `telemetry_runtime` is.
+///
+/// An `Err` return sets status ERROR and `error.type` (the error's
+/// [`ErrorType`](span::ErrorType), else its type name); a panic ends the span with
+/// `error.type = panic`.
+#[cfg(feature = "cloudevents")]
+pub use telemetry_macros::cloudevent_handler;
 
 /// The request identifiers trait, [`scope::CommonAttributes`], and its derive (a trait and a
 /// derive macro live in different namespaces, as serde's `Serialize`).

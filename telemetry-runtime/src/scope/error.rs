@@ -25,6 +25,8 @@ pub enum Carrier {
     Header,
     /// A W3C baggage member.
     Baggage,
+    /// A CloudEvents extension attribute.
+    Extension,
 }
 
 impl Carrier {
@@ -32,6 +34,7 @@ impl Carrier {
         match self {
             Carrier::Header => "header",
             Carrier::Baggage => "baggage member",
+            Carrier::Extension => "CloudEvents extension",
         }
     }
 }

@@ -17,17 +17,23 @@
 
 mod baggage;
 mod error;
+mod extensions;
 mod headers;
 mod task_local;
 
 pub use baggage::{insert_member, optional_member, required_member};
 pub use error::{Carrier, CommonAttributesError, CommonAttributesErrorKind};
+pub use extensions::{
+    ExtensionSink, ExtensionSource, insert_extension, optional_extension, required_extension,
+};
 pub use headers::{
     DEFAULT_MAX_VALUE_LEN, insert_header, optional_header, required_header, validate_value,
 };
 pub use http::HeaderMap;
 #[cfg(feature = "axum")]
 pub(crate) use task_local::Frame;
+#[cfg(feature = "cloudevents")]
+pub(crate) use task_local::with_option;
 pub use task_local::{Scoped, current, in_current_scope, with, with_current, with_sync};
 pub(crate) use task_local::{for_each_attribute, for_each_log_field};
 
@@ -148,6 +154,31 @@ pub trait CommonAttributes: Clone + Send + Sync + 'static {
             "this type does not implement `CommonAttributes::from_baggage`",
         )
         .in_carrier(Carrier::Baggage))
+    }
+
+    /// Writes the values as CloudEvents extension attributes of an event being produced.
+    ///
+    /// `#[derive(CommonAttributes)]` writes each present field under its extension name (the
+    /// field name without `_`, e.g. `assistantid`, or `#[attr(extension = "...")]`). The
+    /// default writes nothing.
+    fn to_extensions(&self, event: &mut dyn ExtensionSink) {
+        let _ = event;
+    }
+
+    /// Reads the values from a CloudEvent's extension attributes (the inverse of
+    /// [`to_extensions`](Self::to_extensions)), with the validation of
+    /// [`from_headers`](Self::from_headers); errors name the extension
+    /// ([`Carrier::Extension`]).
+    ///
+    /// The default returns an error: `#[derive(CommonAttributes)]` implements it
+    /// ([`required_extension`] / [`optional_extension`]).
+    fn from_extensions(event: &dyn ExtensionSource) -> Result<Self, CommonAttributesError> {
+        let _ = event;
+        Err(CommonAttributesError::invalid(
+            std::any::type_name::<Self>(),
+            "this type does not implement `CommonAttributes::from_extensions`",
+        )
+        .in_carrier(Carrier::Extension))
     }
 }
 

@@ -126,6 +126,18 @@ pub fn with<T: CommonAttributes, F: Future>(value: T, future: F) -> Scoped<F> {
     }
 }
 
+/// [`with`] when there is a value, else the future as is (in no new scope).
+#[cfg(feature = "cloudevents")]
+pub(crate) fn with_option<T: CommonAttributes, F: Future>(
+    value: Option<T>,
+    future: F,
+) -> Scoped<F> {
+    Scoped {
+        frame: value.map(Frame::nested),
+        inner: future,
+    }
+}
+
 /// Runs `f` with `value` as the current scope (the synchronous form of [`with`]).
 pub fn with_sync<T: CommonAttributes, R>(value: T, f: impl FnOnce() -> R) -> R {
     Frame::nested(value).enter(f)

@@ -186,6 +186,28 @@ impl SpanCore {
         }
     }
 
+    /// Starts a span from a complete `builder` (kind, attributes, links) under an explicit
+    /// `parent`: message spans, whose parent is chosen between the transport's context and the
+    /// message's creation context. Records nothing when no tracer is installed.
+    #[cfg(feature = "cloudevents")]
+    pub(crate) fn start_built(builder: SpanBuilder, parent: &Context) -> SpanCore {
+        let Some(tracer) = tracer::current() else {
+            return Self::disabled();
+        };
+        let span = tracer.build_with_context(builder, parent);
+        let cx = parent.with_remote_span_context(span.span_context().clone());
+        Inner::active(
+            Live {
+                span,
+                late: Vec::new(),
+            },
+            cx,
+            None,
+            None,
+            None,
+        )
+    }
+
     /// Starts a child span named `name` (kind INTERNAL) under this one, for example one span per
     /// decode step when the user asks for them. Records nothing when this span does not.
     pub fn child(&self, name: &'static str) -> SpanCore {
@@ -243,6 +265,12 @@ impl SpanCore {
     pub fn set(&self, key: &'static str, value: Option<Value>) {
         let Some(value) = value else { return };
         self.with_live(|live| live.set_late(key, value));
+    }
+
+    /// Sets one attribute with a key known only at run time (a CommonAttributes key).
+    #[cfg(feature = "cloudevents")]
+    pub(crate) fn set_attribute(&self, attribute: KeyValue) {
+        self.with_live(|live| live.span.set_attribute(attribute));
     }
 
     /// Adds an event.

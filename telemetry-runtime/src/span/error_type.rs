@@ -83,7 +83,7 @@ const POINTERS: [&str; 3] = ["alloc::boxed::Box<", "alloc::sync::Arc<", "alloc::
 
 /// `my_crate::errors::LlmError<T>` -> `LlmError`; `Box<my::E>` -> `E`; `Box<dyn Error>` ->
 /// `_OTHER`.
-fn short_type_name(full: &'static str) -> &'static str {
+pub(crate) fn short_type_name(full: &'static str) -> &'static str {
     let mut ty = full;
     loop {
         ty = ty.trim_start_matches('&').trim_start_matches("mut ");

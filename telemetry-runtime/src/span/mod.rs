@@ -17,6 +17,8 @@ pub mod value;
 pub use contract::{AttributeSpec, Contract, RecordReturn, Requirement, Returned, Source};
 pub use core::{SpanCore, StepKeys, StreamKeys};
 pub use error_type::ErrorType;
+#[cfg(feature = "cloudevents")]
+pub(crate) use error_type::short_type_name;
 #[doc(hidden)]
 pub use error_type::{ErrorProbe, ViaDisplay, ViaErrorType, ViaNothing, ViaTypeName};
 pub use instrument::{ChunkTokens, InSpan, SpanStream};

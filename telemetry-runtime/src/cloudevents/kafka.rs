@@ -1,0 +1,166 @@
+//! Trace context in Kafka record headers (feature `rdkafka`, over rdkafka 0.39's header types).
+//!
+//! Two contexts travel in a record's headers, as in every CloudEvents transport binding:
+//!
+//! - the transport's context, in `traceparent` / `tracestate` / `baggage` headers
+//!   ([`inject`], [`extract`]), as the messaging conventions propagate it;
+//! - the event's creation context, in binary content mode the Distributed Tracing extension
+//!   attributes with the Kafka binding's `ce_` prefix: `ce_traceparent` / `ce_tracestate`
+//!   ([`set_creation_context`], [`creation_context`]).
+//!
+//! A header value that is not UTF-8, a repeated `traceparent` or a hostile value is ignored
+//! per the W3C rules; nothing panics.
+//!
+//! ```
+//! use rdkafka::message::{Headers, OwnedHeaders};
+//! use telemetry_runtime::cloudevents::kafka;
+//!
+//! let headers = kafka::inject(OwnedHeaders::new()); // no span: nothing is written
+//! assert_eq!(headers.count(), 0);
+//! assert!(kafka::creation_context(&headers).is_none());
+//! ```
+
+use opentelemetry::Context;
+use opentelemetry::propagation::{Extractor, Injector};
+use opentelemetry::trace::SpanContext;
+use rdkafka::message::{Header, Headers, OwnedHeaders};
+
+use crate::propagation::{StrictW3cPropagator, TraceParent, TraceState};
+
+/// The header prefix of CloudEvents attributes in Kafka binary content mode.
+pub const CE_PREFIX: &str = "ce_";
+
+/// An [`Extractor`] over Kafka headers (any [`Headers`]: `OwnedHeaders`, `BorrowedHeaders`),
+/// reading the headers named `prefix` + key. Every value of a key is seen; a value that is not
+/// UTF-8, or a null value, reads as empty (invalid).
+#[derive(Debug, Clone, Copy)]
+pub struct HeaderExtractor<'a, H: ?Sized> {
+    headers: &'a H,
+    prefix: &'static str,
+}
+
+impl<'a, H: Headers + ?Sized> HeaderExtractor<'a, H> {
+    /// Reads the headers as they are named (`traceparent`).
+    pub fn new(headers: &'a H) -> Self {
+        Self {
+            headers,
+            prefix: "",
+        }
+    }
+
+    /// Reads the headers named `prefix` + key (`ce_traceparent` with [`CE_PREFIX`]).
+    pub fn with_prefix(headers: &'a H, prefix: &'static str) -> Self {
+        Self { headers, prefix }
+    }
+
+    fn values(&self, key: &str) -> Vec<&'a str> {
+        let headers: &'a H = self.headers;
+        (0..headers.count())
+            .filter_map(|i| headers.try_get(i))
+            .filter(|h| {
+                h.key
+                    .strip_prefix(self.prefix)
+                    .is_some_and(|rest| rest.eq_ignore_ascii_case(key))
+            })
+            .map(|h| {
+                h.value
+                    .and_then(|v| std::str::from_utf8(v).ok())
+                    .unwrap_or("")
+            })
+            .collect()
+    }
+}
+
+impl<H: Headers + ?Sized> Extractor for HeaderExtractor<'_, H> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.values(key).into_iter().next()
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        let headers = self.headers;
+        (0..headers.count())
+            .filter_map(|i| headers.try_get(i))
+            .filter_map(|h| h.key.strip_prefix(self.prefix))
+            .collect()
+    }
+
+    fn get_all(&self, key: &str) -> Option<Vec<&str>> {
+        let values = self.values(key);
+        (!values.is_empty()).then_some(values)
+    }
+}
+
+/// An [`Injector`] that appends headers named `prefix` + key to [`OwnedHeaders`] (which can
+/// only grow: inject into headers that do not have the keys yet).
+#[derive(Debug)]
+pub struct HeaderInjector {
+    headers: Option<OwnedHeaders>,
+    prefix: &'static str,
+}
+
+impl HeaderInjector {
+    /// Appends to `headers`, under `prefix` + key.
+    pub fn new(headers: OwnedHeaders, prefix: &'static str) -> Self {
+        Self {
+            headers: Some(headers),
+            prefix,
+        }
+    }
+
+    /// The headers, with what was injected.
+    pub fn into_headers(self) -> OwnedHeaders {
+        self.headers.unwrap_or_default()
+    }
+}
+
+impl Injector for HeaderInjector {
+    fn set(&mut self, key: &str, value: String) {
+        let name = format!("{}{key}", self.prefix);
+        let headers = self.headers.take().unwrap_or_default();
+        self.headers = Some(headers.insert(Header {
+            key: &name,
+            value: Some(value.as_str()),
+        }));
+    }
+}
+
+/// `headers` plus the current context (`traceparent`, `tracestate`, `baggage`), unless they
+/// already have a `traceparent`.
+pub fn inject(headers: OwnedHeaders) -> OwnedHeaders {
+    if HeaderExtractor::new(&headers).get("traceparent").is_some() {
+        return headers;
+    }
+    let mut injector = HeaderInjector::new(headers, "");
+    super::inject_context(&Context::current(), &mut injector);
+    injector.into_headers()
+}
+
+/// The transport context of a record's headers, on top of the current one.
+pub fn extract<H: Headers + ?Sized>(headers: &H) -> Context {
+    super::extract_context(&HeaderExtractor::new(headers))
+}
+
+/// The event's creation context from `ce_traceparent` / `ce_tracestate` (binary content
+/// mode), parsed strictly.
+pub fn creation_context<H: Headers + ?Sized>(headers: &H) -> Option<SpanContext> {
+    StrictW3cPropagator::new()
+        .extract_span_context(&HeaderExtractor::with_prefix(headers, CE_PREFIX))
+}
+
+/// `headers` plus `ce_traceparent` / `ce_tracestate` for `span_context`, unless they already
+/// have a valid creation context (kept across hops, as the extension's rule says).
+pub fn set_creation_context(headers: OwnedHeaders, span_context: &SpanContext) -> OwnedHeaders {
+    if creation_context(&headers).is_some() {
+        return headers;
+    }
+    let Some(traceparent) = TraceParent::from_span_context(span_context) else {
+        return headers;
+    };
+    let mut injector = HeaderInjector::new(headers, CE_PREFIX);
+    injector.set("traceparent", traceparent.to_header());
+    let trace_state = TraceState::from_otel(span_context.trace_state());
+    if !trace_state.is_empty() {
+        injector.set("tracestate", trace_state.to_header());
+    }
+    injector.into_headers()
+}

@@ -1,0 +1,115 @@
+//! The CONSUMER span of a `#[cloudevent_handler]`.
+
+use std::future::Future;
+
+use ::cloudevents::{AttributesReader as _, Event};
+use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _};
+use opentelemetry::{Context, KeyValue};
+
+use super::messaging::Messaging;
+use super::trace_extension::creation_context;
+use crate::scope::{CommonAttributes, Scoped};
+use crate::span::SpanCore;
+
+/// What a `#[cloudevent_handler]` parameter holding the event can be.
+#[diagnostic::on_unimplemented(
+    message = "`#[cloudevent_handler]` needs the event as a `cloudevents::Event`, found `{Self}`",
+    label = "not a `cloudevents::Event`",
+    note = "take the event as `event: cloudevents::Event` (or `&Event`), or name the parameter that holds it with `#[cloudevent_handler(event = name)]`"
+)]
+pub trait HandlerEvent {
+    /// The event.
+    fn as_event(&self) -> &Event;
+}
+
+impl HandlerEvent for Event {
+    fn as_event(&self) -> &Event {
+        self
+    }
+}
+
+impl HandlerEvent for &Event {
+    fn as_event(&self) -> &Event {
+        self
+    }
+}
+
+impl HandlerEvent for &mut Event {
+    fn as_event(&self) -> &Event {
+        self
+    }
+}
+
+impl HandlerEvent for Box<Event> {
+    fn as_event(&self) -> &Event {
+        self
+    }
+}
+
+/// The event of a handler parameter.
+#[inline]
+pub fn handler_event<E: HandlerEvent>(event: &E) -> &Event {
+    event.as_event()
+}
+
+/// The span attributes every CloudEvent span carries.
+pub(super) fn event_attributes(
+    event: &Event,
+    operation: &'static str,
+    messaging: &Messaging,
+) -> Vec<KeyValue> {
+    let mut attributes = Vec::with_capacity(11);
+    attributes.push(KeyValue::new("cloudevents.event_id", event.id().to_owned()));
+    attributes.push(KeyValue::new(
+        "cloudevents.event_source",
+        event.source().to_string(),
+    ));
+    attributes.push(KeyValue::new(
+        "cloudevents.event_spec_version",
+        event.specversion().to_string(),
+    ));
+    attributes.push(KeyValue::new(
+        "cloudevents.event_type",
+        event.ty().to_owned(),
+    ));
+    if let Some(subject) = event.subject() {
+        attributes.push(KeyValue::new(
+            "cloudevents.event_subject",
+            subject.to_owned(),
+        ));
+    }
+    attributes.push(KeyValue::new("messaging.operation.type", operation));
+    attributes.push(KeyValue::new("messaging.operation.name", operation));
+    attributes.push(KeyValue::new("messaging.message.id", event.id().to_owned()));
+    messaging.attributes(&mut attributes);
+    attributes
+}
+
+/// Starts the CONSUMER span `CloudEvents Process {type}` of a handler: linked to the event's
+/// creation context, the child of the ambient context when there is one, else of the creation
+/// context (see the [module](super) docs). `messaging` is called only when a tracer is
+/// installed.
+pub fn process_span(event: &Event, messaging: impl FnOnce() -> Messaging) -> SpanCore {
+    if !crate::span::is_enabled() {
+        return SpanCore::disabled();
+    }
+    let messaging = messaging();
+    let creation = creation_context(event);
+    let ambient = Context::current();
+    let parent = match &creation {
+        Some(creation) if !ambient.has_active_span() => {
+            ambient.with_remote_span_context(creation.clone())
+        }
+        _ => ambient,
+    };
+    let builder = SpanBuilder::from_name(format!("CloudEvents Process {}", event.ty()))
+        .with_kind(SpanKind::Consumer)
+        .with_attributes(event_attributes(event, "process", &messaging))
+        .with_links(creation.map(Link::with_context).into_iter().collect());
+    SpanCore::start_built(builder, &parent)
+}
+
+/// `future` in the scope of `value` when there is one.
+pub fn in_scope<C: CommonAttributes, F: Future>(value: Option<C>, future: F) -> Scoped<F> {
+    crate::scope::with_option(value, future)
+}
