@@ -19,3 +19,21 @@ pub fn inject_context(cx: &Context, carrier: &mut dyn Injector) {
 pub fn extract_context(carrier: &dyn Extractor) -> Context {
     strict_w3c_propagators().extract(carrier)
 }
+
+/// Writes `cx`'s span context and baggage into HTTP headers (replacing values there): the
+/// transport's context of an event sent over HTTP, beside the event's own `ce-traceparent`
+/// (binary mode) or `traceparent` attribute (structured mode).
+pub fn inject_http_headers(cx: &Context, headers: &mut http::HeaderMap) {
+    struct HttpInjector<'a>(&'a mut http::HeaderMap);
+    impl Injector for HttpInjector<'_> {
+        fn set(&mut self, key: &str, value: String) {
+            if let (Ok(name), Ok(value)) = (
+                http::HeaderName::from_bytes(key.as_bytes()),
+                http::HeaderValue::from_str(&value),
+            ) {
+                self.0.insert(name, value);
+            }
+        }
+    }
+    inject_context(cx, &mut HttpInjector(headers));
+}

@@ -5,7 +5,9 @@ use std::borrow::Cow;
 use ::cloudevents::Event;
 use ::cloudevents::event::ExtensionValue;
 
-use crate::scope::{CommonAttributes, CommonAttributesError, ExtensionSink, ExtensionSource};
+use crate::scope::{
+    CommonAttributes, CommonAttributesError, ExtensionSink, ExtensionSource, Level,
+};
 use crate::span::SpanCore;
 
 impl ExtensionSource for Event {
@@ -38,7 +40,20 @@ pub fn read_common<C: CommonAttributes>(event: &Event) -> Result<C, CommonAttrib
 /// without the scope, and the reason is a warning log line and an `app.common_attributes.error`
 /// event on the span (an event is never rejected for its identifiers: there is no one to
 /// answer).
-pub fn common_for_handler<C: CommonAttributes>(event: &Event, span: &SpanCore) -> Option<C> {
+pub fn common_for_handler<C: CommonAttributes>(event: &Event, span: &SpanCore) -> HandlerScope {
+    HandlerScope(Level::new(read_for_handler::<C>(event, span)))
+}
+
+/// The scope a handler runs in: its `CommonAttributes` value, if the event had one.
+pub struct HandlerScope(Level);
+
+impl HandlerScope {
+    pub(super) fn into_level(self) -> Level {
+        self.0
+    }
+}
+
+fn read_for_handler<C: CommonAttributes>(event: &Event, span: &SpanCore) -> Option<C> {
     match C::from_extensions(event) {
         Ok(value) => {
             for attribute in value.attributes() {

@@ -51,7 +51,7 @@ mod produce;
 mod trace_extension;
 
 pub use ::cloudevents::Event;
-pub use carrier::{extract_context, inject_context};
+pub use carrier::{extract_context, inject_context, inject_http_headers};
 pub use common::{read_common, write_common};
 pub use messaging::Messaging;
 pub use produce::{ProducerSpan, publish, start_producer};

@@ -8,7 +8,8 @@ use opentelemetry::{Context, KeyValue};
 
 use super::messaging::Messaging;
 use super::trace_extension::creation_context;
-use crate::scope::{CommonAttributes, Scoped};
+use super::common::HandlerScope;
+use crate::scope::Scoped;
 use crate::span::SpanCore;
 
 /// What a `#[cloudevent_handler]` parameter holding the event can be.
@@ -109,7 +110,7 @@ pub fn process_span(event: &Event, messaging: impl FnOnce() -> Messaging) -> Spa
     SpanCore::start_built(builder, &parent)
 }
 
-/// `future` in the scope of `value` when there is one.
-pub fn in_scope<C: CommonAttributes, F: Future>(value: Option<C>, future: F) -> Scoped<F> {
-    crate::scope::with_option(value, future)
+/// `future` in the handler's scope.
+pub fn in_scope<F: Future>(scope: HandlerScope, future: F) -> Scoped<F> {
+    crate::scope::with_level(scope.into_level(), future)
 }

@@ -33,7 +33,7 @@ pub use http::HeaderMap;
 #[cfg(feature = "axum")]
 pub(crate) use task_local::Frame;
 #[cfg(feature = "cloudevents")]
-pub(crate) use task_local::with_option;
+pub(crate) use task_local::{Level, with_level};
 pub use task_local::{Scoped, current, in_current_scope, with, with_current, with_sync};
 pub(crate) use task_local::{for_each_attribute, for_each_log_field};
 

@@ -126,14 +126,24 @@ pub fn with<T: CommonAttributes, F: Future>(value: T, future: F) -> Scoped<F> {
     }
 }
 
-/// [`with`] when there is a value, else the future as is (in no new scope).
+/// A scope level opened later with [`with_level`]: the value's type is erased, so code that
+/// carries it needs no `CommonAttributes` bound.
 #[cfg(feature = "cloudevents")]
-pub(crate) fn with_option<T: CommonAttributes, F: Future>(
-    value: Option<T>,
-    future: F,
-) -> Scoped<F> {
+pub(crate) struct Level(Option<Frame>);
+
+#[cfg(feature = "cloudevents")]
+impl Level {
+    /// A level for `value`, nested in the scope current now; or no level.
+    pub(crate) fn new<T: CommonAttributes>(value: Option<T>) -> Self {
+        Level(value.map(Frame::nested))
+    }
+}
+
+/// `future` in the scope of `level` (as is when it is empty).
+#[cfg(feature = "cloudevents")]
+pub(crate) fn with_level<F: Future>(level: Level, future: F) -> Scoped<F> {
     Scoped {
-        frame: value.map(Frame::nested),
+        frame: level.0,
         inner: future,
     }
 }

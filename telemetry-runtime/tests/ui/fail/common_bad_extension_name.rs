@@ -1,0 +1,13 @@
+use telemetry_runtime::CommonAttributes;
+
+#[derive(Clone, Debug, CommonAttributes)]
+struct Ids {
+    #[attr(extension = "Assistant-ID")]
+    assistant_id: String,
+    a_very_long_identifier_name_x: String,
+    #[attr(extension = "sessionid")]
+    session: String,
+    session_id: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use telemetry_runtime::cloudevent_handler;
+
+#[cloudevent_handler]
+struct Handler;
+
+fn main() {}
