@@ -38,7 +38,9 @@ async fn server(seen: mpsc::UnboundedSender<HeaderMap>) -> String {
                 let seen = seen.clone();
                 async move {
                     let _ = seen.send(headers);
-                    on_order(event).await.map_err(|_| hyper::StatusCode::BAD_GATEWAY)?;
+                    on_order(event)
+                        .await
+                        .map_err(|_| hyper::StatusCode::BAD_GATEWAY)?;
                     Ok::<_, hyper::StatusCode>(hyper::StatusCode::ACCEPTED)
                 }
             }),
@@ -99,14 +101,25 @@ fn check_tree(telemetry: &Telemetry, producer: &str, client: &str) -> ReceivedSp
         .remove(0);
     assert_eq!(producer_span.kind, "PRODUCER");
     assert_eq!(producer_span.span_id, producer);
-    assert_eq!(server.parent_span_id, client, "the server's parent is the client span");
+    assert_eq!(
+        server.parent_span_id, client,
+        "the server's parent is the client span"
+    );
     assert_eq!(handler.kind, "CONSUMER");
-    assert_eq!(handler.parent_span_id, server.span_id, "the handler nests in the request");
+    assert_eq!(
+        handler.parent_span_id, server.span_id,
+        "the handler nests in the request"
+    );
     assert_eq!(handler.trace_id, producer_span.trace_id, "one trace");
     assert_eq!(handler.links.len(), 1);
-    assert_eq!(handler.links[0].1, producer, "the link is the creation context");
     assert_eq!(
-        handler.attr("cloudevents.event_id").and_then(|v| v.as_str()),
+        handler.links[0].1, producer,
+        "the link is the creation context"
+    );
+    assert_eq!(
+        handler
+            .attr("cloudevents.event_id")
+            .and_then(|v| v.as_str()),
         Some("order-7")
     );
     handler
@@ -123,8 +136,16 @@ fn binary_mode_carries_the_creation_context_in_ce_traceparent() {
     });
     let ce = headers["ce-traceparent"].to_str().unwrap();
     let transport = headers["traceparent"].to_str().unwrap();
-    assert_eq!(&ce[36..52], producer, "ce-traceparent names the producer span");
-    assert_eq!(&transport[36..52], client, "traceparent names the client span");
+    assert_eq!(
+        &ce[36..52],
+        producer,
+        "ce-traceparent names the producer span"
+    );
+    assert_eq!(
+        &transport[36..52],
+        client,
+        "traceparent names the client span"
+    );
     assert_ne!(ce, transport);
     assert_eq!(&ce[3..35], &transport[3..35], "one trace");
     check_tree(&telemetry, &producer, &client);

@@ -6,9 +6,9 @@ use ::cloudevents::{AttributesReader as _, Event};
 use opentelemetry::trace::{Link, SpanBuilder, SpanKind, TraceContextExt as _};
 use opentelemetry::{Context, KeyValue};
 
+use super::common::HandlerScope;
 use super::messaging::Messaging;
 use super::trace_extension::creation_context;
-use super::common::HandlerScope;
 use crate::scope::Scoped;
 use crate::span::SpanCore;
 
