@@ -215,9 +215,9 @@ fn hostile_traceparent_is_ignored_with_a_warning() {
         assert_eq!(field(&stdout, "trace-child ", "baggage"), "k=v");
     }
     let spans = receiver.spans();
-    for i in 0..hostile.len() {
+    for (i, value) in hostile.iter().enumerate() {
         let child_work = find(&spans, "child.work", Some(&format!("hostile-{i}")));
-        assert_eq!(child_work.parent_span_id, "", "{:?}", hostile[i]);
+        assert_eq!(child_work.parent_span_id, "", "{value:?}");
         assert_ne!(child_work.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
     }
 }

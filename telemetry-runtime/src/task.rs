@@ -3,7 +3,7 @@
 //! `tokio::spawn` and `spawn_blocking` start the work with nothing of the spawner's context:
 //! no current OpenTelemetry [`Context`] (so spans started there begin new traces and log
 //! records carry no trace id), no current `tracing` span, and no request scope
-//! ([`scope::current`](crate::scope::current) is `None`, log lines lose the request's
+//! ([`scope::current`] is `None`, log lines lose the request's
 //! identifiers). [`spawn`] and [`spawn_blocking`] carry all three over; for another executor
 //! or a thread, [`TelemetryFutureExt::in_current_telemetry`] and [`TelemetryContext`] do the
 //! same by hand.
@@ -166,7 +166,7 @@ impl<F: Future> TelemetryFutureExt for F {}
 
 /// [`tokio::spawn`] that keeps the spawner's telemetry: spans started in the task are
 /// children of the current span, its log lines carry the trace id and the request scope's
-/// identifiers, and [`scope::current`](crate::scope::current) finds the spawner's values.
+/// identifiers, and [`scope::current`] finds the spawner's values.
 ///
 /// Like `tokio::spawn`, it must be called from within a Tokio runtime.
 #[track_caller]
