@@ -31,6 +31,7 @@ pub struct TelemetryBuilder {
     pub(crate) log_events_as_span_events: bool,
     pub(crate) content_max_bytes: usize,
     pub(crate) legacy_names: bool,
+    pub(crate) inherit_trace_context: bool,
 }
 
 impl std::fmt::Debug for TelemetryBuilder {
@@ -52,6 +53,7 @@ impl Default for TelemetryBuilder {
             log_events_as_span_events: false,
             content_max_bytes: crate::genai::capture::DEFAULT_MAX_CONTENT_BYTES,
             legacy_names: false,
+            inherit_trace_context: true,
         }
     }
 }
@@ -227,6 +229,14 @@ impl TelemetryBuilder {
     /// read them. Off by default.
     pub fn legacy_names(mut self, enabled: bool) -> Self {
         self.legacy_names = enabled;
+        self
+    }
+
+    /// Whether `init()` reads `TRACEPARENT`, `TRACESTATE` and `BAGGAGE` from the environment
+    /// and makes that context the parent of this process's root spans (see
+    /// [`process`](crate::process)). On by default.
+    pub fn inherit_trace_context(mut self, enabled: bool) -> Self {
+        self.inherit_trace_context = enabled;
         self
     }
 

@@ -163,7 +163,13 @@ pub(crate) fn install(
             owner: false,
         });
     }
-    let config = Config::resolve(lookup, &builder.overrides)?;
+    let mut inherited_warnings = Vec::new();
+    let inherited = builder
+        .inherit_trace_context
+        .then(|| crate::process::from_env(&lookup, &mut inherited_warnings))
+        .flatten();
+    let mut config = Config::resolve(lookup, &builder.overrides)?;
+    config.warnings.extend(inherited_warnings);
     let filter = EnvFilter::try_new(&config.log_filter).map_err(|e| {
         InitError::Config(ConfigError::InvalidValue {
             variable: "RUST_LOG".into(),
@@ -175,6 +181,11 @@ pub(crate) fn install(
         return Err(InitError::SubscriberAlreadySet);
     }
     let state = Arc::new(Installed::build(config, builder, filter)?);
+    if let Some(cx) = inherited {
+        // The process parent of root spans (see `process`): installed before `init()`
+        // returns, so before any span of the application.
+        crate::process::install(cx);
+    }
     for warning in &state.warnings {
         tracing::warn!(target: "telemetry_runtime::init", code = warning.code.as_str(), "{}", warning.message);
     }
@@ -309,7 +320,9 @@ impl Installed {
         if let Some(provider) = &tracer_provider {
             let span_events = builder.log_events_as_span_events;
             let layer = tracing_opentelemetry::layer()
-                .with_tracer(provider.tracer(crate::INSTRUMENTATION_SCOPE))
+                .with_tracer(crate::process::InheritingTracer::new(
+                    provider.tracer(crate::INSTRUMENTATION_SCOPE),
+                ))
                 .with_location(false)
                 .with_target(false)
                 .with_threads(false)

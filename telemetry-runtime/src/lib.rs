@@ -34,6 +34,7 @@ mod logs;
 mod metrics;
 #[cfg(feature = "reqwest")]
 pub mod outbound;
+pub mod process;
 pub mod propagation;
 mod resource;
 mod sampler;
@@ -41,6 +42,7 @@ pub mod scope;
 pub mod semconv;
 pub mod span;
 mod status;
+pub mod task;
 
 pub use builder::{BoxedLayer, TelemetryBuilder};
 pub use config::{

@@ -22,6 +22,9 @@ pub enum WarningCode {
     /// `TR-W006`: an OTLP exporter could not be built at startup, so its signal is not
     /// exported (reported by `init()`, not by configuration resolution).
     ExporterUnavailable,
+    /// `TR-W007`: `TRACEPARENT`, `TRACESTATE` or `BAGGAGE` in the environment is invalid and
+    /// ignored (see [`process`](crate::process)); the process starts its own traces.
+    InvalidInheritedContext,
 }
 
 impl WarningCode {
@@ -34,6 +37,7 @@ impl WarningCode {
             WarningCode::HttpsWithoutTls => "TR-W004",
             WarningCode::OtlpFeatureMissing => "TR-W005",
             WarningCode::ExporterUnavailable => "TR-W006",
+            WarningCode::InvalidInheritedContext => "TR-W007",
         }
     }
 }
@@ -215,6 +219,7 @@ mod tests {
         assert_eq!(WarningCode::HttpsWithoutTls.as_str(), "TR-W004");
         assert_eq!(WarningCode::OtlpFeatureMissing.to_string(), "TR-W005");
         assert_eq!(WarningCode::ExporterUnavailable.as_str(), "TR-W006");
+        assert_eq!(WarningCode::InvalidInheritedContext.as_str(), "TR-W007");
     }
 
     #[test]

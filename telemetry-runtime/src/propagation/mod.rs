@@ -5,6 +5,7 @@
 //! - [`TraceState`]: the `tracestate` header (§3.3);
 //! - [`Baggage`]: the `baggage` header (<https://www.w3.org/TR/baggage/>);
 //! - [`extract`]: a remote [`SpanContext`] from all the values of each header;
+//! - [`Traced`] and [`envelope`]: the `_trace_context` map of messages without headers;
 //! - [`StrictW3cPropagator`] (`traceparent` + `tracestate`) and [`StrictBaggagePropagator`]
 //!   (`baggage`): OpenTelemetry [`TextMapPropagator`](opentelemetry::propagation::TextMapPropagator)s
 //!   on top of these parsers; [`strict_w3c_propagators`] combines both.
@@ -47,6 +48,7 @@
 //!   180 list-members and 8192 bytes are kept. See [`Baggage`].
 
 mod baggage;
+pub mod envelope;
 mod propagator;
 mod traceparent;
 mod tracestate;
@@ -61,6 +63,7 @@ pub use baggage::{
     Baggage, BaggageError, BaggageMember, BaggageProperty, MAX_BYTES as BAGGAGE_MAX_BYTES,
     MAX_MEMBERS as BAGGAGE_MAX_MEMBERS,
 };
+pub use envelope::{TRACE_CONTEXT_KEY, TraceContextMap, Traced};
 pub use propagator::{
     StrictBaggagePropagator, StrictW3cPropagator, TraceFlagsPolicy, strict_w3c_propagators,
 };

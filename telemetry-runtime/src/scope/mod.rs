@@ -13,7 +13,8 @@
 //! The scope is task-local (a `tokio` task-local, set only while the scoped future is
 //! polled): it cannot leak into another request polled on the same thread or connection, and
 //! ends with the future. A `tokio::spawn`ed task does not inherit it: wrap its future with
-//! [`in_current_scope`].
+//! [`in_current_scope`], or spawn it with [`task::spawn`](crate::task::spawn), which carries
+//! the trace context too.
 
 mod baggage;
 mod error;
@@ -30,8 +31,7 @@ pub use headers::{
     DEFAULT_MAX_VALUE_LEN, insert_header, optional_header, required_header, validate_value,
 };
 pub use http::HeaderMap;
-#[cfg(feature = "axum")]
-pub(crate) use task_local::Frame;
+pub(crate) use task_local::{Frame, current_frame, in_frame};
 #[cfg(feature = "cloudevents")]
 pub(crate) use task_local::{Level, with_level};
 pub use task_local::{Scoped, current, in_current_scope, with, with_current, with_sync};

@@ -69,7 +69,8 @@ impl Frame {
     }
 }
 
-fn current_frame() -> Option<Frame> {
+/// The current scope's innermost frame, if any.
+pub(crate) fn current_frame() -> Option<Frame> {
     SCOPE.try_with(Frame::clone).ok()
 }
 
@@ -158,6 +159,14 @@ pub fn with_sync<T: CommonAttributes, R>(value: T, f: impl FnOnce() -> R) -> R {
 pub fn in_current_scope<F: Future>(future: F) -> Scoped<F> {
     Scoped {
         frame: current_frame(),
+        inner: future,
+    }
+}
+
+/// Wraps `future` so that it runs in `frame` (as it was captured), or as is for `None`.
+pub(crate) fn in_frame<F: Future>(frame: Option<Frame>, future: F) -> Scoped<F> {
+    Scoped {
+        frame,
         inner: future,
     }
 }

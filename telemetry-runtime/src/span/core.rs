@@ -139,7 +139,7 @@ impl SpanCore {
 
     #[inline(never)]
     fn start_with<const DEFER: bool>(
-        tracer: &opentelemetry_sdk::trace::SdkTracer,
+        tracer: &crate::process::InheritingTracer,
         span_kind: SpanKind,
         name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
         attributes: impl FnOnce() -> Vec<KeyValue>,

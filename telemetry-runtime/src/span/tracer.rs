@@ -8,13 +8,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use opentelemetry_sdk::trace::SdkTracer;
 
 use crate::global_slot::GlobalSlot;
+use crate::process::InheritingTracer;
 
-static TRACER: GlobalSlot<SdkTracer> = GlobalSlot::new();
+static TRACER: GlobalSlot<InheritingTracer> = GlobalSlot::new();
 static LEGACY_NAMES: AtomicBool = AtomicBool::new(false);
 
 /// The installed tracer, if any.
 #[inline(always)]
-pub(crate) fn current() -> Option<&'static SdkTracer> {
+pub(crate) fn current() -> Option<&'static InheritingTracer> {
     TRACER.get()
 }
 
@@ -26,8 +27,9 @@ pub fn is_enabled() -> bool {
 
 /// Installs the tracer contract spans are recorded with (`init()` does this). The previous
 /// tracer, if any, is leaked on purpose: spans still running may hold a reference to it.
+/// Spans without a parent get the process parent ([`process`](crate::process)).
 pub fn install(tracer: SdkTracer) {
-    TRACER.install(tracer);
+    TRACER.install(InheritingTracer::new(tracer));
 }
 
 /// Stops recording contract spans.
