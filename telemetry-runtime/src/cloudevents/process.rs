@@ -114,3 +114,46 @@ pub fn process_span(event: &Event, messaging: impl FnOnce() -> Messaging) -> Spa
 pub fn in_scope<F: Future>(scope: HandlerScope, future: F) -> Scoped<F> {
     crate::scope::with_level(scope.into_level(), future)
 }
+
+#[cfg(test)]
+mod tests {
+    use ::cloudevents::{EventBuilder, EventBuilderV10};
+
+    use super::*;
+
+    /// The table `.ci/check-semconv` checks against the registry.
+    const FACTS: &str = include_str!("../../semconv/facts.tsv");
+
+    #[test]
+    fn every_attribute_is_in_the_facts_table_with_its_type_and_enum_values() {
+        let event = EventBuilderV10::new()
+            .id("1")
+            .source("urn:s")
+            .ty("t")
+            .subject("x")
+            .build()
+            .unwrap();
+        let messaging = Messaging::new().system("kafka").destination("d");
+        for operation in ["process", "create"] {
+            let attributes = event_attributes(&event, operation, &messaging);
+            assert_eq!(attributes.len(), 10);
+            for kv in attributes {
+                let row = FACTS
+                    .lines()
+                    .map(|l| l.split('\t').collect::<Vec<_>>())
+                    .find(|cols| cols[0] == kv.key.as_str())
+                    .unwrap_or_else(|| panic!("{} is not in facts.tsv", kv.key));
+                assert_eq!(row[1], "string", "{}", kv.key);
+                assert!(matches!(kv.value, opentelemetry::Value::String(_)));
+                if let Some(values) = row.get(2) {
+                    let value = kv.value.as_str();
+                    assert!(
+                        values.split(',').any(|v| v == value),
+                        "{} = {value} is not a registry value",
+                        kv.key
+                    );
+                }
+            }
+        }
+    }
+}
