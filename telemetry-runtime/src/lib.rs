@@ -32,6 +32,8 @@ mod logs;
 mod metrics;
 #[cfg(feature = "reqwest")]
 pub mod outbound;
+#[cfg(feature = "prometheus")]
+pub mod prometheus;
 pub mod propagation;
 mod resource;
 mod sampler;
