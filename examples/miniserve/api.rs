@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use telemetry_runtime::genai::content::InputMessage;
 
-use crate::model::{MODEL, ModelError};
+use super::model::{MODEL, ModelError};
 
 /// Default and largest `max_tokens`.
 pub const DEFAULT_MAX_TOKENS: u32 = 24;

@@ -66,7 +66,7 @@ pub fn requests() -> Vec<(&'static str, &'static str, String, Value)> {
             "plain chat",
             "/v1/chat/completions",
             plain.clone(),
-            json!({"model": crate::model::MODEL, "max_tokens": 16, "temperature": 0.2,
+            json!({"model": super::model::MODEL, "max_tokens": 16, "temperature": 0.2,
                    "messages": [{"role": "system", "content": "Answer briefly."},
                                 {"role": "user", "content": plain}]}),
         ),
@@ -74,21 +74,21 @@ pub fn requests() -> Vec<(&'static str, &'static str, String, Value)> {
             "streaming chat",
             "/v1/chat/completions",
             streaming.clone(),
-            json!({"model": crate::model::MODEL, "stream": true, "max_tokens": 24,
+            json!({"model": super::model::MODEL, "stream": true, "max_tokens": 24,
                    "messages": [{"role": "user", "content": streaming}]}),
         ),
         (
             "completion with retrieval",
             "/v1/completions",
             rag.clone(),
-            json!({"model": crate::model::MODEL, "prompt": rag, "max_tokens": 20,
+            json!({"model": super::model::MODEL, "prompt": rag, "max_tokens": 20,
                    "retrieval": {"top_k": 4}}),
         ),
         (
             "prompt over the context window",
             "/v1/chat/completions",
             long.clone(),
-            json!({"model": crate::model::MODEL, "messages": [{"role": "user", "content": long}]}),
+            json!({"model": super::model::MODEL, "messages": [{"role": "user", "content": long}]}),
         ),
     ]
 }

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use telemetry_runtime::llm_span;
 
-use crate::corpus::DOCUMENTS;
-use crate::tokenizer::{TokenId, Tokenizer};
+use super::corpus::DOCUMENTS;
+use super::tokenizer::{TokenId, Tokenizer};
 
 /// The one model served.
 pub const MODEL: &str = "miniserve-toy-1";

@@ -4,8 +4,8 @@
 
 use telemetry_runtime::llm_span;
 
-use crate::corpus::{DOCUMENTS, Document};
-use crate::tokenizer::{TokenId, Tokenizer};
+use super::corpus::{DOCUMENTS, Document};
+use super::tokenizer::{TokenId, Tokenizer};
 
 /// Dimensions of the embedding.
 pub const DIMENSIONS: usize = 64;

@@ -38,10 +38,10 @@ use telemetry_runtime::tracing::{info, warn};
 use telemetry_runtime::{CommonAttributes, llm_span};
 use tokio::sync::mpsc;
 
-use crate::api::{self, ApiError, Endpoint, GenRequest, json_response};
-use crate::model::{MODEL, ModelError, Prefilled, Stop, ToyModel};
-use crate::rag::{self, Index};
-use crate::tokenizer::{TokenId, Tokenizer};
+use super::api::{self, ApiError, Endpoint, GenRequest, json_response};
+use super::model::{MODEL, ModelError, Prefilled, Stop, ToyModel};
+use super::rag::{self, Index};
+use super::tokenizer::{TokenId, Tokenizer};
 
 /// `gen_ai.provider.name` of the built-in model.
 pub const PROVIDER: &str = "miniserve";
@@ -71,7 +71,7 @@ pub struct App {
 impl App {
     /// Builds the tokenizer, the model and the index from the built-in corpus.
     pub fn new() -> Arc<App> {
-        let tokenizer = Tokenizer::from_texts(crate::corpus::DOCUMENTS.iter().map(|d| d.text));
+        let tokenizer = Tokenizer::from_texts(super::corpus::DOCUMENTS.iter().map(|d| d.text));
         let model = ToyModel::new(&tokenizer);
         let index = Index::build(&tokenizer);
         Arc::new(App {

@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn words_are_one_token_and_the_rest_bytes() {
-        let t = Tokenizer::from_texts(["a trace is a tree."]);
+        let t = Tokenizer::from_texts(["a trace is a tree, a span."]);
         let ids = t.encode("A trace, zz");
         assert_eq!(ids.len(), 2 + 1 + 2);
         assert_eq!(t.decode(&ids), "a trace, zz");
