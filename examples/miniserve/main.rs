@@ -31,7 +31,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub use demo::Exchange;
+pub use demo::{Exchange, get};
 
 /// Command-line options.
 #[derive(Debug, Clone)]
@@ -78,9 +78,19 @@ impl Options {
     }
 }
 
-/// Sets up telemetry, serves, runs the demo (or serves until Ctrl-C), shuts down. Returns
-/// the demo's exchanges.
-pub async fn run(options: &Options) -> Result<Vec<Exchange>, String> {
+/// A running server with its telemetry installed.
+pub struct Running {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    guard: telemetry_runtime::TelemetryGuard,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    traces_file: PathBuf,
+}
+
+/// Sets up telemetry (console waterfall when nothing else is configured, the OTLP JSON file,
+/// Prometheus) and starts serving.
+pub async fn start(options: &Options) -> Result<Running, String> {
     let guard = telemetry_runtime::builder()
         .service_name("miniserve")
         .service_version(env!("CARGO_PKG_VERSION"))
@@ -89,7 +99,6 @@ pub async fn run(options: &Options) -> Result<Vec<Exchange>, String> {
         .prometheus(true)
         .init()
         .map_err(|e| format!("telemetry: {e}"))?;
-
     let default_addr = if options.serve {
         SocketAddr::from(([127, 0, 0, 1], 8080))
     } else {
@@ -112,39 +121,63 @@ pub async fn run(options: &Options) -> Result<Vec<Exchange>, String> {
         "miniserve listening on http://{addr} (model {})",
         model::MODEL
     );
+    Ok(Running {
+        addr,
+        guard,
+        stop,
+        server,
+        traces_file: options.traces_file.clone(),
+    })
+}
 
+impl Running {
+    /// Stops serving, then flushes and shuts telemetry down (the traces file is written).
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+        let status = self.guard.status();
+        drop(self.guard);
+        println!(
+            "traces: all of them written as OTLP JSON (Jaeger and Tempo import it) to {}",
+            self.traces_file.display()
+        );
+        if let Some(endpoint) = &status.traces.endpoint {
+            println!("traces, logs and metrics exported to {endpoint}");
+        }
+    }
+}
+
+/// The demo's requests against a running server.
+pub async fn demo(addr: SocketAddr) -> Result<Vec<Exchange>, String> {
+    let exchanges = demo::run(addr).await?;
+    if let Ok((200, metrics)) = demo::get(addr, "/metrics").await {
+        let series = metrics
+            .lines()
+            .filter(|l| l.starts_with("gen_ai_") || l.starts_with("http_server_"))
+            .count();
+        println!(
+            "\nmetrics: GET http://{addr}/metrics serves {series} GenAI and HTTP series (Prometheus text format)"
+        );
+    }
+    Ok(exchanges)
+}
+
+/// Sets up telemetry, serves, runs the demo (or serves until Ctrl-C), shuts down. Returns
+/// the demo's exchanges.
+pub async fn run(options: &Options) -> Result<Vec<Exchange>, String> {
+    let running = start(options).await?;
+    let addr = running.addr;
     let exchanges = if options.serve {
         println!(
             "try: curl -s http://{addr}/v1/chat/completions -d '{{\"messages\":[{{\"role\":\"user\",\"content\":\"what is a span?\"}}]}}'"
         );
         let _ = tokio::signal::ctrl_c().await;
-        Vec::new()
+        Ok(Vec::new())
     } else {
-        let exchanges = demo::run(addr).await;
-        if let Ok((200, metrics)) = demo::get(addr, "/metrics").await {
-            let series = metrics
-                .lines()
-                .filter(|l| l.starts_with("gen_ai_") || l.starts_with("http_server_"))
-                .count();
-            println!(
-                "\nmetrics: GET http://{addr}/metrics serves {series} GenAI and HTTP series (Prometheus text format)"
-            );
-        }
-        exchanges?
+        demo(addr).await
     };
-
-    let _ = stop.send(());
-    let _ = server.await;
-    let status = guard.status();
-    drop(guard); // flushes: the traces file is written now
-    println!(
-        "traces: all of them written as OTLP JSON (Jaeger and Tempo import it) to {}",
-        options.traces_file.display()
-    );
-    if let Some(endpoint) = &status.traces.endpoint {
-        println!("traces, logs and metrics exported to {endpoint}");
-    }
-    Ok(exchanges)
+    running.shutdown().await;
+    exchanges
 }
 
 #[allow(dead_code)] // unused where the integration tests include this file as a module
