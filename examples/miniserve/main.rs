@@ -31,6 +31,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[allow(unused_imports)] // `get` is for the tests that include this file
 pub use demo::{Exchange, get};
 
 /// Command-line options.

@@ -58,7 +58,7 @@ impl telemetry_runtime::span::ErrorType for ModelError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stop {
     /// End of a sentence.
-    Stop,
+    EndOfText,
     /// `max_tokens` reached.
     Length,
     /// The client went away while streaming.
@@ -69,7 +69,7 @@ impl Stop {
     /// The OpenAI `finish_reason` (and `gen_ai.response.finish_reasons`, `llm.stop_reason`).
     pub fn as_str(self) -> &'static str {
         match self {
-            Stop::Stop => "stop",
+            Stop::EndOfText => "stop",
             Stop::Length => "length",
             Stop::Cancelled => "cancelled",
         }

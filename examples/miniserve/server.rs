@@ -326,7 +326,7 @@ async fn text_completion(
 
 fn output_message(generation: &Generation) -> OutputMessage {
     let reason = match generation.stop {
-        Stop::Stop => FinishReason::Stop,
+        Stop::EndOfText => FinishReason::Stop,
         Stop::Length => FinishReason::Length,
         Stop::Cancelled => FinishReason::from("cancelled"),
     };
@@ -404,7 +404,7 @@ async fn decode(
             break;
         }
         if app.model.is_end(token) && tokens.len() >= 3 {
-            stop = Stop::Stop;
+            stop = Stop::EndOfText;
             break;
         }
     }
