@@ -32,6 +32,8 @@ pub struct TelemetryBuilder {
     pub(crate) content_max_bytes: usize,
     pub(crate) legacy_names: bool,
     pub(crate) inherit_trace_context: bool,
+    pub(crate) traces_json_file: Option<std::path::PathBuf>,
+    pub(crate) prometheus: bool,
 }
 
 impl std::fmt::Debug for TelemetryBuilder {
@@ -54,6 +56,8 @@ impl Default for TelemetryBuilder {
             content_max_bytes: crate::genai::capture::DEFAULT_MAX_CONTENT_BYTES,
             legacy_names: false,
             inherit_trace_context: true,
+            traces_json_file: None,
+            prometheus: false,
         }
     }
 }
@@ -237,6 +241,25 @@ impl TelemetryBuilder {
     /// [`process`](crate::process)). On by default.
     pub fn inherit_trace_context(mut self, enabled: bool) -> Self {
         self.inherit_trace_context = enabled;
+        self
+    }
+
+    /// Also write every sampled span to `path` as one OTLP JSON document (an
+    /// `ExportTraceServiceRequest`, the file format Jaeger's and Tempo's importers read),
+    /// beside whatever `OTEL_TRACES_EXPORTER` selects. The file is written when the guard
+    /// flushes or shuts down, replaced whole each time; at most 100 000 spans are kept.
+    /// Needs the `otlp` feature (without it, a `TR-W005` warning and no file).
+    pub fn traces_json_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.traces_json_file = Some(path.into());
+        self
+    }
+
+    /// Also serve the metrics in the Prometheus text format: `init()` creates the meter
+    /// provider even when no metrics exporter is configured, and
+    /// `telemetry_runtime::prometheus::encode` (or its axum handler) returns them. Needs the
+    /// `prometheus` feature (without it, a `TR-W005` warning and no endpoint).
+    pub fn prometheus(mut self, enabled: bool) -> Self {
+        self.prometheus = enabled;
         self
     }
 

@@ -247,6 +247,23 @@ impl Installed {
                 }
                 _ => {}
             }
+            if let Some(path) = &builder.traces_json_file {
+                #[cfg(feature = "otlp")]
+                {
+                    tracer = tracer.with_span_processor(
+                        crate::export::json_file::JsonFileSpanProcessor::new(
+                            path,
+                            crate::export::json_file::MAX_SPANS,
+                        ),
+                    );
+                }
+                #[cfg(not(feature = "otlp"))]
+                warnings.push(feature_missing(
+                    "otlp",
+                    "the OTLP JSON file of traces",
+                    path,
+                ));
+            }
             tracer.build()
         });
 
@@ -270,8 +287,12 @@ impl Installed {
             _ => None,
         };
 
-        let meter_provider = match config.metrics.exporter {
-            _ if !enabled => None,
+        // One meter provider with every reader asked for: the configured exporter and, when
+        // asked, the Prometheus pull reader.
+        let mut meter = SdkMeterProvider::builder().with_resource(resource.clone());
+        let mut readers = 0;
+        match config.metrics.exporter {
+            _ if !enabled => {}
             #[cfg(feature = "otlp")]
             ExporterKind::Otlp => match otlp.as_ref().map(|otlp| {
                 otlp.metric_reader(
@@ -280,30 +301,44 @@ impl Installed {
                     metric_stats.clone(),
                 )
             }) {
-                Some(Ok(reader)) => Some(
-                    SdkMeterProvider::builder()
-                        .with_resource(resource.clone())
-                        .with_reader(reader_with_interval(reader, config.metric_export_interval))
-                        .build(),
-                ),
-                Some(Err(e)) => {
-                    warnings.push(exporter_unavailable("metrics", e));
-                    None
+                Some(Ok(reader)) => {
+                    meter = meter
+                        .with_reader(reader_with_interval(reader, config.metric_export_interval));
+                    readers += 1;
                 }
-                None => None,
+                Some(Err(e)) => warnings.push(exporter_unavailable("metrics", e)),
+                None => {}
             },
-            ExporterKind::Console => Some(
-                SdkMeterProvider::builder()
-                    .with_resource(resource.clone())
-                    .with_reader(
-                        PeriodicReader::builder(opentelemetry_stdout::MetricExporter::default())
-                            .with_interval(config.metric_export_interval)
-                            .build(),
-                    )
-                    .build(),
-            ),
-            _ => None,
-        };
+            ExporterKind::Console => {
+                meter = meter.with_reader(
+                    PeriodicReader::builder(opentelemetry_stdout::MetricExporter::default())
+                        .with_interval(config.metric_export_interval)
+                        .build(),
+                );
+                readers += 1;
+            }
+            _ => {}
+        }
+        if enabled && builder.prometheus {
+            #[cfg(feature = "prometheus")]
+            match crate::prometheus::reader() {
+                Ok(reader) => {
+                    meter = meter.with_reader(reader);
+                    readers += 1;
+                }
+                Err(e) => warnings.push(ConfigWarning {
+                    code: crate::config::WarningCode::ExporterUnavailable,
+                    message: format!("the Prometheus reader could not be built: {e}"),
+                }),
+            }
+            #[cfg(not(feature = "prometheus"))]
+            warnings.push(feature_missing(
+                "prometheus",
+                "the Prometheus metrics",
+                "/metrics",
+            ));
+        }
+        let meter_provider = (readers > 0).then(|| meter.build());
 
         // Subscriber: filter, stdout lines, spans to OpenTelemetry, events to log records,
         // then the user's layers.
@@ -469,6 +504,22 @@ fn exporter_unavailable(signal: &str, error: String) -> ConfigWarning {
         code: WarningCode::ExporterUnavailable,
         message: format!(
             "the OTLP {signal} exporter could not be built, {signal} are not exported: {error}"
+        ),
+    }
+}
+
+/// `TR-W005`: something was asked for that needs a feature this build lacks.
+#[cfg(any(not(feature = "otlp"), not(feature = "prometheus")))]
+fn feature_missing(
+    feature: &str,
+    what: &str,
+    target: impl AsRef<std::path::Path>,
+) -> ConfigWarning {
+    ConfigWarning {
+        code: crate::config::WarningCode::OtlpFeatureMissing,
+        message: format!(
+            "{what} ({}) needs telemetry-runtime's `{feature}` feature, which this build lacks",
+            target.as_ref().display()
         ),
     }
 }

@@ -35,6 +35,8 @@ mod metrics;
 #[cfg(feature = "reqwest")]
 pub mod outbound;
 pub mod process;
+#[cfg(feature = "prometheus")]
+pub mod prometheus;
 pub mod propagation;
 mod resource;
 mod sampler;

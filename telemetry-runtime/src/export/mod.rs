@@ -5,6 +5,8 @@
 #[cfg(feature = "otlp")]
 pub(crate) mod batch;
 #[cfg(feature = "otlp")]
+pub(crate) mod json_file;
+#[cfg(feature = "otlp")]
 pub(crate) mod log_processor;
 #[cfg(feature = "otlp")]
 pub(crate) mod metric_exporter;

@@ -4,6 +4,7 @@
 pub mod capture;
 pub mod content;
 pub mod events;
+pub mod metrics;
 mod outcome;
 
 pub use outcome::{FinishReasons, GenerationOutcome};

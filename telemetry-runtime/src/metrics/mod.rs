@@ -7,6 +7,4 @@
 
 mod instruments;
 
-#[cfg_attr(not(feature = "axum"), allow(unused_imports))]
-pub(crate) use instruments::current;
-pub(crate) use instruments::{Instruments, install};
+pub(crate) use instruments::{Instruments, current, install};
