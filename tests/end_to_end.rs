@@ -42,7 +42,11 @@ async fn on_order(event: Event, subject: &str) -> Result<(), std::io::Error> {
         .env("OTEL_SERVICE_NAME", "trace-child")
         .with_trace_context()
         .output()?;
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     Ok(())
 }
 
@@ -113,7 +117,11 @@ fn http_to_nats_to_consumer_to_child_process_is_one_trace() {
     let child_tokenize = telemetry.spans_named("tokenize.input", 1).remove(0);
 
     for span in [&server, &producer, &handler, &child, &child_tokenize] {
-        assert_eq!(span.trace_id, CLIENT_TRACE_ID, "{} is in the client's trace", span.name);
+        assert_eq!(
+            span.trace_id, CLIENT_TRACE_ID,
+            "{} is in the client's trace",
+            span.name
+        );
     }
     assert_eq!(server.kind, "SERVER");
     assert_eq!(server.parent_span_id, CLIENT_SPAN_ID);
@@ -123,7 +131,10 @@ fn http_to_nats_to_consumer_to_child_process_is_one_trace() {
     assert_eq!(handler.parent_span_id, producer.span_id);
     assert_eq!(handler.links.len(), 1);
     assert_eq!(handler.links[0].1, producer.span_id);
-    assert_eq!(child.parent_span_id, handler.span_id, "the child process's root span");
+    assert_eq!(
+        child.parent_span_id, handler.span_id,
+        "the child process's root span"
+    );
     assert_eq!(
         child.resource_attr("service.name").and_then(|v| v.as_str()),
         Some("trace-child"),
