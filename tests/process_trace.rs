@@ -81,7 +81,7 @@ fn child_root_spans_are_children_of_the_parent_span() {
     let stdout = run(parent);
 
     // Everything is exported before the processes exit (their guards flush).
-    let spans = receiver.wait_for_spans(WAIT, |s| s.len() >= 4);
+    let spans = receiver.wait_for_spans(WAIT, |s| s.len() >= 5);
     let parent_work = find(&spans, "parent.work", None);
     let child_work = find(&spans, "child.work", Some("joined"));
     let tokenize = find(&spans, "tokenize.input", None);
@@ -101,6 +101,12 @@ fn child_root_spans_are_children_of_the_parent_span() {
     assert_eq!(tokenize.parent_span_id, child_work.span_id);
     // The parent itself is a root.
     assert_eq!(parent_work.parent_span_id, "");
+    // A SERVER span without a parent (a request that came with no context) starts its own
+    // trace, process parent or not.
+    let request = find(&spans, "child.request", Some("joined"));
+    assert_eq!(request.kind, "SERVER");
+    assert_eq!(request.parent_span_id, "");
+    assert_ne!(request.trace_id, parent_work.trace_id);
 
     // What each process printed matches what it exported.
     assert_eq!(

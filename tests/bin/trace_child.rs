@@ -20,7 +20,9 @@
 //!   parent's span when `TRACEPARENT` is valid;
 //! - `tokenize.input` (a contract span, `#[llm_span]`), inside `child.work`;
 //! - `format.output` (a contract span), started outside any span: also a root span of the
-//!   process, a child of the parent's span.
+//!   process, a child of the parent's span;
+//! - `child.request` (SERVER, a `tracing` span with `otel.kind = "server"`), outside any span:
+//!   a request that brought no context, so the root of a trace of its own.
 //!
 //! Stdout: the log lines, and one line
 //! `trace-child label=LABEL trace_id=HEX span_id=HEX baggage=HEADER` with the ids of
@@ -80,5 +82,13 @@ fn main() {
     });
     drop(work);
     let _ = format_output(&tokens);
+    info_span!(
+        "child.request",
+        otel.kind = "server",
+        child.label = label.as_str()
+    )
+    .in_scope(|| {
+        info!("a request without a trace context");
+    });
     drop(guard); // flushes
 }

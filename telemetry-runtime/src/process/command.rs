@@ -39,7 +39,7 @@ pub trait CommandExt {
 
 /// The three variables for `cx`: `Some(value)` to set, `None` to remove.
 pub(crate) fn env_values(cx: &Context) -> [(&'static str, Option<String>); 3] {
-    let cx = super::inherited::parent_for(cx).unwrap_or_else(|| cx.clone());
+    let cx = super::inherited::parent_for(cx, None).unwrap_or_else(|| cx.clone());
     let map = TraceContextMap::from_context(&cx);
     let baggage = match map.baggage() {
         Some(baggage) => Some(baggage.to_owned()),

@@ -4,7 +4,7 @@
 use opentelemetry::Context;
 use opentelemetry::baggage::BaggageExt;
 use opentelemetry::propagation::{Extractor, TextMapPropagator};
-use opentelemetry::trace::{SpanContext, TraceContextExt};
+use opentelemetry::trace::{SpanContext, SpanKind, TraceContextExt};
 
 use super::{BAGGAGE_ENV, TRACEPARENT_ENV, TRACESTATE_ENV};
 use crate::config::{ConfigWarning, WarningCode};
@@ -34,16 +34,22 @@ pub fn inherited() -> Option<&'static Context> {
     INHERITED.get().map(|inherited| &inherited.cx)
 }
 
-/// The parent context a span should start with when `cx` has no valid span and the process
-/// inherited a parent; `None` to keep `cx`.
+/// The parent context a span of `kind` should start with when `cx` has no valid span and the
+/// process inherited a parent; `None` to keep `cx`. For `process::CommandExt`, `kind` is
+/// `None`.
 #[inline]
-pub(super) fn parent_for(cx: &Context) -> Option<Context> {
-    under(INHERITED.get()?.parent.as_ref()?, cx)
+pub(super) fn parent_for(cx: &Context, kind: Option<&SpanKind>) -> Option<Context> {
+    under(INHERITED.get()?.parent.as_ref()?, cx, kind)
 }
 
-/// `cx` with `parent` as its span when it has no valid span of its own.
-fn under(parent: &SpanContext, cx: &Context) -> Option<Context> {
-    if cx.span().span_context().is_valid() {
+/// `cx` with `parent` as its span when it has no valid span of its own and `kind` is not
+/// SERVER or CONSUMER: a request or a message that arrives without a context of its own is
+/// not work the parent process asked for, so it starts its own trace (and its own request
+/// id) rather than every request joining the trace of the process's launcher.
+fn under(parent: &SpanContext, cx: &Context, kind: Option<&SpanKind>) -> Option<Context> {
+    if matches!(kind, Some(SpanKind::Server | SpanKind::Consumer))
+        || cx.span().span_context().is_valid()
+    {
         return None;
     }
     Some(cx.with_remote_span_context(parent.clone()))
@@ -271,10 +277,17 @@ mod tests {
     #[test]
     fn process_parent_only_for_contexts_without_a_valid_span() {
         // Nothing installed (the global is not touched by unit tests).
-        assert!(parent_for(&Context::new()).is_none());
+        assert!(parent_for(&Context::new(), None).is_none());
         let (cx, _) = read(&[("TRACEPARENT", TRACEPARENT)]);
         let process_parent = cx.unwrap().span().span_context().clone();
-        let under = |cx: &Context| under(&process_parent, cx);
+        // Requests and messages that bring no context start their own trace.
+        for kind in [SpanKind::Server, SpanKind::Consumer] {
+            assert!(super::under(&process_parent, &Context::new(), Some(&kind)).is_none());
+        }
+        for kind in [SpanKind::Internal, SpanKind::Client, SpanKind::Producer] {
+            assert!(super::under(&process_parent, &Context::new(), Some(&kind)).is_some());
+        }
+        let under = |cx: &Context| super::under(&process_parent, cx, None);
         let parent = under(&Context::new()).expect("the process parent");
         assert_eq!(
             parent.span().span_context().span_id(),

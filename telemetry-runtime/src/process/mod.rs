@@ -25,18 +25,21 @@
 //! [`TraceParent::parse`](crate::propagation::TraceParent::parse); reserved flag bits are
 //! cleared), it becomes the **process parent**: every span that would otherwise start a new
 //! trace (no valid span in its parent context) is started as a child of it instead. That
-//! covers `tracing` spans (through tracing-opentelemetry), contract spans (`#[llm_span]`), the
-//! axum layer's server spans for requests that bring no trace context, and the outbound
-//! middleware's client spans. A span with a parent of its own (an incoming request's
-//! `traceparent`, an entered span) keeps it. `TRACESTATE` rides along with a valid
+//! covers `tracing` spans (through tracing-opentelemetry), contract spans (`#[llm_span]`) and
+//! the outbound middleware's client spans. A span with a parent of its own (an incoming
+//! request's `traceparent`, an entered span) keeps it. SERVER and CONSUMER spans without a
+//! parent (a request or message that arrived with no context, such as the axum layer's server
+//! span) are not work the parent process asked for: they start their own trace, so a server
+//! started by a traced script does not put every request into the script's trace (nor give
+//! them all the same request id). `TRACESTATE` rides along with a valid
 //! `TRACEPARENT` (an invalid one is dropped); `BAGGAGE` members are read with the baggage
 //! rules, invalid ones skipped, and [`inherited`] returns them with the parent.
 //!
 //! Invalid values are ignored, never fatal: the process then starts its own traces, and
 //! `init()` logs one `TR-W007` warning (also in `status().warnings`) naming the variable.
 //! [`TelemetryBuilder::inherit_trace_context(false)`](crate::TelemetryBuilder::inherit_trace_context)
-//! turns the reading off (a long-running server started by a traced script may not want
-//! every request in the script's trace).
+//! turns the reading off, for a process that starts its own traces whatever its environment
+//! says.
 //!
 //! The check costs one atomic load per span without a parent, nothing for the others.
 
