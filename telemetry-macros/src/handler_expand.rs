@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Ident, ItemFn, ReturnType};
 
 use crate::handler_args::HandlerArgs;
-use crate::span_expand::{record_outcome, relocate};
+use crate::span_expand::{as_written, record_outcome, relocate};
 
 /// The instrumented function.
 pub fn expand(
@@ -76,13 +76,5 @@ pub fn expand(
 
 /// The function as written, emitted beside the errors so the rest of the crate type-checks.
 pub fn unexpanded(item: &ItemFn) -> TokenStream {
-    let attrs = &item.attrs;
-    let vis = &item.vis;
-    let sig = &item.sig;
-    let block = &item.block;
-    quote! {
-        #(#attrs)*
-        #[allow(unused_variables)]
-        #vis #sig #block
-    }
+    as_written(item, TokenStream::new())
 }

@@ -239,6 +239,12 @@ pub fn unexpanded(e: &Expansion<'_>, contract_known: bool) -> TokenStream {
             };
         }
     });
+    as_written(item, handle.unwrap_or_default())
+}
+
+/// `item` with its body as written after `prelude`, emitted beside a macro's errors so the
+/// rest of the crate type-checks and the only errors are the macro's own.
+pub fn as_written(item: &syn::ItemFn, prelude: TokenStream) -> TokenStream {
     let attrs = &item.attrs;
     let vis = &item.vis;
     let sig = &item.sig;
@@ -247,7 +253,7 @@ pub fn unexpanded(e: &Expansion<'_>, contract_known: bool) -> TokenStream {
         #(#attrs)*
         #[allow(unused_variables)]
         #vis #sig {
-            #handle
+            #prelude
             #block
         }
     }
