@@ -306,7 +306,8 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         _ => quote!(::core::option::Option::None),
     };
     let start = quote! {
-        let __tr_span = #private::span::SpanCore::start::<#with_handle>(
+        #[allow(unused_mut)]
+        let mut __tr_span = #private::span::SpanCore::start::<#with_handle>(
             #span_kind,
             <#contract as #private::span::Contract>::span_name,
             || {
@@ -390,7 +391,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                     __tr_once(move || { #fake_return #(#stmts)* })
                 };
                 #record
-                __tr_span.end();
+                __tr_span.finish();
                 __tr_ret
             }
         }
@@ -401,7 +402,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 #handle
                 let __tr_ret = #private::span::InSpan::new(async move { #fake_return #(#stmts)* }, &__tr_span).await;
                 #record
-                __tr_span.end();
+                __tr_span.finish();
                 __tr_ret
             }
         }
@@ -418,7 +419,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 async move {
                     let __tr_ret #annotation = #private::span::InSpan::new(__tr_future, &__tr_span).await;
                     #record
-                    __tr_span.end();
+                    __tr_span.finish();
                     __tr_ret
                 }
             };

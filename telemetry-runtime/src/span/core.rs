@@ -81,6 +81,11 @@ struct Inner {
     cx: Context,
     /// Set once the span has ended: checked without the lock.
     ended: AtomicBool,
+    stats: Stats,
+}
+
+/// Step and stream statistics, folded into the span's attributes when it ends.
+struct Stats {
     /// Only read by step and stream statistics; taken only for contracts that have them.
     started: Option<Instant>,
     steps: AtomicU64,
@@ -151,11 +156,17 @@ impl SpanCore {
             legacy::extend(&mut attributes);
         }
         let name = name(&attributes);
-        let builder = SpanBuilder::from_name(name).with_kind(span_kind);
-        let (builder, late) = if DEFER {
-            (builder, attributes)
+        // One struct literal: each `SpanBuilder::with_*` call moves the builder.
+        let (start_attributes, late) = if DEFER {
+            (None, attributes)
         } else {
-            (builder.with_attributes(attributes), Vec::new())
+            (Some(attributes), Vec::new())
+        };
+        let builder = SpanBuilder {
+            name,
+            span_kind: Some(span_kind),
+            attributes: start_attributes,
+            ..SpanBuilder::default()
         };
         let timed = step_keys.is_some() || stream_keys.is_some();
         // Built in one expression, so the span state is written in place rather than moved
@@ -172,16 +183,7 @@ impl SpanCore {
                 cx: parent.with_remote_span_context(span.span_context().clone()),
                 live: Mutex::new(Some(Live { span, late })),
                 ended: AtomicBool::new(false),
-                started: timed.then(Instant::now),
-                steps: AtomicU64::new(0),
-                step_sum_ns: AtomicU64::new(0),
-                step_max_ns: AtomicU64::new(0),
-                last_step_ns: AtomicU64::new(0),
-                chunks: AtomicU64::new(0),
-                first_chunk_ns: AtomicU64::new(0),
-                output_tokens: AtomicU64::new(0),
-                step_keys,
-                stream_keys,
+                stats: Stats::new(timed.then(Instant::now), step_keys, stream_keys),
             }),
         }
     }
@@ -300,6 +302,7 @@ impl SpanCore {
     #[inline]
     pub fn step(&self) {
         let Some(inner) = &self.inner else { return };
+        let inner = &inner.stats;
         let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
         let previous = inner.last_step_ns.swap(now, Ordering::Relaxed);
         let took = now.saturating_sub(previous);
@@ -312,13 +315,14 @@ impl SpanCore {
     pub fn steps(&self) -> u64 {
         self.inner
             .as_ref()
-            .map_or(0, |i| i.steps.load(Ordering::Relaxed))
+            .map_or(0, |i| i.stats.steps.load(Ordering::Relaxed))
     }
 
     /// One chunk of a streamed response, carrying `tokens` output tokens.
     #[inline]
     pub fn chunk(&self, tokens: u64) {
         let Some(inner) = &self.inner else { return };
+        let inner = &inner.stats;
         if inner.chunks.fetch_add(1, Ordering::Relaxed) == 0 {
             let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
             inner.first_chunk_ns.store(now.max(1), Ordering::Relaxed);
@@ -331,6 +335,15 @@ impl SpanCore {
     pub fn end(&self) {
         if let Some(inner) = &self.inner {
             inner.end();
+        }
+    }
+
+    /// [`end`](Self::end) for the span's owner: the same, without taking the span's lock
+    /// (exclusive access already rules out another user). What the generated code calls.
+    #[inline]
+    pub fn finish(&mut self) {
+        if let Some(inner) = &mut self.inner {
+            inner.end_mut();
         }
     }
 }
@@ -348,16 +361,7 @@ impl Inner {
                 live: Mutex::new(Some(live)),
                 cx,
                 ended: AtomicBool::new(false),
-                started,
-                steps: AtomicU64::new(0),
-                step_sum_ns: AtomicU64::new(0),
-                step_max_ns: AtomicU64::new(0),
-                last_step_ns: AtomicU64::new(0),
-                chunks: AtomicU64::new(0),
-                first_chunk_ns: AtomicU64::new(0),
-                output_tokens: AtomicU64::new(0),
-                step_keys,
-                stream_keys,
+                stats: Stats::new(started, step_keys, stream_keys),
             }),
         }
     }
@@ -370,14 +374,34 @@ impl Inner {
             .live
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(live) = guard.as_mut() else { return };
         self.ended.store(true, Ordering::Release);
-        self.record_aggregates(live);
+        self.end_live(&mut guard);
+    }
+
+    /// [`end`](Self::end) through exclusive access: no lock, no atomic read-modify-write.
+    #[inline(never)]
+    fn end_mut(&mut self) {
+        *self.ended.get_mut() = true;
+        let live = self
+            .live
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Self::end_in(&self.stats, live);
+    }
+
+    fn end_live(&self, live: &mut Option<Live>) {
+        Self::end_in(&self.stats, live);
+    }
+
+    #[inline(always)]
+    fn end_in(stats: &Stats, slot: &mut Option<Live>) {
+        let Some(live) = slot.as_mut() else { return };
+        stats.record_aggregates(live);
         for kv in std::mem::take(&mut live.late) {
             live.span.set_attribute(kv);
         }
         live.span.end();
-        *guard = None;
+        *slot = None;
     }
 }
 
@@ -402,7 +426,27 @@ impl SpanCore {
     }
 }
 
-impl Inner {
+impl Stats {
+    #[inline(always)]
+    fn new(
+        started: Option<Instant>,
+        step_keys: Option<StepKeys>,
+        stream_keys: Option<StreamKeys>,
+    ) -> Self {
+        Stats {
+            started,
+            steps: AtomicU64::new(0),
+            step_sum_ns: AtomicU64::new(0),
+            step_max_ns: AtomicU64::new(0),
+            last_step_ns: AtomicU64::new(0),
+            chunks: AtomicU64::new(0),
+            first_chunk_ns: AtomicU64::new(0),
+            output_tokens: AtomicU64::new(0),
+            step_keys,
+            stream_keys,
+        }
+    }
+
     fn record_aggregates(&self, live: &mut Live) {
         if let Some(keys) = self.step_keys {
             let steps = self.steps.load(Ordering::Relaxed);
