@@ -305,18 +305,25 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         Shape::Stream(_) => quote!(<#contract as #private::span::Contract>::STREAM_KEYS),
         _ => quote!(::core::option::Option::None),
     };
+    // The start closure is built only when a tracer is installed: the disabled path is then
+    // one load and a branch (built before the check, its captures are stored whether or not
+    // the span records).
     let start = quote! {
         #[allow(unused_mut)]
-        let mut __tr_span = #private::span::SpanCore::start::<#with_handle>(
-            #span_kind,
-            <#contract as #private::span::Contract>::span_name,
-            || {
-                let __tr_start = #contract::__start(#given) #(#setters)*;
-                #finish
-            },
-            <#contract as #private::span::Contract>::STEP_KEYS,
-            #stream_keys,
-        );
+        let mut __tr_span = if #private::span::is_enabled() {
+            #private::span::SpanCore::start::<#with_handle>(
+                #span_kind,
+                <#contract as #private::span::Contract>::span_name,
+                || {
+                    let __tr_start = #contract::__start(#given) #(#setters)*;
+                    #finish
+                },
+                <#contract as #private::span::Contract>::STEP_KEYS,
+                #stream_keys,
+            )
+        } else {
+            #private::span::SpanCore::disabled()
+        };
     };
     let handle = args
         .handle

@@ -1,6 +1,7 @@
 //! [`SpanCore`]: one contract span while it runs.
 
 use std::borrow::Cow;
+use std::mem::ManuallyDrop;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
@@ -71,8 +72,9 @@ impl Live {
 /// When no tracer is installed it is empty and every method returns at once.
 pub struct SpanCore {
     /// Inline, not boxed: one allocation less per span. The disabled path only writes and
-    /// checks the discriminant.
-    inner: Option<Inner>,
+    /// checks the discriminant. Dropped by hand (in `drop_active`), so that a disabled span's
+    /// drop is that check alone rather than a call to the state's drop glue.
+    inner: ManuallyDrop<Option<Inner>>,
 }
 
 struct Inner {
@@ -111,7 +113,9 @@ impl SpanCore {
     /// A span that records nothing.
     #[inline(always)]
     pub const fn disabled() -> Self {
-        SpanCore { inner: None }
+        SpanCore {
+            inner: ManuallyDrop::new(None),
+        }
     }
 
     /// Starts a span under the current context. `attributes` runs only when a tracer is
@@ -179,12 +183,12 @@ impl SpanCore {
             crate::genai::events::emit_operation_details(&mut span, content);
         }
         SpanCore {
-            inner: Some(Inner {
+            inner: ManuallyDrop::new(Some(Inner {
                 cx: parent.with_remote_span_context(span.span_context().clone()),
                 live: Mutex::new(Some(Live { span, late })),
                 ended: AtomicBool::new(false),
                 stats: Stats::new(timed.then(Instant::now), step_keys, stream_keys),
-            }),
+            })),
         }
     }
 
@@ -213,7 +217,7 @@ impl SpanCore {
     /// Starts a child span named `name` (kind INTERNAL) under this one, for example one span per
     /// decode step when the user asks for them. Records nothing when this span does not.
     pub fn child(&self, name: &'static str) -> SpanCore {
-        let (Some(inner), Some(tracer)) = (&self.inner, tracer::current()) else {
+        let (Some(inner), Some(tracer)) = (&*self.inner, tracer::current()) else {
             return Self::disabled();
         };
         let builder = SpanBuilder::from_name(name).with_kind(SpanKind::Internal);
@@ -301,7 +305,7 @@ impl SpanCore {
     /// previous step, or the span start) folded into the mean and maximum.
     #[inline]
     pub fn step(&self) {
-        let Some(inner) = &self.inner else { return };
+        let Some(inner) = &*self.inner else { return };
         let inner = &inner.stats;
         let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
         let previous = inner.last_step_ns.swap(now, Ordering::Relaxed);
@@ -321,7 +325,7 @@ impl SpanCore {
     /// One chunk of a streamed response, carrying `tokens` output tokens.
     #[inline]
     pub fn chunk(&self, tokens: u64) {
-        let Some(inner) = &self.inner else { return };
+        let Some(inner) = &*self.inner else { return };
         let inner = &inner.stats;
         if inner.chunks.fetch_add(1, Ordering::Relaxed) == 0 {
             let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
@@ -333,7 +337,7 @@ impl SpanCore {
     /// Ends the span now. Later calls, and the drop, do nothing.
     #[inline]
     pub fn end(&self) {
-        if let Some(inner) = &self.inner {
+        if let Some(inner) = &*self.inner {
             inner.end();
         }
     }
@@ -342,7 +346,7 @@ impl SpanCore {
     /// (exclusive access already rules out another user). What the generated code calls.
     #[inline]
     pub fn finish(&mut self) {
-        if let Some(inner) = &mut self.inner {
+        if let Some(inner) = &mut *self.inner {
             inner.end_mut();
         }
     }
@@ -357,12 +361,12 @@ impl Inner {
         stream_keys: Option<StreamKeys>,
     ) -> SpanCore {
         SpanCore {
-            inner: Some(Inner {
+            inner: ManuallyDrop::new(Some(Inner {
                 live: Mutex::new(Some(live)),
                 cx,
                 ended: AtomicBool::new(false),
                 stats: Stats::new(started, step_keys, stream_keys),
-            }),
+            })),
         }
     }
 
@@ -396,9 +400,13 @@ impl Inner {
     #[inline(always)]
     fn end_in(stats: &Stats, slot: &mut Option<Live>) {
         let Some(live) = slot.as_mut() else { return };
-        stats.record_aggregates(live);
-        for kv in std::mem::take(&mut live.late) {
-            live.span.set_attribute(kv);
+        if stats.step_keys.is_some() || stats.stream_keys.is_some() {
+            stats.record_aggregates(live);
+        }
+        if !live.late.is_empty() {
+            for kv in std::mem::take(&mut live.late) {
+                live.span.set_attribute(kv);
+            }
         }
         live.span.end();
         *slot = None;
@@ -492,6 +500,8 @@ impl SpanCore {
         if !self.is_ended() {
             self.end_unfinished();
         }
+        // SAFETY: dropped once, here, from `drop`; `inner` is not used after.
+        unsafe { ManuallyDrop::drop(&mut self.inner) }
     }
 
     /// Dropped before `end`: unwinding from a panic, or a future or stream dropped early.
