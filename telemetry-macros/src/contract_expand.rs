@@ -66,17 +66,22 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
     });
     // A template whose one placeholder ends it (`chat {gen_ai.request.model}`) is split here,
     // so the runtime finds the name by the value alone.
-    let fill_name = match name.split_once('{') {
+    let suffix = match name.split_once('{') {
         Some((prefix, rest))
             if !prefix.contains('}')
                 && rest.ends_with('}')
                 && !rest[..rest.len() - 1].contains(['{', '}'])
                 && rest.len() > 1 =>
         {
-            let key = &rest[..rest.len() - 1];
+            Some((prefix.to_owned(), rest[..rest.len() - 1].to_owned()))
+        }
+        _ => None,
+    };
+    let fill_name = match &suffix {
+        Some((prefix, key)) => {
             quote!(#private::span::fill_name_suffix(#name, #prefix, #key, attributes))
         }
-        _ => quote!(#private::span::fill_name(#name, attributes)),
+        None => quote!(#private::span::fill_name(#name, attributes)),
     };
     let step_keys = match &spec.steps {
         Some(k) => {
@@ -130,6 +135,15 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
                     self.attrs.push(#private::opentelemetry::KeyValue::new(#key, json));
                 }
                 #private::content_for_event(#key, value);
+            }
+        } else if a.ty == AttrType::Str
+            && let Some((prefix, _)) = suffix.as_ref().filter(|(_, k)| *k == a.key)
+        {
+            // The value that fills the span name: recorded from the interned name.
+            quote! {
+                if let ::core::option::Option::Some(v) = #private::span::value::to_value::name_string(value, #name, #prefix) {
+                    self.attrs.push(#private::opentelemetry::KeyValue::new(#key, v));
+                }
             }
         } else {
             let conv = Ident::new(a.ty.converter(), Span::call_site());

@@ -311,17 +311,25 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         Shape::Stream(_) => quote!(<#contract as #private::span::Contract>::STREAM_KEYS),
         _ => quote!(::core::option::Option::None),
     };
+    // The start closure is built only when a tracer is installed: the disabled path is then
+    // one load and a branch (built before the check, its captures are stored whether or not
+    // the span records).
     let start = quote! {
-        let __tr_span = #private::span::SpanCore::start::<#with_handle>(
-            #span_kind,
-            <#contract as #private::span::Contract>::span_name,
-            || {
-                let __tr_start = #contract::__start(#given) #(#setters)*;
-                #finish
-            },
-            <#contract as #private::span::Contract>::STEP_KEYS,
-            #stream_keys,
-        );
+        #[allow(unused_mut)]
+        let mut __tr_span = if #private::span::is_enabled() {
+            #private::span::SpanCore::start::<#with_handle>(
+                #span_kind,
+                <#contract as #private::span::Contract>::span_name,
+                || {
+                    let __tr_start = #contract::__start(#given) #(#setters)*;
+                    #finish
+                },
+                <#contract as #private::span::Contract>::STEP_KEYS,
+                #stream_keys,
+            )
+        } else {
+            #private::span::SpanCore::disabled()
+        };
     };
     let handle = args
         .handle
@@ -396,7 +404,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                     __tr_once(move || { #fake_return #(#stmts)* })
                 };
                 #record
-                __tr_span.end();
+                __tr_span.finish();
                 __tr_ret
             }
         }
@@ -407,7 +415,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 #handle
                 let __tr_ret = #private::span::InSpan::new(async move { #fake_return #(#stmts)* }, &__tr_span).await;
                 #record
-                __tr_span.end();
+                __tr_span.finish();
                 __tr_ret
             }
         }
@@ -424,7 +432,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 async move {
                     let __tr_ret #annotation = #private::span::InSpan::new(__tr_future, &__tr_span).await;
                     #record
-                    __tr_span.end();
+                    __tr_span.finish();
                     __tr_ret
                 }
             };

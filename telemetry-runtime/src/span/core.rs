@@ -1,6 +1,7 @@
 //! [`SpanCore`]: one contract span while it runs.
 
 use std::borrow::Cow;
+use std::mem::ManuallyDrop;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
@@ -71,8 +72,9 @@ impl Live {
 /// When no tracer is installed it is empty and every method returns at once.
 pub struct SpanCore {
     /// Inline, not boxed: one allocation less per span. The disabled path only writes and
-    /// checks the discriminant.
-    inner: Option<Inner>,
+    /// checks the discriminant. Dropped by hand (in `drop_active`), so that a disabled span's
+    /// drop is that check alone rather than a call to the state's drop glue.
+    inner: ManuallyDrop<Option<Inner>>,
 }
 
 struct Inner {
@@ -81,6 +83,11 @@ struct Inner {
     cx: Context,
     /// Set once the span has ended: checked without the lock.
     ended: AtomicBool,
+    stats: Stats,
+}
+
+/// Step and stream statistics, folded into the span's attributes when it ends.
+struct Stats {
     /// Only read by step and stream statistics; taken only for contracts that have them.
     started: Option<Instant>,
     steps: AtomicU64,
@@ -106,7 +113,9 @@ impl SpanCore {
     /// A span that records nothing.
     #[inline(always)]
     pub const fn disabled() -> Self {
-        SpanCore { inner: None }
+        SpanCore {
+            inner: ManuallyDrop::new(None),
+        }
     }
 
     /// Starts a span under the current context. `attributes` runs only when a tracer is
@@ -151,11 +160,17 @@ impl SpanCore {
             legacy::extend(&mut attributes);
         }
         let name = name(&attributes);
-        let builder = SpanBuilder::from_name(name).with_kind(span_kind);
-        let (builder, late) = if DEFER {
-            (builder, attributes)
+        // One struct literal: each `SpanBuilder::with_*` call moves the builder.
+        let (start_attributes, late) = if DEFER {
+            (None, attributes)
         } else {
-            (builder.with_attributes(attributes), Vec::new())
+            (Some(attributes), Vec::new())
+        };
+        let builder = SpanBuilder {
+            name,
+            span_kind: Some(span_kind),
+            attributes: start_attributes,
+            ..SpanBuilder::default()
         };
         let timed = step_keys.is_some() || stream_keys.is_some();
         // Built in one expression, so the span state is written in place rather than moved
@@ -168,21 +183,12 @@ impl SpanCore {
             crate::genai::events::emit_operation_details(&mut span, content);
         }
         SpanCore {
-            inner: Some(Inner {
+            inner: ManuallyDrop::new(Some(Inner {
                 cx: parent.with_remote_span_context(span.span_context().clone()),
                 live: Mutex::new(Some(Live { span, late })),
                 ended: AtomicBool::new(false),
-                started: timed.then(Instant::now),
-                steps: AtomicU64::new(0),
-                step_sum_ns: AtomicU64::new(0),
-                step_max_ns: AtomicU64::new(0),
-                last_step_ns: AtomicU64::new(0),
-                chunks: AtomicU64::new(0),
-                first_chunk_ns: AtomicU64::new(0),
-                output_tokens: AtomicU64::new(0),
-                step_keys,
-                stream_keys,
-            }),
+                stats: Stats::new(timed.then(Instant::now), step_keys, stream_keys),
+            })),
         }
     }
 
@@ -211,7 +217,7 @@ impl SpanCore {
     /// Starts a child span named `name` (kind INTERNAL) under this one, for example one span per
     /// decode step when the user asks for them. Records nothing when this span does not.
     pub fn child(&self, name: &'static str) -> SpanCore {
-        let (Some(inner), Some(tracer)) = (&self.inner, tracer::current()) else {
+        let (Some(inner), Some(tracer)) = (&*self.inner, tracer::current()) else {
             return Self::disabled();
         };
         let builder = SpanBuilder::from_name(name).with_kind(SpanKind::Internal);
@@ -299,7 +305,8 @@ impl SpanCore {
     /// previous step, or the span start) folded into the mean and maximum.
     #[inline]
     pub fn step(&self) {
-        let Some(inner) = &self.inner else { return };
+        let Some(inner) = &*self.inner else { return };
+        let inner = &inner.stats;
         let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
         let previous = inner.last_step_ns.swap(now, Ordering::Relaxed);
         let took = now.saturating_sub(previous);
@@ -312,13 +319,14 @@ impl SpanCore {
     pub fn steps(&self) -> u64 {
         self.inner
             .as_ref()
-            .map_or(0, |i| i.steps.load(Ordering::Relaxed))
+            .map_or(0, |i| i.stats.steps.load(Ordering::Relaxed))
     }
 
     /// One chunk of a streamed response, carrying `tokens` output tokens.
     #[inline]
     pub fn chunk(&self, tokens: u64) {
-        let Some(inner) = &self.inner else { return };
+        let Some(inner) = &*self.inner else { return };
+        let inner = &inner.stats;
         if inner.chunks.fetch_add(1, Ordering::Relaxed) == 0 {
             let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
             inner.first_chunk_ns.store(now.max(1), Ordering::Relaxed);
@@ -329,8 +337,17 @@ impl SpanCore {
     /// Ends the span now. Later calls, and the drop, do nothing.
     #[inline]
     pub fn end(&self) {
-        if let Some(inner) = &self.inner {
+        if let Some(inner) = &*self.inner {
             inner.end();
+        }
+    }
+
+    /// [`end`](Self::end) for the span's owner: the same, without taking the span's lock
+    /// (exclusive access already rules out another user). What the generated code calls.
+    #[inline]
+    pub fn finish(&mut self) {
+        if let Some(inner) = &mut *self.inner {
+            inner.end_mut();
         }
     }
 }
@@ -344,21 +361,12 @@ impl Inner {
         stream_keys: Option<StreamKeys>,
     ) -> SpanCore {
         SpanCore {
-            inner: Some(Inner {
+            inner: ManuallyDrop::new(Some(Inner {
                 live: Mutex::new(Some(live)),
                 cx,
                 ended: AtomicBool::new(false),
-                started,
-                steps: AtomicU64::new(0),
-                step_sum_ns: AtomicU64::new(0),
-                step_max_ns: AtomicU64::new(0),
-                last_step_ns: AtomicU64::new(0),
-                chunks: AtomicU64::new(0),
-                first_chunk_ns: AtomicU64::new(0),
-                output_tokens: AtomicU64::new(0),
-                step_keys,
-                stream_keys,
-            }),
+                stats: Stats::new(started, step_keys, stream_keys),
+            })),
         }
     }
 
@@ -370,14 +378,38 @@ impl Inner {
             .live
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(live) = guard.as_mut() else { return };
         self.ended.store(true, Ordering::Release);
-        self.record_aggregates(live);
-        for kv in std::mem::take(&mut live.late) {
-            live.span.set_attribute(kv);
+        self.end_live(&mut guard);
+    }
+
+    /// [`end`](Self::end) through exclusive access: no lock, no atomic read-modify-write.
+    #[inline(never)]
+    fn end_mut(&mut self) {
+        *self.ended.get_mut() = true;
+        let live = self
+            .live
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Self::end_in(&self.stats, live);
+    }
+
+    fn end_live(&self, live: &mut Option<Live>) {
+        Self::end_in(&self.stats, live);
+    }
+
+    #[inline(always)]
+    fn end_in(stats: &Stats, slot: &mut Option<Live>) {
+        let Some(live) = slot.as_mut() else { return };
+        if stats.step_keys.is_some() || stats.stream_keys.is_some() {
+            stats.record_aggregates(live);
+        }
+        if !live.late.is_empty() {
+            for kv in std::mem::take(&mut live.late) {
+                live.span.set_attribute(kv);
+            }
         }
         live.span.end();
-        *guard = None;
+        *slot = None;
     }
 }
 
@@ -402,7 +434,27 @@ impl SpanCore {
     }
 }
 
-impl Inner {
+impl Stats {
+    #[inline(always)]
+    fn new(
+        started: Option<Instant>,
+        step_keys: Option<StepKeys>,
+        stream_keys: Option<StreamKeys>,
+    ) -> Self {
+        Stats {
+            started,
+            steps: AtomicU64::new(0),
+            step_sum_ns: AtomicU64::new(0),
+            step_max_ns: AtomicU64::new(0),
+            last_step_ns: AtomicU64::new(0),
+            chunks: AtomicU64::new(0),
+            first_chunk_ns: AtomicU64::new(0),
+            output_tokens: AtomicU64::new(0),
+            step_keys,
+            stream_keys,
+        }
+    }
+
     fn record_aggregates(&self, live: &mut Live) {
         if let Some(keys) = self.step_keys {
             let steps = self.steps.load(Ordering::Relaxed);
@@ -448,6 +500,8 @@ impl SpanCore {
         if !self.is_ended() {
             self.end_unfinished();
         }
+        // SAFETY: dropped once, here, from `drop`; `inner` is not used after.
+        unsafe { ManuallyDrop::drop(&mut self.inner) }
     }
 
     /// Dropped before `end`: unwinding from a panic, or a future or stream dropped early.

@@ -123,7 +123,7 @@ impl<S: Stream> Stream for SpanStream<S> {
             Poll::Ready(Some(item)) => this.span.chunk((this.tokens)(item)),
             Poll::Ready(None) => {
                 *this.done = true;
-                this.span.end();
+                this.span.finish();
             }
             Poll::Pending => {}
         }

@@ -22,6 +22,15 @@ pub struct StaticStr(pub &'static str);
 pub trait StrAttr {
     /// The value, or `None` to leave the attribute unset.
     fn str_value(&self) -> Option<StringValue>;
+
+    /// The value borrowed, when it can be: `Some(Some(s))` a string, `Some(None)` unset,
+    /// `None` to use [`str_value`](Self::str_value). Lets a value that is part of the span name
+    /// (the model) be recorded from the interned name instead of being copied.
+    #[doc(hidden)]
+    #[inline]
+    fn str_ref(&self) -> Option<Option<&str>> {
+        None
+    }
 }
 
 impl StrAttr for StaticStr {
@@ -30,16 +39,28 @@ impl StrAttr for StaticStr {
     }
 }
 impl StrAttr for str {
+    #[inline]
+    fn str_ref(&self) -> Option<Option<&str>> {
+        Some(Some(self))
+    }
     fn str_value(&self) -> Option<StringValue> {
         Some(StringValue::from(self.to_owned()))
     }
 }
 impl StrAttr for String {
+    #[inline]
+    fn str_ref(&self) -> Option<Option<&str>> {
+        Some(Some(self.as_str()))
+    }
     fn str_value(&self) -> Option<StringValue> {
         Some(StringValue::from(self.clone()))
     }
 }
 impl StrAttr for Cow<'_, str> {
+    #[inline]
+    fn str_ref(&self) -> Option<Option<&str>> {
+        Some(Some(self.as_ref()))
+    }
     fn str_value(&self) -> Option<StringValue> {
         Some(StringValue::from(self.to_string()))
     }
@@ -50,6 +71,10 @@ impl StrAttr for Arc<str> {
     }
 }
 impl StrAttr for Box<str> {
+    #[inline]
+    fn str_ref(&self) -> Option<Option<&str>> {
+        Some(Some(self.as_ref()))
+    }
     fn str_value(&self) -> Option<StringValue> {
         Some(StringValue::from(self.to_string()))
     }
@@ -58,10 +83,21 @@ impl<T: StrAttr + ?Sized> StrAttr for &T {
     fn str_value(&self) -> Option<StringValue> {
         (**self).str_value()
     }
+    #[inline]
+    fn str_ref(&self) -> Option<Option<&str>> {
+        (**self).str_ref()
+    }
 }
 impl<T: StrAttr> StrAttr for Option<T> {
     fn str_value(&self) -> Option<StringValue> {
         self.as_ref().and_then(StrAttr::str_value)
+    }
+    #[inline]
+    fn str_ref(&self) -> Option<Option<&str>> {
+        match self {
+            None => Some(None),
+            Some(v) => v.str_ref(),
+        }
     }
 }
 
@@ -203,6 +239,22 @@ pub mod to_value {
     #[inline]
     pub fn string<V: StrAttr + ?Sized>(v: &V) -> Option<Value> {
         v.str_value().map(Value::String)
+    }
+    /// A string that fills the span name's one placeholder (`chat {gen_ai.request.model}`):
+    /// low-cardinality, so recorded from the interned name when it can be (no copy).
+    #[inline]
+    pub fn name_string<V: StrAttr + ?Sized>(
+        v: &V,
+        template: &'static str,
+        prefix: &'static str,
+    ) -> Option<Value> {
+        match v.str_ref() {
+            None => v.str_value().map(Value::String),
+            Some(None) => None,
+            Some(Some(s)) => Some(Value::String(crate::span::name::interned_value(
+                template, prefix, s,
+            ))),
+        }
     }
     #[inline]
     pub fn int<V: IntAttr + ?Sized>(v: &V) -> Option<Value> {
