@@ -94,18 +94,20 @@ pub fn start_producer(event: &mut Event, messaging: Messaging) -> ProducerSpan {
 ///
 /// ```
 /// use cloudevents::{EventBuilder, EventBuilderV10};
-/// use telemetry_runtime::cloudevents::{Messaging, creation_context, publish};
+/// use telemetry_runtime::cloudevents::{Messaging, publish};
 ///
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let event = EventBuilderV10::new().id("42").source("urn:shop").ty("order.created").build().unwrap();
 /// let mut outbox = Vec::new(); // a queue client in real code
+/// let sink = &mut outbox;
 /// let messaging = Messaging::new().system("redis").destination("orders");
-/// publish(event, messaging, |event| async {
-///     outbox.push(serde_json::to_string(&event)?); // structured mode
+/// publish(event, messaging, |event| async move {
+///     sink.push(serde_json::to_string(&event)?); // structured mode
 ///     Ok::<_, serde_json::Error>(())
 /// })
 /// .await
 /// .unwrap();
+/// assert_eq!(outbox.len(), 1);
 /// # });
 /// ```
 pub async fn publish<F, Fut, T, E>(mut event: Event, messaging: Messaging, send: F) -> Result<T, E>
