@@ -5,7 +5,7 @@
 use opentelemetry::Context;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 
-use crate::propagation::strict_w3c_propagators;
+use crate::propagation::{HeaderInjector, strict_w3c_propagators};
 
 /// Writes `cx`'s span context and baggage into `carrier` (`traceparent`, `tracestate`,
 /// `baggage`). Nothing is written for a context without a valid span context or baggage.
@@ -24,16 +24,5 @@ pub fn extract_context(carrier: &dyn Extractor) -> Context {
 /// transport's context of an event sent over HTTP, beside the event's own `ce-traceparent`
 /// (binary mode) or `traceparent` attribute (structured mode).
 pub fn inject_http_headers(cx: &Context, headers: &mut http::HeaderMap) {
-    struct HttpInjector<'a>(&'a mut http::HeaderMap);
-    impl Injector for HttpInjector<'_> {
-        fn set(&mut self, key: &str, value: String) {
-            if let (Ok(name), Ok(value)) = (
-                http::HeaderName::from_bytes(key.as_bytes()),
-                http::HeaderValue::from_str(&value),
-            ) {
-                self.0.insert(name, value);
-            }
-        }
-    }
-    inject_context(cx, &mut HttpInjector(headers));
+    inject_context(cx, &mut HeaderInjector(headers));
 }

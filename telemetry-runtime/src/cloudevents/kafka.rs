@@ -25,7 +25,7 @@ use opentelemetry::propagation::{Extractor, Injector};
 use opentelemetry::trace::SpanContext;
 use rdkafka::message::{Header, Headers, OwnedHeaders};
 
-use crate::propagation::{StrictW3cPropagator, TraceParent, TraceState};
+use crate::propagation::StrictW3cPropagator;
 
 /// The header prefix of CloudEvents attributes in Kafka binary content mode.
 pub const CE_PREFIX: &str = "ce_";
@@ -153,14 +153,7 @@ pub fn set_creation_context(headers: OwnedHeaders, span_context: &SpanContext) -
     if creation_context(&headers).is_some() {
         return headers;
     }
-    let Some(traceparent) = TraceParent::from_span_context(span_context) else {
-        return headers;
-    };
     let mut injector = HeaderInjector::new(headers, CE_PREFIX);
-    injector.set("traceparent", traceparent.to_header());
-    let trace_state = TraceState::from_otel(span_context.trace_state());
-    if !trace_state.is_empty() {
-        injector.set("tracestate", trace_state.to_header());
-    }
+    super::trace_extension::write_creation_context(span_context, &mut injector);
     injector.into_headers()
 }

@@ -4,10 +4,11 @@
 
 use ::cloudevents::Event;
 use ::cloudevents::event::ExtensionValue;
-use opentelemetry::propagation::Extractor;
-use opentelemetry::trace::SpanContext;
+use opentelemetry::Context;
+use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator as _};
+use opentelemetry::trace::{SpanContext, TraceContextExt as _};
 
-use crate::propagation::{StrictW3cPropagator, TraceParent, TraceState};
+use crate::propagation::StrictW3cPropagator;
 
 /// The extension attribute holding the creation context's `traceparent`.
 pub const TRACEPARENT_EXTENSION: &str = "traceparent";
@@ -58,20 +59,35 @@ pub fn creation_context(event: &Event) -> Option<SpanContext> {
 /// An invalid `traceparent` already there is replaced (it is no context), and with it any
 /// `tracestate`. Returns whether the extension was written.
 pub fn set_creation_context(event: &mut Event, span_context: &SpanContext) -> bool {
-    if creation_context(event).is_some() {
+    if creation_context(event).is_some() || !span_context.is_valid() {
         return false;
     }
-    let Some(traceparent) = TraceParent::from_span_context(span_context) else {
+    event.remove_extension(TRACESTATE_EXTENSION);
+    write_creation_context(span_context, &mut ExtensionInjector(event))
+}
+
+/// Writes `span_context` as `traceparent` / `tracestate` through `carrier`, with the strict
+/// propagator's rules (reserved flag bits cleared, no `tracestate` when empty). Returns
+/// whether there was a valid context to write.
+pub(super) fn write_creation_context(
+    span_context: &SpanContext,
+    carrier: &mut dyn Injector,
+) -> bool {
+    if !span_context.is_valid() {
         return false;
-    };
-    event.set_extension(TRACEPARENT_EXTENSION, traceparent.to_header());
-    let trace_state = TraceState::from_otel(span_context.trace_state());
-    if trace_state.is_empty() {
-        event.remove_extension(TRACESTATE_EXTENSION);
-    } else {
-        event.set_extension(TRACESTATE_EXTENSION, trace_state.to_header());
     }
+    let cx = Context::new().with_remote_span_context(span_context.clone());
+    StrictW3cPropagator::new().inject_context(&cx, carrier);
     true
+}
+
+/// Writes propagation fields as string extension attributes of an event.
+struct ExtensionInjector<'a>(&'a mut Event);
+
+impl Injector for ExtensionInjector<'_> {
+    fn set(&mut self, key: &str, value: String) {
+        self.0.set_extension(key, value);
+    }
 }
 
 #[cfg(test)]

@@ -14,9 +14,10 @@ use reqwest_middleware::reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 
 use super::attributes::{error_description, error_type, request_attributes};
-use super::carrier::{HeaderInjector, add_missing};
+use super::carrier::add_missing;
 use super::template::UrlTemplate;
 use crate::http_semconv::{method, protocol_version, span_name};
+use crate::propagation::HeaderInjector;
 use crate::propagation::{
     BAGGAGE_HEADER, StrictBaggagePropagator, StrictW3cPropagator, TRACESTATE_HEADER,
 };

@@ -49,6 +49,8 @@
 
 mod baggage;
 pub mod envelope;
+#[cfg(any(feature = "reqwest", feature = "cloudevents"))]
+mod header_injector;
 mod propagator;
 mod traceparent;
 mod tracestate;
@@ -64,6 +66,8 @@ pub use baggage::{
     MAX_MEMBERS as BAGGAGE_MAX_MEMBERS,
 };
 pub use envelope::{TRACE_CONTEXT_KEY, TraceContextMap, Traced};
+#[cfg(any(feature = "reqwest", feature = "cloudevents"))]
+pub(crate) use header_injector::HeaderInjector;
 pub use propagator::{
     StrictBaggagePropagator, StrictW3cPropagator, TraceFlagsPolicy, strict_w3c_propagators,
 };

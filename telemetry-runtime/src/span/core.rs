@@ -194,8 +194,8 @@ impl SpanCore {
 
     /// Starts a span from a complete `builder` (kind, attributes, links) under an explicit
     /// `parent`: message spans, whose parent is chosen between the transport's context and the
-    /// message's creation context. Records nothing when no tracer is installed.
-    #[cfg(feature = "cloudevents")]
+    /// message's creation context, and step spans. Records nothing when no tracer is
+    /// installed.
     pub(crate) fn start_built(builder: SpanBuilder, parent: &Context) -> SpanCore {
         let Some(tracer) = tracer::current() else {
             return Self::disabled();
@@ -217,19 +217,13 @@ impl SpanCore {
     /// Starts a child span named `name` (kind INTERNAL) under this one, for example one span per
     /// decode step when the user asks for them. Records nothing when this span does not.
     pub fn child(&self, name: &'static str) -> SpanCore {
-        let (Some(inner), Some(tracer)) = (&*self.inner, tracer::current()) else {
-            return Self::disabled();
-        };
-        let builder = SpanBuilder::from_name(name).with_kind(SpanKind::Internal);
-        let span = tracer.build_with_context(builder, &inner.cx);
-        let cx = inner
-            .cx
-            .with_remote_span_context(span.span_context().clone());
-        let live = Live {
-            span,
-            late: Vec::new(),
-        };
-        Inner::active(live, cx, None, None, None)
+        match &*self.inner {
+            Some(inner) => Self::start_built(
+                SpanBuilder::from_name(name).with_kind(SpanKind::Internal),
+                &inner.cx,
+            ),
+            None => Self::disabled(),
+        }
     }
 
     /// Whether a tracer was installed when the span started (it may still be unsampled).
