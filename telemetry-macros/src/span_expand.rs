@@ -273,24 +273,28 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
 
     // Start attributes: one typed setter per argument; a value of the wrong type is reported
     // on the user's expression, a missing required attribute on the contract.
-    let setters = args.attrs.iter().map(|arg| {
-        let name = &arg.name;
-        let value = &arg.value;
-        match value {
-            // A built-in's string literal goes to a string attribute (the arguments were
-            // checked): recorded without allocating.
-            Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) if !e.user_contract && !e.content_args.contains(&name.to_string()) => {
-                quote_spanned!(value.span()=> .#name(&#private::span::value::StaticStr(#s)))
+    let setters = args
+        .attrs
+        .iter()
+        .map(|arg| {
+            let name = &arg.name;
+            let value = &arg.value;
+            match value {
+                // A built-in's string literal goes to a string attribute (the arguments were
+                // checked): recorded without allocating.
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) if !e.user_contract && !e.content_args.contains(&name.to_string()) => {
+                    quote_spanned!(value.span()=> .#name(&#private::span::value::StaticStr(#s)))
+                }
+                _ => {
+                    let value = borrow(value);
+                    quote_spanned!(arg.value.span()=> .#name(#value))
+                }
             }
-            _ => {
-                let value = borrow(value);
-                quote_spanned!(arg.value.span()=> .#name(#value))
-            }
-        }
-    });
+        })
+        .collect::<Vec<_>>();
     // Its own statement, located at the contract: a missing required attribute is reported
     // there (as the unmet bound of `__finish`).
     let finish = relocate(quote!(__tr_start.__finish()), e.contract_span);
@@ -311,25 +315,30 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         Shape::Stream(_) => quote!(<#contract as #private::span::Contract>::STREAM_KEYS),
         _ => quote!(::core::option::Option::None),
     };
-    // The start closure is built only when a tracer is installed: the disabled path is then
-    // one load and a branch (built before the check, its captures are stored whether or not
-    // the span records).
-    let start = quote! {
-        #[allow(unused_mut)]
-        let mut __tr_span = if #private::span::is_enabled() {
-            #private::span::SpanCore::start::<#with_handle>(
+    // The attributes are evaluated in the instrumented fn, not in a closure the runtime
+    // calls (the arguments they borrow then stay in registers), and only when a tracer is
+    // installed. The span state is written in place, where it stays.
+    let begin = |span: TokenStream| {
+        quote! {
+            #span.begin::<#with_handle>(
                 #span_kind,
                 <#contract as #private::span::Contract>::span_name,
-                || {
+                {
                     let __tr_start = #contract::__start(#given) #(#setters)*;
                     #finish
                 },
                 <#contract as #private::span::Contract>::STEP_KEYS,
                 #stream_keys,
-            )
-        } else {
-            #private::span::SpanCore::disabled()
-        };
+            );
+        }
+    };
+    let begin_here = begin(quote!(__tr_span));
+    let start = quote! {
+        #[allow(unused_mut)]
+        let mut __tr_span = #private::span::SpanCore::disabled();
+        if #private::span::is_enabled() {
+            #begin_here
+        }
     };
     let handle = args
         .handle
@@ -394,18 +403,35 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     };
     let body = match &shape {
         Shape::Sync => {
-            let record = record(quote!(__tr_ret));
+            let record = record(quote!(*__tr_ret));
+            let begin_there = begin(quote!(__tr_live));
+            let handle = args.handle.as_ref().map(
+                |h| quote!(#[allow(unused_variables)] let #h = #contract::__handle(__tr_span);),
+            );
+            // One closure holds the body, and starts the span itself (its argument
+            // expressions see the parameters it has taken). Called with no span when nothing
+            // records: the disabled path is then the body after one load and a branch, with
+            // no span state on the stack; else the runtime runs it with a span and records
+            // the outcome.
             quote! {
-                #start
-                #handle
-                let __tr_ret = {
-                    let __tr_guard = __tr_span.enter();
-                    #once
-                    __tr_once(move || { #fake_return #(#stmts)* })
-                };
-                #record
-                __tr_span.finish();
-                __tr_ret
+                let __tr_on = #private::span::is_enabled();
+                let __tr_body = #private::span::sync_body(move |__tr_live: ::core::option::Option<&mut #private::span::SpanCore>| {
+                    #fake_return
+                    static __TR_DISABLED: #private::span::SpanCore = #private::span::SpanCore::disabled();
+                    let (__tr_guard, __tr_span) = match __tr_live {
+                        ::core::option::Option::Some(__tr_live) => {
+                            #begin_there
+                            (__tr_live.enter_body(), &*__tr_live)
+                        }
+                        ::core::option::Option::None => (::core::option::Option::None, &__TR_DISABLED),
+                    };
+                    #handle
+                    #(#stmts)*
+                });
+                if !__tr_on {
+                    return __tr_body(::core::option::Option::None);
+                }
+                #private::span::run_sync(__tr_body, |__tr_ret, __tr_span| { #record })
             }
         }
         Shape::Async => {

@@ -133,29 +133,45 @@ impl SpanCore {
         step_keys: Option<StepKeys>,
         stream_keys: Option<StreamKeys>,
     ) -> Self {
-        match tracer::current() {
-            None => Self::disabled(),
-            Some(tracer) => Self::start_with::<HANDLE>(
-                tracer,
-                span_kind,
-                name,
-                attributes,
-                step_keys,
-                stream_keys,
-            ),
+        let mut span = Self::disabled();
+        if tracer::is_enabled() {
+            span.begin::<HANDLE>(span_kind, name, attributes(), step_keys, stream_keys);
+        }
+        span
+    }
+
+    /// [`start`](Self::start) in place: turns this disabled span into a running one, under the
+    /// current context, with `attributes` given at start (see `start` for `HANDLE`). Does
+    /// nothing when no tracer is installed or the span already started. What the generated
+    /// code calls, behind [`is_enabled`](crate::span::is_enabled), with the attributes
+    /// evaluated in the caller: the span state is then written once, where it stays.
+    #[inline]
+    pub fn begin<const HANDLE: bool>(
+        &mut self,
+        span_kind: SpanKind,
+        name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
+        attributes: Vec<KeyValue>,
+        step_keys: Option<StepKeys>,
+        stream_keys: Option<StreamKeys>,
+    ) {
+        if self.inner.is_some() {
+            return;
+        }
+        if let Some(tracer) = tracer::current() {
+            self.begin_with::<HANDLE>(tracer, span_kind, name, attributes, step_keys, stream_keys);
         }
     }
 
     #[inline(never)]
-    fn start_with<const DEFER: bool>(
+    fn begin_with<const DEFER: bool>(
+        &mut self,
         tracer: &crate::process::InheritingTracer,
         span_kind: SpanKind,
         name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
-        attributes: impl FnOnce() -> Vec<KeyValue>,
+        mut attributes: Vec<KeyValue>,
         step_keys: Option<StepKeys>,
         stream_keys: Option<StreamKeys>,
-    ) -> Self {
-        let mut attributes = attributes();
+    ) {
         if tracer::legacy_names() {
             legacy::extend(&mut attributes);
         }
@@ -173,23 +189,29 @@ impl SpanCore {
             ..SpanBuilder::default()
         };
         let timed = step_keys.is_some() || stream_keys.is_some();
-        // Built in one expression, so the span state is written in place rather than moved
-        // (the parent is cloned rather than borrowed in `Context::map_current`, whose closure
-        // result would be moved out through the thread-local access).
         let parent = Context::current();
-        let mut span = tracer.build_with_context(builder, &parent);
+        // The state is written first, without the SDK span, and the span is then built
+        // straight into its slot: built elsewhere and moved in, its 288 bytes were copied at
+        // each of the wrappers (`Live`, the lock, `Inner`, the return value).
+        let inner = self.inner.insert(Inner {
+            live: Mutex::new(None),
+            cx: Context::default(),
+            ended: AtomicBool::new(false),
+            stats: Stats::new(timed.then(Instant::now), step_keys, stream_keys),
+        });
+        let slot = inner
+            .live
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let live = slot.insert(Live {
+            span: tracer.build_with_context(builder, &parent),
+            late,
+        });
         let content = crate::genai::capture::take_event_content();
         if !content.is_empty() {
-            crate::genai::events::emit_operation_details(&mut span, content);
+            crate::genai::events::emit_operation_details(&mut live.span, content);
         }
-        SpanCore {
-            inner: ManuallyDrop::new(Some(Inner {
-                cx: parent.with_remote_span_context(span.span_context().clone()),
-                live: Mutex::new(Some(Live { span, late })),
-                ended: AtomicBool::new(false),
-                stats: Stats::new(timed.then(Instant::now), step_keys, stream_keys),
-            })),
-        }
+        inner.cx = parent.with_remote_span_context(live.span.span_context().clone());
     }
 
     /// Starts a span from a complete `builder` (kind, attributes, links) under an explicit
@@ -217,10 +239,10 @@ impl SpanCore {
     /// Starts a child span named `name` (kind INTERNAL) under this one, for example one span per
     /// decode step when the user asks for them. Records nothing when this span does not.
     pub fn child(&self, name: &'static str) -> SpanCore {
-        match &*self.inner {
-            Some(inner) => Self::start_built(
+        match self.context() {
+            Some(cx) => Self::start_built(
                 SpanBuilder::from_name(name).with_kind(SpanKind::Internal),
-                &inner.cx,
+                &cx,
             ),
             None => Self::disabled(),
         }
@@ -254,9 +276,25 @@ impl SpanCore {
         self.context().map(Context::attach)
     }
 
+    /// Makes this span current on this thread until the guard drops, handing the guard the
+    /// span's context rather than a copy of it (what the generated code of a sync fn calls,
+    /// before it lends the handle). [`context`](Self::context) then builds it again from the
+    /// current context.
+    #[inline]
+    pub fn enter_body(&mut self) -> Option<ContextGuard> {
+        let inner = self.inner.as_mut()?;
+        Some(std::mem::take(&mut inner.cx).attach())
+    }
+
     /// The context nested work runs in, for futures and spawned tasks.
     pub fn context(&self) -> Option<Context> {
-        self.inner.as_ref().map(|inner| inner.cx.clone())
+        let inner = self.inner.as_ref()?;
+        if inner.cx.has_active_span() {
+            return Some(inner.cx.clone());
+        }
+        // Handed to the body by `enter_body`: this span under the current context.
+        let span_context = self.with_live(|live| live.span.span_context().clone())?;
+        Some(Context::current().with_remote_span_context(span_context))
     }
 
     /// Sets one attribute (`None` leaves it unset). Setting a key again replaces the value set

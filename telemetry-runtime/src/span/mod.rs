@@ -11,6 +11,7 @@ mod error_type;
 mod instrument;
 mod legacy;
 mod name;
+mod run;
 pub(crate) mod tracer;
 pub mod value;
 
@@ -25,6 +26,8 @@ pub use instrument::{ChunkTokens, InSpan, SpanStream};
 #[doc(hidden)]
 pub use instrument::{TokenProbe, ViaChunkTokens, ViaNoTokens};
 pub use name::{fill_name, fill_name_suffix};
+#[doc(hidden)]
+pub use run::{run_sync, sync_body};
 pub use tracer::{
     install as install_tracer, is_enabled, set_legacy_names, uninstall as uninstall_tracer,
 };
