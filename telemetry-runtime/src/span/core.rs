@@ -1,7 +1,9 @@
 //! [`SpanCore`]: one contract span while it runs.
 
 use std::borrow::Cow;
-use std::mem::ManuallyDrop;
+use std::cell::UnsafeCell;
+use std::mem::MaybeUninit;
+use std::ptr::{addr_of, addr_of_mut};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
@@ -37,8 +39,12 @@ pub struct StreamKeys {
     pub output_tokens: &'static str,
 }
 
+/// The SDK span and what is set on it while it runs.
 struct Live {
-    span: opentelemetry_sdk::trace::Span,
+    /// Initialised while `running`. Written in place when the span starts: built elsewhere
+    /// and moved in, its 288 bytes were copied once per wrapper around it.
+    span: MaybeUninit<opentelemetry_sdk::trace::Span>,
+    running: bool,
     /// Attributes set while the span runs, one per key (the last value wins), written to the
     /// span when it ends: the SDK keeps every `set_attribute` call as a separate entry, so a
     /// setter called at every step would otherwise fill the span's attribute limit.
@@ -46,9 +52,15 @@ struct Live {
 }
 
 impl Live {
+    /// The running SDK span.
+    fn span(&mut self) -> Option<&mut opentelemetry_sdk::trace::Span> {
+        // SAFETY: `span` is initialised while `running`.
+        self.running.then(|| unsafe { self.span.assume_init_mut() })
+    }
+
     /// Sets `key` (and its legacy name, when enabled) to `value`, replacing an earlier value.
     fn set_late(&mut self, key: &'static str, value: Value) {
-        if !self.span.is_recording() {
+        if !self.span().is_some_and(|span| span.is_recording()) {
             return;
         }
         if tracer::legacy_names()
@@ -65,26 +77,65 @@ impl Live {
             None => self.late.push(kv),
         }
     }
+
+    /// Ends the span (once): the statistics and late attributes first.
+    #[inline(always)]
+    fn end(&mut self, stats: &Stats) {
+        if !self.running {
+            return;
+        }
+        if stats.step_keys.is_some() || stats.stream_keys.is_some() {
+            stats.record_aggregates(self);
+        }
+        // SAFETY: `span` is initialised while `running`; it is not used after this.
+        let span = unsafe { self.span.assume_init_mut() };
+        if !self.late.is_empty() {
+            for kv in std::mem::take(&mut self.late) {
+                span.set_attribute(kv);
+            }
+        }
+        span.end();
+        self.running = false;
+        // SAFETY: as above; `running` is false from now on, so it is not dropped twice.
+        unsafe { self.span.assume_init_drop() }
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if self.running {
+            // SAFETY: `span` is initialised while `running`. The SDK span ends on drop.
+            unsafe { self.span.assume_init_drop() }
+        }
+    }
 }
 
 /// One running span of a contract. Created by the code `#[llm_span]` generates; ends on
 /// [`end`](SpanCore::end), or on drop: marked as panicked when unwinding, else as cancelled.
 /// When no tracer is installed it is empty and every method returns at once.
 pub struct SpanCore {
-    /// Inline, not boxed: one allocation less per span. The disabled path only writes and
-    /// checks the discriminant. Dropped by hand (in `drop_active`), so that a disabled span's
-    /// drop is that check alone rather than a call to the state's drop glue.
-    inner: ManuallyDrop<Option<Inner>>,
+    /// Whether `inner` is initialised (a tracer was installed when the span started). The
+    /// disabled path only writes and checks this flag.
+    active: bool,
+    /// Inline, not boxed: one allocation less per span. Initialised field by field when the
+    /// span starts, so that nothing of it is built elsewhere and copied in.
+    inner: MaybeUninit<Inner>,
 }
 
 struct Inner {
-    live: Mutex<Option<Live>>,
+    /// Serialises access to `live` through `&self` (the span's handle); the owner's `&mut`
+    /// access needs no lock.
+    lock: Mutex<()>,
+    live: UnsafeCell<Live>,
     /// The parent context plus this span's context: what nested spans and logs see.
     cx: Context,
     /// Set once the span has ended: checked without the lock.
     ended: AtomicBool,
     stats: Stats,
 }
+
+// SAFETY: `live` is only reached through `lock` (shared access) or `&mut` (exclusive).
+unsafe impl Sync for Inner {}
 
 /// Step and stream statistics, folded into the span's attributes when it ends.
 struct Stats {
@@ -114,8 +165,22 @@ impl SpanCore {
     #[inline(always)]
     pub const fn disabled() -> Self {
         SpanCore {
-            inner: ManuallyDrop::new(None),
+            active: false,
+            inner: MaybeUninit::uninit(),
         }
+    }
+
+    /// The span state, when a tracer was installed at start.
+    #[inline(always)]
+    fn inner(&self) -> Option<&Inner> {
+        // SAFETY: `inner` is initialised while `active`.
+        self.active.then(|| unsafe { self.inner.assume_init_ref() })
+    }
+
+    #[inline(always)]
+    fn inner_mut(&mut self) -> Option<&mut Inner> {
+        // SAFETY: `inner` is initialised while `active`.
+        self.active.then(|| unsafe { self.inner.assume_init_mut() })
     }
 
     /// Starts a span under the current context. `attributes` runs only when a tracer is
@@ -154,7 +219,7 @@ impl SpanCore {
         step_keys: Option<StepKeys>,
         stream_keys: Option<StreamKeys>,
     ) {
-        if self.inner.is_some() {
+        if self.active {
             return;
         }
         if let Some(tracer) = tracer::current() {
@@ -190,28 +255,39 @@ impl SpanCore {
         };
         let timed = step_keys.is_some() || stream_keys.is_some();
         let parent = Context::current();
-        // The state is written first, without the SDK span, and the span is then built
-        // straight into its slot: built elsewhere and moved in, its 288 bytes were copied at
-        // each of the wrappers (`Live`, the lock, `Inner`, the return value).
-        let inner = self.inner.insert(Inner {
-            live: Mutex::new(None),
-            cx: Context::default(),
-            ended: AtomicBool::new(false),
-            stats: Stats::new(timed.then(Instant::now), step_keys, stream_keys),
-        });
-        let slot = inner
-            .live
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let live = slot.insert(Live {
-            span: tracer.build_with_context(builder, &parent),
-            late,
-        });
+        let inner = self.inner.as_mut_ptr();
+        // SAFETY: `inner` is not initialised (`active` is false) and is written field by
+        // field here, the SDK span last, straight into its slot; `active` is set once all of
+        // it is. A panic in between leaves `active` false, and the fields written are leaked
+        // rather than dropped (the parent context and the attributes).
+        unsafe {
+            addr_of_mut!((*inner).lock).write(Mutex::new(()));
+            addr_of_mut!((*inner).ended).write(AtomicBool::new(false));
+            addr_of_mut!((*inner).cx).write(Context::default());
+            addr_of_mut!((*inner).stats).write(Stats::new(
+                timed.then(Instant::now),
+                step_keys,
+                stream_keys,
+            ));
+            let live = UnsafeCell::raw_get(addr_of!((*inner).live));
+            addr_of_mut!((*live).late).write(late);
+            addr_of_mut!((*live).running).write(false);
+            addr_of_mut!((*live).span)
+                .cast::<opentelemetry_sdk::trace::Span>()
+                .write(tracer.build_with_context(builder, &parent));
+            addr_of_mut!((*live).running).write(true);
+        }
+        self.active = true;
+        // SAFETY: initialised just above.
+        let inner = unsafe { self.inner.assume_init_mut() };
+        let live = inner.live.get_mut();
+        // SAFETY: running, just started.
+        let span = unsafe { live.span.assume_init_mut() };
         let content = crate::genai::capture::take_event_content();
         if !content.is_empty() {
-            crate::genai::events::emit_operation_details(&mut live.span, content);
+            crate::genai::events::emit_operation_details(span, content);
         }
-        inner.cx = parent.with_remote_span_context(live.span.span_context().clone());
+        inner.cx = parent.with_remote_span_context(span.span_context().clone());
     }
 
     /// Starts a span from a complete `builder` (kind, attributes, links) under an explicit
@@ -224,16 +300,20 @@ impl SpanCore {
         };
         let span = tracer.build_with_context(builder, parent);
         let cx = parent.with_remote_span_context(span.span_context().clone());
-        Inner::active(
-            Live {
-                span,
-                late: Vec::new(),
-            },
-            cx,
-            None,
-            None,
-            None,
-        )
+        SpanCore {
+            active: true,
+            inner: MaybeUninit::new(Inner {
+                lock: Mutex::new(()),
+                live: UnsafeCell::new(Live {
+                    span: MaybeUninit::new(span),
+                    running: true,
+                    late: Vec::new(),
+                }),
+                cx,
+                ended: AtomicBool::new(false),
+                stats: Stats::new(None, None, None),
+            }),
+        }
     }
 
     /// Starts a child span named `name` (kind INTERNAL) under this one, for example one span per
@@ -251,28 +331,30 @@ impl SpanCore {
     /// Whether a tracer was installed when the span started (it may still be unsampled).
     #[inline(always)]
     pub fn is_active(&self) -> bool {
-        self.inner.is_some()
+        self.active
     }
 
     /// Whether this span records (a tracer was installed and sampling kept it).
     pub fn is_recording(&self) -> bool {
-        self.with_live(|live| live.span.is_recording())
+        self.with_live(|live| live.span().is_some_and(|span| span.is_recording()))
             .unwrap_or(false)
     }
 
     fn with_live<T>(&self, f: impl FnOnce(&mut Live) -> T) -> Option<T> {
-        let inner = self.inner.as_ref()?;
-        let mut live = inner
-            .live
+        let inner = self.inner()?;
+        let _lock = inner
+            .lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        live.as_mut().map(f)
+        // SAFETY: the lock is held, and `&mut` access (the only other way in) cannot coexist
+        // with this `&self`.
+        let live = unsafe { &mut *inner.live.get() };
+        live.running.then(|| f(live))
     }
 
     /// Makes this span current on this thread until the guard drops (synchronous code).
     #[inline]
     pub fn enter(&self) -> Option<ContextGuard> {
-        self.inner.as_ref()?;
         self.context().map(Context::attach)
     }
 
@@ -282,18 +364,19 @@ impl SpanCore {
     /// current context.
     #[inline]
     pub fn enter_body(&mut self) -> Option<ContextGuard> {
-        let inner = self.inner.as_mut()?;
+        let inner = self.inner_mut()?;
         Some(std::mem::take(&mut inner.cx).attach())
     }
 
     /// The context nested work runs in, for futures and spawned tasks.
     pub fn context(&self) -> Option<Context> {
-        let inner = self.inner.as_ref()?;
+        let inner = self.inner()?;
         if inner.cx.has_active_span() {
             return Some(inner.cx.clone());
         }
         // Handed to the body by `enter_body`: this span under the current context.
-        let span_context = self.with_live(|live| live.span.span_context().clone())?;
+        let span_context =
+            self.with_live(|live| live.span().map(|s| s.span_context().clone()))??;
         Some(Context::current().with_remote_span_context(span_context))
     }
 
@@ -308,28 +391,29 @@ impl SpanCore {
     /// Sets one attribute with a key known only at run time (a CommonAttributes key).
     #[cfg(feature = "cloudevents")]
     pub(crate) fn set_attribute(&self, attribute: KeyValue) {
-        self.with_live(|live| live.span.set_attribute(attribute));
+        self.with_live(|live| live.span().map(|span| span.set_attribute(attribute)));
     }
 
     /// Adds an event.
     pub fn add_event(&self, name: &'static str, attributes: Vec<KeyValue>) {
-        self.with_live(|live| live.span.add_event(name, attributes));
+        self.with_live(|live| live.span().map(|span| span.add_event(name, attributes)));
     }
 
     /// Marks the span failed: status ERROR with `error.type` and an `exception` event
     /// carrying the message.
     pub fn record_error(&self, error_type: Cow<'static, str>, message: Option<String>) {
         self.with_live(|live| {
+            let Some(span) = live.span() else { return };
             let mut event = Vec::with_capacity(2);
             event.push(KeyValue::new("exception.type", error_type.clone()));
             if let Some(message) = &message {
                 event.push(KeyValue::new("exception.message", message.clone()));
             }
-            live.span.add_event("exception", event);
-            live.set_late("error.type", Value::String(error_type.into()));
-            live.span.set_status(Status::Error {
+            span.add_event("exception", event);
+            span.set_status(Status::Error {
                 description: Cow::Owned(message.unwrap_or_default()),
             });
+            live.set_late("error.type", Value::String(error_type.into()));
         });
     }
 
@@ -337,7 +421,7 @@ impl SpanCore {
     /// previous step, or the span start) folded into the mean and maximum.
     #[inline]
     pub fn step(&self) {
-        let Some(inner) = &*self.inner else { return };
+        let Some(inner) = self.inner() else { return };
         let inner = &inner.stats;
         let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
         let previous = inner.last_step_ns.swap(now, Ordering::Relaxed);
@@ -349,15 +433,14 @@ impl SpanCore {
 
     /// Steps counted so far.
     pub fn steps(&self) -> u64 {
-        self.inner
-            .as_ref()
+        self.inner()
             .map_or(0, |i| i.stats.steps.load(Ordering::Relaxed))
     }
 
     /// One chunk of a streamed response, carrying `tokens` output tokens.
     #[inline]
     pub fn chunk(&self, tokens: u64) {
-        let Some(inner) = &*self.inner else { return };
+        let Some(inner) = self.inner() else { return };
         let inner = &inner.stats;
         if inner.chunks.fetch_add(1, Ordering::Relaxed) == 0 {
             let now = inner.started.map_or(0, |t| t.elapsed().as_nanos() as u64);
@@ -369,7 +452,7 @@ impl SpanCore {
     /// Ends the span now. Later calls, and the drop, do nothing.
     #[inline]
     pub fn end(&self) {
-        if let Some(inner) = &*self.inner {
+        if let Some(inner) = self.inner() {
             inner.end();
         }
     }
@@ -378,78 +461,38 @@ impl SpanCore {
     /// (exclusive access already rules out another user). What the generated code calls.
     #[inline]
     pub fn finish(&mut self) {
-        if let Some(inner) = &mut *self.inner {
+        if let Some(inner) = self.inner_mut() {
             inner.end_mut();
         }
     }
 }
 
 impl Inner {
-    fn active(
-        live: Live,
-        cx: Context,
-        started: Option<Instant>,
-        step_keys: Option<StepKeys>,
-        stream_keys: Option<StreamKeys>,
-    ) -> SpanCore {
-        SpanCore {
-            inner: ManuallyDrop::new(Some(Inner {
-                live: Mutex::new(Some(live)),
-                cx,
-                ended: AtomicBool::new(false),
-                stats: Stats::new(started, step_keys, stream_keys),
-            })),
-        }
-    }
-
     #[inline(never)]
     fn end(&self) {
-        // Ended in place, under the span's own lock (never contended here): moving the span
-        // state out first would copy it.
-        let mut guard = self
-            .live
+        // Ended in place, under the span's own lock (never contended here).
+        let _lock = self
+            .lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         self.ended.store(true, Ordering::Release);
-        self.end_live(&mut guard);
+        // SAFETY: the lock is held (see `SpanCore::with_live`).
+        let live = unsafe { &mut *self.live.get() };
+        live.end(&self.stats);
     }
 
     /// [`end`](Self::end) through exclusive access: no lock, no atomic read-modify-write.
     #[inline(never)]
     fn end_mut(&mut self) {
         *self.ended.get_mut() = true;
-        let live = self
-            .live
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        Self::end_in(&self.stats, live);
-    }
-
-    fn end_live(&self, live: &mut Option<Live>) {
-        Self::end_in(&self.stats, live);
-    }
-
-    #[inline(always)]
-    fn end_in(stats: &Stats, slot: &mut Option<Live>) {
-        let Some(live) = slot.as_mut() else { return };
-        if stats.step_keys.is_some() || stats.stream_keys.is_some() {
-            stats.record_aggregates(live);
-        }
-        if !live.late.is_empty() {
-            for kv in std::mem::take(&mut live.late) {
-                live.span.set_attribute(kv);
-            }
-        }
-        live.span.end();
-        *slot = None;
+        self.live.get_mut().end(&self.stats);
     }
 }
 
 impl SpanCore {
     #[inline]
     fn is_ended(&self) -> bool {
-        self.inner
-            .as_ref()
+        self.inner()
             .is_none_or(|inner| inner.ended.load(Ordering::Acquire))
     }
 
@@ -520,7 +563,7 @@ impl Stats {
 impl Drop for SpanCore {
     #[inline]
     fn drop(&mut self) {
-        if self.inner.is_some() {
+        if self.active {
             self.drop_active();
         }
     }
@@ -532,8 +575,9 @@ impl SpanCore {
         if !self.is_ended() {
             self.end_unfinished();
         }
-        // SAFETY: dropped once, here, from `drop`; `inner` is not used after.
-        unsafe { ManuallyDrop::drop(&mut self.inner) }
+        self.active = false;
+        // SAFETY: `inner` was initialised (`active` was true) and is dropped once, here.
+        unsafe { self.inner.assume_init_drop() }
     }
 
     /// Dropped before `end`: unwinding from a panic, or a future or stream dropped early.
