@@ -134,8 +134,14 @@ struct Inner {
     stats: Stats,
 }
 
-// SAFETY: `live` is only reached through `lock` (shared access) or `&mut` (exclusive).
+// SAFETY: `live` is only reached through `lock` (shared access) or `&mut` (exclusive), and
+// what it holds may be used from any thread (checked below).
 unsafe impl Sync for Inner {}
+
+const _: () = {
+    const fn sendable<T: Send>() {}
+    sendable::<Live>();
+};
 
 /// Step and stream statistics, folded into the span's attributes when it ends.
 struct Stats {
