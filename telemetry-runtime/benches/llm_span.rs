@@ -74,8 +74,8 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use opentelemetry::trace::noop::NoopTracerProvider;
-use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt, Tracer, TracerProvider as _};
-use opentelemetry::{Context, KeyValue, Value, global};
+use opentelemetry::trace::{SpanKind, TraceContextExt, Tracer, TracerProvider as _};
+use opentelemetry::{Context, Value, global};
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{
     BatchSpanProcessor, InMemorySpanExporter, Sampler, SdkTracer, SdkTracerProvider, SpanData,
@@ -84,6 +84,9 @@ use opentelemetry_sdk::trace::{
 use tracing::Dispatch;
 use tracing::subscriber::NoSubscriber;
 use tracing_subscriber::layer::SubscriberExt;
+
+mod support;
+use support::*;
 
 // ---------------------------------------------------------------------------------------
 // Allocation counting
@@ -197,26 +200,8 @@ fn cpu_times() -> CpuTimes {
 }
 
 // ---------------------------------------------------------------------------------------
-// The functions measured
+// The functions measured (the rest are in `support`, shared with `llm_span_instructions`)
 // ---------------------------------------------------------------------------------------
-
-const SCOPE: &str = "telemetry-runtime";
-const MODEL: &str = "gpt-4o-mini";
-const MAX_TOKENS: i64 = 256;
-const TEMPERATURE: f64 = 0.7;
-const SERVER_PORT: i64 = 443;
-
-/// The trivial body every variant runs.
-#[inline(always)]
-fn work(model: &str, max_tokens: i64, temperature: f64) -> f64 {
-    black_box(model.len() as f64 + max_tokens as f64 * temperature)
-}
-
-/// (i) Uninstrumented.
-#[inline(never)]
-fn plain(model: &str, max_tokens: i64, temperature: f64) -> f64 {
-    work(model, max_tokens, temperature)
-}
 
 /// (ii) `#[tracing::instrument]`; `otel.kind` sets the OpenTelemetry span kind and is not
 /// an attribute, so the span carries the same 6 attributes as the SDK variants (plus
@@ -239,59 +224,6 @@ fn instrumented(model: &str, max_tokens: i64, temperature: f64) -> f64 {
     work(model, max_tokens, temperature)
 }
 
-#[inline(always)]
-fn attributes(model: &str, max_tokens: i64, temperature: f64) -> Vec<KeyValue> {
-    vec![
-        KeyValue::new("gen_ai.operation.name", "chat"),
-        KeyValue::new("gen_ai.provider.name", "openai"),
-        KeyValue::new("gen_ai.request.model", model.to_owned()),
-        KeyValue::new("gen_ai.request.max_tokens", max_tokens),
-        KeyValue::new("gen_ai.request.temperature", temperature),
-        KeyValue::new("server.port", SERVER_PORT),
-    ]
-}
-
-/// (iii) Raw SDK calls with an explicit parent context; nothing is attached.
-#[inline(never)]
-fn sdk_raw<T: Tracer>(
-    tracer: &T,
-    parent_cx: &Context,
-    model: &str,
-    max_tokens: i64,
-    temperature: f64,
-) -> f64 {
-    let mut span = tracer
-        .span_builder("chat")
-        .with_kind(SpanKind::Client)
-        .with_attributes(attributes(model, max_tokens, temperature))
-        .start_with_context(tracer, parent_cx);
-    let out = work(model, max_tokens, temperature);
-    span.end();
-    out
-}
-
-/// (iii) Raw SDK calls as a real instrumentation: parent from the current context, the new
-/// span's context attached while the body runs (so nested spans and logs see it).
-#[inline(never)]
-fn sdk_attach<T>(tracer: &T, model: &str, max_tokens: i64, temperature: f64) -> f64
-where
-    T: Tracer,
-    T::Span: Send + Sync + 'static,
-{
-    let parent_cx = Context::current();
-    let span = tracer
-        .span_builder("chat")
-        .with_kind(SpanKind::Client)
-        .with_attributes(attributes(model, max_tokens, temperature))
-        .start_with_context(tracer, &parent_cx);
-    let cx = parent_cx.with_span(span);
-    let guard = cx.clone().attach();
-    let out = work(model, max_tokens, temperature);
-    drop(guard);
-    cx.span().end();
-    out
-}
-
 /// (iii) `sdk_attach` through the global tracer provider, fetched per call.
 #[inline(never)]
 fn sdk_attach_global(model: &str, max_tokens: i64, temperature: f64) -> f64 {
@@ -310,68 +242,9 @@ fn sdk_attach_global(model: &str, max_tokens: i64, temperature: f64) -> f64 {
     out
 }
 
-/// (iv) The `#[llm_span]` slot.
-///
-/// An `#[llm_span(kind = "chat")]` function with the same 6 attributes.
-///
-/// It is measured under the set-up's global provider and the lean tracing-opentelemetry
-/// subscriber with an entered parent, and `check_span_shapes` requires exactly one child
-/// span of kind `Client` with the 6 attributes (any span name).
-/// What the chat span reports from its return value (the chat contract requires it).
-struct Reply(f64);
-
-impl telemetry_runtime::genai::GenerationOutcome for Reply {
-    fn input_tokens(&self) -> Option<u64> {
-        None
-    }
-    fn output_tokens(&self) -> Option<u64> {
-        None
-    }
-}
-
-#[inline(never)]
-#[telemetry_runtime::llm_span(
-    kind = "chat",
-    provider = "openai",
-    model = model,
-    max_tokens = max_tokens,
-    temperature = temperature,
-    server_port = SERVER_PORT
-)]
-fn chat_span(model: &str, max_tokens: i64, temperature: f64) -> Reply {
-    Reply(work(model, max_tokens, temperature))
-}
-
-/// Inlined into the timed loop, so that `llm_span` makes one call (to the `#[inline(never)]`
-/// `chat_span`) as `plain` does.
-#[inline(always)]
-fn llm_span_variant(model: &str, max_tokens: i64, temperature: f64) -> f64 {
-    chat_span(model, max_tokens, temperature).0
-}
-
 // ---------------------------------------------------------------------------------------
 // Set-ups
 // ---------------------------------------------------------------------------------------
-
-/// Set-up B: drops each finished span on the calling thread.
-#[derive(Debug)]
-struct DropProcessor;
-
-impl SpanProcessor for DropProcessor {
-    fn on_start(&self, _span: &mut opentelemetry_sdk::trace::Span, _cx: &Context) {}
-
-    fn on_end(&self, span: SpanData) {
-        drop(span);
-    }
-
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
-}
 
 /// Set-up C: an exporter that returns at once (the batch is freed on the export thread). It
 /// counts spans so that spans lost to a full queue can be reported.

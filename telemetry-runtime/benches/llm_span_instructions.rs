@@ -13,119 +13,27 @@
 //! With no variant given (as `cargo bench` and the test runner call it) each runs 1000 times.
 
 use std::hint::black_box;
-use std::time::Duration;
 
-use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt, Tracer, TracerProvider as _};
-use opentelemetry::{Context, KeyValue};
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::trace::{Sampler, SdkTracer, SdkTracerProvider, SpanData, SpanProcessor};
+use opentelemetry::Context;
+use opentelemetry::trace::{TraceContextExt, Tracer, TracerProvider as _};
+use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
 use tracing_subscriber::layer::SubscriberExt;
 
-const MODEL: &str = "gpt-4o-mini";
-const SERVER_PORT: i64 = 443;
-
-#[inline(always)]
-fn work(model: &str, max_tokens: i64, temperature: f64) -> f64 {
-    black_box(model.len() as f64 + max_tokens as f64 * temperature)
-}
-
-#[inline(never)]
-fn plain(model: &str, max_tokens: i64, temperature: f64) -> f64 {
-    work(model, max_tokens, temperature)
-}
-
-#[inline(always)]
-fn attributes(model: &str, max_tokens: i64, temperature: f64) -> Vec<KeyValue> {
-    vec![
-        KeyValue::new("gen_ai.operation.name", "chat"),
-        KeyValue::new("gen_ai.provider.name", "openai"),
-        KeyValue::new("gen_ai.request.model", model.to_owned()),
-        KeyValue::new("gen_ai.request.max_tokens", max_tokens),
-        KeyValue::new("gen_ai.request.temperature", temperature),
-        KeyValue::new("server.port", SERVER_PORT),
-    ]
-}
-
-#[inline(never)]
-fn sdk_raw(tracer: &SdkTracer, parent_cx: &Context, model: &str, max_tokens: i64, t: f64) -> f64 {
-    let mut span = tracer
-        .span_builder("chat")
-        .with_kind(SpanKind::Client)
-        .with_attributes(attributes(model, max_tokens, t))
-        .start_with_context(tracer, parent_cx);
-    let out = work(model, max_tokens, t);
-    span.end();
-    out
-}
-
-#[inline(never)]
-fn sdk_attach(tracer: &SdkTracer, model: &str, max_tokens: i64, t: f64) -> f64 {
-    let parent_cx = Context::current();
-    let span = tracer
-        .span_builder("chat")
-        .with_kind(SpanKind::Client)
-        .with_attributes(attributes(model, max_tokens, t))
-        .start_with_context(tracer, &parent_cx);
-    let cx = parent_cx.with_span(span);
-    let guard = cx.clone().attach();
-    let out = work(model, max_tokens, t);
-    drop(guard);
-    cx.span().end();
-    out
-}
-
-struct Reply(f64);
-
-impl telemetry_runtime::genai::GenerationOutcome for Reply {
-    fn input_tokens(&self) -> Option<u64> {
-        None
-    }
-    fn output_tokens(&self) -> Option<u64> {
-        None
-    }
-}
-
-#[inline(never)]
-#[telemetry_runtime::llm_span(
-    kind = "chat",
-    provider = "openai",
-    model = model,
-    max_tokens = max_tokens,
-    temperature = temperature,
-    server_port = SERVER_PORT
-)]
-fn chat_span(model: &str, max_tokens: i64, temperature: f64) -> Reply {
-    Reply(work(model, max_tokens, temperature))
-}
-
-#[derive(Debug)]
-struct DropProcessor;
-
-impl SpanProcessor for DropProcessor {
-    fn on_start(&self, _span: &mut opentelemetry_sdk::trace::Span, _cx: &Context) {}
-    fn on_end(&self, span: SpanData) {
-        drop(black_box(span));
-    }
-    fn force_flush(&self) -> OTelSdkResult {
-        Ok(())
-    }
-    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
-        Ok(())
-    }
-}
+mod support;
+use support::*;
 
 fn run(variant: &str, n: u64) -> f64 {
     let provider = SdkTracerProvider::builder()
         .with_span_processor(DropProcessor)
         .with_sampler(Sampler::AlwaysOn)
         .build();
-    let tracer = provider.tracer("telemetry-runtime");
+    let tracer = provider.tracer(SCOPE);
     if variant == "disabled" {
         telemetry_runtime::span::uninstall_tracer();
     } else {
-        telemetry_runtime::span::install_tracer(provider.tracer("telemetry-runtime"));
+        telemetry_runtime::span::install_tracer(provider.tracer(SCOPE));
     }
-    let (m, t, p) = black_box((MODEL, 256_i64, 0.7_f64));
+    let (m, t, p) = black_box((MODEL, MAX_TOKENS, TEMPERATURE));
     let mut acc = 0.0;
     match variant {
         "plain" => (0..n).for_each(|_| acc += plain(m, t, p)),
@@ -152,7 +60,7 @@ fn run(variant: &str, n: u64) -> f64 {
             tracing::dispatcher::with_default(&dispatch, || {
                 let parent = tracing::info_span!("request");
                 let _entered = parent.enter();
-                (0..n).for_each(|_| acc += chat_span(m, t, p).0);
+                (0..n).for_each(|_| acc += llm_span_variant(m, t, p));
             });
         }
     }

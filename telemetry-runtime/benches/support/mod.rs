@@ -1,0 +1,140 @@
+//! The functions both benches measure: the same span written as a plain fn, with the raw SDK,
+//! and with `#[llm_span]`, and the processor of set-up B.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt, Tracer};
+use opentelemetry::{Context, KeyValue};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{SpanData, SpanProcessor};
+
+pub const SCOPE: &str = "telemetry-runtime";
+pub const MODEL: &str = "gpt-4o-mini";
+pub const MAX_TOKENS: i64 = 256;
+pub const TEMPERATURE: f64 = 0.7;
+pub const SERVER_PORT: i64 = 443;
+
+/// The trivial body every variant runs.
+#[inline(always)]
+pub fn work(model: &str, max_tokens: i64, temperature: f64) -> f64 {
+    black_box(model.len() as f64 + max_tokens as f64 * temperature)
+}
+
+/// (i) Uninstrumented.
+#[inline(never)]
+pub fn plain(model: &str, max_tokens: i64, temperature: f64) -> f64 {
+    work(model, max_tokens, temperature)
+}
+
+#[inline(always)]
+pub fn attributes(model: &str, max_tokens: i64, temperature: f64) -> Vec<KeyValue> {
+    vec![
+        KeyValue::new("gen_ai.operation.name", "chat"),
+        KeyValue::new("gen_ai.provider.name", "openai"),
+        KeyValue::new("gen_ai.request.model", model.to_owned()),
+        KeyValue::new("gen_ai.request.max_tokens", max_tokens),
+        KeyValue::new("gen_ai.request.temperature", temperature),
+        KeyValue::new("server.port", SERVER_PORT),
+    ]
+}
+
+/// (iii) Raw SDK calls with an explicit parent context; nothing is attached.
+#[inline(never)]
+pub fn sdk_raw<T: Tracer>(
+    tracer: &T,
+    parent_cx: &Context,
+    model: &str,
+    max_tokens: i64,
+    temperature: f64,
+) -> f64 {
+    let mut span = tracer
+        .span_builder("chat")
+        .with_kind(SpanKind::Client)
+        .with_attributes(attributes(model, max_tokens, temperature))
+        .start_with_context(tracer, parent_cx);
+    let out = work(model, max_tokens, temperature);
+    span.end();
+    out
+}
+
+/// (iii) Raw SDK calls as a real instrumentation: parent from the current context, the new
+/// span's context attached while the body runs (so nested spans and logs see it).
+#[inline(never)]
+pub fn sdk_attach<T>(tracer: &T, model: &str, max_tokens: i64, temperature: f64) -> f64
+where
+    T: Tracer,
+    T::Span: Send + Sync + 'static,
+{
+    let parent_cx = Context::current();
+    let span = tracer
+        .span_builder("chat")
+        .with_kind(SpanKind::Client)
+        .with_attributes(attributes(model, max_tokens, temperature))
+        .start_with_context(tracer, &parent_cx);
+    let cx = parent_cx.with_span(span);
+    let guard = cx.clone().attach();
+    let out = work(model, max_tokens, temperature);
+    drop(guard);
+    cx.span().end();
+    out
+}
+
+/// (iv) The `#[llm_span]` slot.
+///
+/// An `#[llm_span(kind = "chat")]` function with the same 6 attributes.
+///
+/// It is measured under the set-up's global provider and the lean tracing-opentelemetry
+/// subscriber with an entered parent, and `check_span_shapes` requires exactly one child
+/// span of kind `Client` with the 6 attributes (any span name).
+/// What the chat span reports from its return value (the chat contract requires it).
+pub struct Reply(pub f64);
+
+impl telemetry_runtime::genai::GenerationOutcome for Reply {
+    fn input_tokens(&self) -> Option<u64> {
+        None
+    }
+    fn output_tokens(&self) -> Option<u64> {
+        None
+    }
+}
+
+#[inline(never)]
+#[telemetry_runtime::llm_span(
+    kind = "chat",
+    provider = "openai",
+    model = model,
+    max_tokens = max_tokens,
+    temperature = temperature,
+    server_port = SERVER_PORT
+)]
+pub fn chat_span(model: &str, max_tokens: i64, temperature: f64) -> Reply {
+    Reply(work(model, max_tokens, temperature))
+}
+
+/// Inlined into the timed loop, so that `llm_span` makes one call (to the `#[inline(never)]`
+/// `chat_span`) as `plain` does.
+#[inline(always)]
+pub fn llm_span_variant(model: &str, max_tokens: i64, temperature: f64) -> f64 {
+    chat_span(model, max_tokens, temperature).0
+}
+
+/// Set-up B: drops each finished span on the calling thread.
+#[derive(Debug)]
+pub struct DropProcessor;
+
+impl SpanProcessor for DropProcessor {
+    fn on_start(&self, _span: &mut opentelemetry_sdk::trace::Span, _cx: &Context) {}
+
+    fn on_end(&self, span: SpanData) {
+        drop(span);
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
+        Ok(())
+    }
+}
