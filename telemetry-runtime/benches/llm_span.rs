@@ -227,19 +227,7 @@ fn instrumented(model: &str, max_tokens: i64, temperature: f64) -> f64 {
 /// (iii) `sdk_attach` through the global tracer provider, fetched per call.
 #[inline(never)]
 fn sdk_attach_global(model: &str, max_tokens: i64, temperature: f64) -> f64 {
-    let tracer = global::tracer(SCOPE);
-    let parent_cx = Context::current();
-    let span = tracer
-        .span_builder("chat")
-        .with_kind(SpanKind::Client)
-        .with_attributes(attributes(model, max_tokens, temperature))
-        .start_with_context(&tracer, &parent_cx);
-    let cx = parent_cx.with_span(span);
-    let guard = cx.clone().attach();
-    let out = work(model, max_tokens, temperature);
-    drop(guard);
-    cx.span().end();
-    out
+    sdk_attach(&global::tracer(SCOPE), model, max_tokens, temperature)
 }
 
 // ---------------------------------------------------------------------------------------

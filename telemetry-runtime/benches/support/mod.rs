@@ -80,13 +80,6 @@ where
     out
 }
 
-/// (iv) The `#[llm_span]` slot.
-///
-/// An `#[llm_span(kind = "chat")]` function with the same 6 attributes.
-///
-/// It is measured under the set-up's global provider and the lean tracing-opentelemetry
-/// subscriber with an entered parent, and `check_span_shapes` requires exactly one child
-/// span of kind `Client` with the 6 attributes (any span name).
 /// What the chat span reports from its return value (the chat contract requires it).
 pub struct Reply(pub f64);
 
@@ -99,6 +92,10 @@ impl telemetry_runtime::genai::GenerationOutcome for Reply {
     }
 }
 
+/// (iv) The `#[llm_span]` slot: an `#[llm_span(kind = "chat")]` function with the same 6
+/// attributes. It is measured under the set-up's global provider and the lean
+/// tracing-opentelemetry subscriber with an entered parent, and `check_span_shapes` requires
+/// exactly one child span of kind `Client` with the 6 attributes (any span name).
 #[inline(never)]
 #[telemetry_runtime::llm_span(
     kind = "chat",
