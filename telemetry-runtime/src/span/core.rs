@@ -5,7 +5,7 @@ use std::cell::UnsafeCell;
 use std::mem::MaybeUninit;
 use std::ptr::{addr_of, addr_of_mut};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use opentelemetry::trace::{
@@ -44,6 +44,8 @@ struct Live {
     /// Initialised while `running`. Written in place when the span starts: built elsewhere
     /// and moved in, its 288 bytes were copied once per wrapper around it.
     span: MaybeUninit<opentelemetry_sdk::trace::Span>,
+    /// The span started and has not ended yet (`span` is initialised): what the drop and
+    /// `end_cancelled` read to know whether the span still needs ending.
     running: bool,
     /// Attributes set while the span runs, one per key (the last value wins), written to the
     /// span when it ends: the SDK keeps every `set_attribute` call as a separate entry, so a
@@ -129,8 +131,6 @@ struct Inner {
     live: UnsafeCell<Live>,
     /// The parent context plus this span's context: what nested spans and logs see.
     cx: Context,
-    /// Set once the span has ended: checked without the lock.
-    ended: AtomicBool,
     stats: Stats,
 }
 
@@ -265,10 +265,9 @@ impl SpanCore {
         // SAFETY: `inner` is not initialised (`active` is false) and is written field by
         // field here, the SDK span last, straight into its slot; `active` is set once all of
         // it is. A panic in between leaves `active` false, and the fields written are leaked
-        // rather than dropped (the parent context and the attributes).
+        // rather than dropped (the late attributes).
         unsafe {
             addr_of_mut!((*inner).lock).write(Mutex::new(()));
-            addr_of_mut!((*inner).ended).write(AtomicBool::new(false));
             addr_of_mut!((*inner).cx).write(Context::default());
             addr_of_mut!((*inner).stats).write(Stats::new(
                 timed.then(Instant::now),
@@ -277,7 +276,6 @@ impl SpanCore {
             ));
             let live = UnsafeCell::raw_get(addr_of!((*inner).live));
             addr_of_mut!((*live).late).write(late);
-            addr_of_mut!((*live).running).write(false);
             addr_of_mut!((*live).span)
                 .cast::<opentelemetry_sdk::trace::Span>()
                 .write(tracer.build_with_context(builder, &parent));
@@ -316,7 +314,6 @@ impl SpanCore {
                     late: Vec::new(),
                 }),
                 cx,
-                ended: AtomicBool::new(false),
                 stats: Stats::new(None, None, None),
             }),
         }
@@ -481,7 +478,6 @@ impl Inner {
             .lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        self.ended.store(true, Ordering::Release);
         // SAFETY: the lock is held (see `SpanCore::with_live`).
         let live = unsafe { &mut *self.live.get() };
         live.end(&self.stats);
@@ -490,21 +486,14 @@ impl Inner {
     /// [`end`](Self::end) through exclusive access: no lock, no atomic read-modify-write.
     #[inline(never)]
     fn end_mut(&mut self) {
-        *self.ended.get_mut() = true;
         self.live.get_mut().end(&self.stats);
     }
 }
 
 impl SpanCore {
-    #[inline]
-    fn is_ended(&self) -> bool {
-        self.inner()
-            .is_none_or(|inner| inner.ended.load(Ordering::Acquire))
-    }
-
     /// Ends the span as cancelled: dropped before it completed.
     pub fn end_cancelled(&self) {
-        if self.is_ended() {
+        if self.with_live(|_| ()).is_none() {
             return;
         }
         self.record_error(
@@ -578,7 +567,10 @@ impl Drop for SpanCore {
 impl SpanCore {
     #[inline(never)]
     fn drop_active(&mut self) {
-        if !self.is_ended() {
+        if self
+            .inner_mut()
+            .is_some_and(|inner| inner.live.get_mut().running)
+        {
             self.end_unfinished();
         }
         self.active = false;
