@@ -1,11 +1,10 @@
 //! Parsing `#[cloudevent_handler(...)]` arguments.
 
 use proc_macro2::TokenStream;
-use syn::parse::{Parse, ParseStream};
-use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Expr, Ident, LitStr, Meta, Token};
+use syn::{Expr, Ident, LitStr};
 
+use crate::args;
 use crate::errors::Errors;
 use crate::suggest::closest;
 
@@ -22,14 +21,6 @@ pub struct HandlerArgs {
     pub krate: Option<syn::Path>,
 }
 
-struct RawArgs(Punctuated<Meta, Token![,]>);
-
-impl Parse for RawArgs {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        Ok(RawArgs(Punctuated::parse_terminated(input)?))
-    }
-}
-
 fn example(name: &str) -> &'static str {
     match name {
         "event" => "event = event",
@@ -42,86 +33,67 @@ fn example(name: &str) -> &'static str {
 
 pub fn parse(args: TokenStream, errors: &mut Errors) -> HandlerArgs {
     let mut out = HandlerArgs::default();
-    let raw = match syn::parse2::<RawArgs>(args) {
-        Ok(raw) => raw,
-        Err(e) => {
-            errors.push(e);
-            return out;
-        }
-    };
-    let mut seen: Vec<String> = Vec::new();
-    for meta in raw.0 {
-        let (path, value) = match meta {
-            Meta::NameValue(nv) => (nv.path, nv.value),
-            Meta::Path(path) => {
-                let name = path.get_ident().map(Ident::to_string).unwrap_or_default();
-                let message = if OPTIONS.contains(&name.as_str()) {
-                    format!("`{name}` needs a value: write `{}`", example(&name))
-                } else {
-                    unknown(&name)
-                };
-                errors.push(syn::Error::new(path.span(), message));
-                continue;
+    let mut seen = args::Seen::default();
+    args::for_each_name_value(
+        args,
+        errors,
+        |path| {
+            let name = path.get_ident().map(Ident::to_string).unwrap_or_default();
+            if OPTIONS.contains(&name.as_str()) {
+                format!("`{name}` needs a value: write `{}`", example(&name))
+            } else {
+                unknown(&name)
             }
-            Meta::List(list) => {
-                errors.push(syn::Error::new(
-                    list.span(),
-                    "expected `name = value` arguments, e.g. `common = MyIds, system = \"nats\"`",
-                ));
-                continue;
+        },
+        "expected `name = value` arguments, e.g. `common = MyIds, system = \"nats\"`",
+        |path, value, errors| {
+            let name = path.get_ident().map(Ident::to_string).unwrap_or_default();
+            if !OPTIONS.contains(&name.as_str()) {
+                errors.push(syn::Error::new(path.span(), unknown(&name)));
+                return;
             }
-        };
-        let name = path.get_ident().map(Ident::to_string).unwrap_or_default();
-        if !OPTIONS.contains(&name.as_str()) {
-            errors.push(syn::Error::new(path.span(), unknown(&name)));
-            continue;
-        }
-        if seen.contains(&name) {
-            errors.push(syn::Error::new(
-                path.span(),
-                format!("duplicate argument `{name}`: give it once"),
-            ));
-            continue;
-        }
-        seen.push(name.clone());
-        let wrong = |what: &str| {
-            syn::Error::new(
-                value.span(),
-                format!("`{name}` takes {what}, e.g. `{}`", example(&name)),
-            )
-        };
-        match name.as_str() {
-            "event" => match &value {
-                Expr::Path(p) if p.path.get_ident().is_some() => {
-                    out.event = p.path.get_ident().cloned();
-                }
-                _ => errors.push(wrong("the name of a parameter")),
-            },
-            "common" => match syn::parse2::<syn::Type>(quote::quote!(#value)) {
-                Ok(ty) if matches!(value, Expr::Path(_)) => out.common = Some(ty),
-                _ => errors.push(wrong("a type that implements `CommonAttributes`")),
-            },
-            "system" => match &value {
-                Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) if is_system(&s.value()) => out.system = Some(s.clone()),
-                Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => errors.push(syn::Error::new(
-                    s.span(),
-                    "`system` is a lower-case `messaging.system` value: `kafka`, `rabbitmq`, `aws_sqs`, `gcp_pubsub`, ... or another system's name such as `nats` or `redis`",
-                )),
-                _ => errors.push(wrong("a string")),
-            },
-            "destination" => out.destination = Some(value),
-            _ => match &value {
-                Expr::Path(p) if p.qself.is_none() => out.krate = Some(p.path.clone()),
-                _ => errors.push(wrong("a path")),
-            },
-        }
-    }
+            if !seen.first(&name, &path, errors) {
+                return;
+            }
+            let wrong = |what: &str| {
+                syn::Error::new(
+                    value.span(),
+                    format!("`{name}` takes {what}, e.g. `{}`", example(&name)),
+                )
+            };
+            match name.as_str() {
+                "event" => match &value {
+                    Expr::Path(p) if p.path.get_ident().is_some() => {
+                        out.event = p.path.get_ident().cloned();
+                    }
+                    _ => errors.push(wrong("the name of a parameter")),
+                },
+                "common" => match syn::parse2::<syn::Type>(quote::quote!(#value)) {
+                    Ok(ty) if matches!(value, Expr::Path(_)) => out.common = Some(ty),
+                    _ => errors.push(wrong("a type that implements `CommonAttributes`")),
+                },
+                "system" => match &value {
+                    Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) if is_system(&s.value()) => out.system = Some(s.clone()),
+                    Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => errors.push(syn::Error::new(
+                        s.span(),
+                        "`system` is a lower-case `messaging.system` value: `kafka`, `rabbitmq`, `aws_sqs`, `gcp_pubsub`, ... or another system's name such as `nats` or `redis`",
+                    )),
+                    _ => errors.push(wrong("a string")),
+                },
+                "destination" => out.destination = Some(value),
+                _ => match &value {
+                    Expr::Path(p) if p.qself.is_none() => out.krate = Some(p.path.clone()),
+                    _ => errors.push(wrong("a path")),
+                },
+            }
+        },
+    );
     out
 }
 

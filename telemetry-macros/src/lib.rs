@@ -7,6 +7,7 @@
 //! instead of stopping at the first, puts each on the smallest offending token, and on bad
 //! input still emits the item so the rest of the crate type-checks.
 
+mod args;
 mod builtin;
 mod common_expand;
 mod common_parse;

@@ -1,11 +1,10 @@
 //! Parsing `#[llm_span(...)]` arguments.
 
 use proc_macro2::{Span, TokenStream};
-use syn::parse::{Parse, ParseStream};
-use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Expr, Ident, LitStr, Meta, Token};
+use syn::{Expr, Ident, LitStr};
 
+use crate::args;
 use crate::errors::Errors;
 
 /// One `name = expr` attribute argument.
@@ -26,14 +25,6 @@ pub struct SpanArgs {
     pub span: Span,
 }
 
-struct RawArgs(Punctuated<Meta, Token![,]>);
-
-impl Parse for RawArgs {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        Ok(RawArgs(Punctuated::parse_terminated(input)?))
-    }
-}
-
 pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
     let mut out = SpanArgs {
         kind: None,
@@ -46,62 +37,40 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
         // arguments, and their first token would look like the culprit.
         span: Span::call_site(),
     };
-    let raw = match syn::parse2::<RawArgs>(args) {
-        Ok(raw) => raw,
-        Err(e) => {
-            errors.push(e);
-            return out;
-        }
-    };
-    let mut seen: Vec<String> = Vec::new();
-    for meta in raw.0 {
-        let (path, value) = match meta {
-            Meta::NameValue(nv) => (nv.path, nv.value),
-            Meta::Path(path) => {
-                let name = path_name(&path);
-                let example = match name.as_str() {
-                    "kind" => "kind = \"chat\"".to_owned(),
-                    "handle" => "handle = span".to_owned(),
-                    "contract" => "contract = MyContract".to_owned(),
-                    "crate" => "crate = my_runtime".to_owned(),
-                    "span_kind" => "span_kind = \"internal\"".to_owned(),
-                    _ => format!("{name} = <expr>"),
-                };
-                errors.push(syn::Error::new(
-                    path.span(),
-                    format!("`{name}` needs a value: write `{example}`"),
-                ));
-                continue;
+    let mut seen = args::Seen::default();
+    args::for_each_name_value(
+        args,
+        errors,
+        |path| {
+            let name = path_name(path);
+            let example = match name.as_str() {
+                "kind" => "kind = \"chat\"".to_owned(),
+                "handle" => "handle = span".to_owned(),
+                "contract" => "contract = MyContract".to_owned(),
+                "crate" => "crate = my_runtime".to_owned(),
+                "span_kind" => "span_kind = \"internal\"".to_owned(),
+                _ => format!("{name} = <expr>"),
+            };
+            format!("`{name}` needs a value: write `{example}`")
+        },
+        "expected `name = value` arguments, e.g. `kind = \"chat\", model = req.model`",
+        |path, value, errors| {
+            let name = path_name(&path);
+            if !seen.first(&name, &path, errors) {
+                return;
             }
-            Meta::List(list) => {
-                errors.push(syn::Error::new(
-                    list.span(),
-                    "expected `name = value` arguments, e.g. `kind = \"chat\", model = req.model`",
-                ));
-                continue;
-            }
-        };
-        let name = path_name(&path);
-        if seen.contains(&name) {
-            errors.push(syn::Error::new(
-                path.span(),
-                format!("duplicate argument `{name}`: give it once"),
-            ));
-            continue;
-        }
-        seen.push(name.clone());
-        match name.as_str() {
-            "kind" => match lit_str(&value) {
-                Some(lit) => out.kind = Some(lit),
-                None => errors.push(syn::Error::new(
-                    value.span(),
-                    "`kind` takes a string, e.g. `kind = \"chat\"`",
-                )),
-            },
-            "span_kind" => match lit_str(&value) {
-                Some(lit) => out.span_kind = Some(lit),
-                None => {
-                    let message = match &value {
+            match name.as_str() {
+                "kind" => match lit_str(&value) {
+                    Some(lit) => out.kind = Some(lit),
+                    None => errors.push(syn::Error::new(
+                        value.span(),
+                        "`kind` takes a string, e.g. `kind = \"chat\"`",
+                    )),
+                },
+                "span_kind" => match lit_str(&value) {
+                    Some(lit) => out.span_kind = Some(lit),
+                    None => {
+                        let message = match &value {
                         Expr::Path(p)
                             if p.path.get_ident().is_some_and(|i| {
                                 crate::model::SPAN_KINDS
@@ -113,43 +82,44 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
                         }
                         _ => "`span_kind` takes a string: \"client\", \"server\", \"internal\", \"producer\" or \"consumer\"".to_owned(),
                     };
-                    errors.push(syn::Error::new(value.span(), message));
-                }
-            },
-            "contract" | "crate" => match value {
-                Expr::Path(p) if p.qself.is_none() => {
-                    if name == "contract" {
-                        out.contract = Some(p.path);
-                    } else {
-                        out.krate = Some(p.path);
+                        errors.push(syn::Error::new(value.span(), message));
                     }
-                }
-                other => errors.push(syn::Error::new(
-                    other.span(),
-                    format!("`{name}` takes a path, e.g. `{name} = my_crate::MyContract`"),
-                )),
-            },
-            "handle" => match value {
-                Expr::Path(p) if p.path.get_ident().is_some() => {
-                    out.handle = p.path.get_ident().cloned();
-                }
-                other => errors.push(syn::Error::new(
-                    other.span(),
-                    "`handle` takes the name of a variable, e.g. `handle = span`",
-                )),
-            },
-            _ => match path.get_ident() {
-                Some(ident) => out.attrs.push(AttrArg {
-                    name: ident.clone(),
-                    value,
-                }),
-                None => errors.push(syn::Error::new(
-                    path.span(),
-                    "attribute arguments are plain names, e.g. `max_tokens = req.max_tokens`",
-                )),
-            },
-        }
-    }
+                },
+                "contract" | "crate" => match value {
+                    Expr::Path(p) if p.qself.is_none() => {
+                        if name == "contract" {
+                            out.contract = Some(p.path);
+                        } else {
+                            out.krate = Some(p.path);
+                        }
+                    }
+                    other => errors.push(syn::Error::new(
+                        other.span(),
+                        format!("`{name}` takes a path, e.g. `{name} = my_crate::MyContract`"),
+                    )),
+                },
+                "handle" => match value {
+                    Expr::Path(p) if p.path.get_ident().is_some() => {
+                        out.handle = p.path.get_ident().cloned();
+                    }
+                    other => errors.push(syn::Error::new(
+                        other.span(),
+                        "`handle` takes the name of a variable, e.g. `handle = span`",
+                    )),
+                },
+                _ => match path.get_ident() {
+                    Some(ident) => out.attrs.push(AttrArg {
+                        name: ident.clone(),
+                        value,
+                    }),
+                    None => errors.push(syn::Error::new(
+                        path.span(),
+                        "attribute arguments are plain names, e.g. `max_tokens = req.max_tokens`",
+                    )),
+                },
+            }
+        },
+    );
     out
 }
 
