@@ -22,8 +22,9 @@ const PREFIX_CACHE_ENTRIES: usize = 4096;
 /// What can go wrong in the model; `error.type` is [`ModelError::code`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModelError {
-    /// The prompt is longer than the context window.
-    ContextLengthExceeded { tokens: usize },
+    /// The prompt is longer than the context window. `excerpt` is the start of the prompt,
+    /// quoted by the message as real providers do (so the message is content).
+    ContextLengthExceeded { tokens: usize, excerpt: String },
 }
 
 impl ModelError {
@@ -38,9 +39,10 @@ impl ModelError {
 impl std::fmt::Display for ModelError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ModelError::ContextLengthExceeded { tokens } => write!(
+            ModelError::ContextLengthExceeded { tokens, excerpt } => write!(
                 f,
-                "this model's maximum context length is {CONTEXT_WINDOW} tokens, the prompt has {tokens}"
+                "this model's maximum context length is {CONTEXT_WINDOW} tokens, the prompt \
+                 {excerpt:?} has {tokens}"
             ),
         }
     }
@@ -48,9 +50,31 @@ impl std::fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
+impl ModelError {
+    /// The error with the start of `prompt` quoted in its message.
+    pub fn quoting(self, prompt: &str) -> Self {
+        match self {
+            ModelError::ContextLengthExceeded { tokens, .. } => ModelError::ContextLengthExceeded {
+                tokens,
+                excerpt: prompt.chars().take(48).collect(),
+            },
+        }
+    }
+}
+
 impl telemetry_runtime::span::ErrorType for ModelError {
     fn error_type(&self) -> std::borrow::Cow<'static, str> {
         self.code().into()
+    }
+
+    // The message without the prompt excerpt: recorded even with content capture off.
+    fn safe_message(&self) -> Option<std::borrow::Cow<'static, str>> {
+        match self {
+            ModelError::ContextLengthExceeded { tokens, .. } => Some(
+                format!("this model's maximum context length is {CONTEXT_WINDOW} tokens, the prompt has {tokens}")
+                    .into(),
+            ),
+        }
     }
 }
 
@@ -127,6 +151,7 @@ impl ToyModel {
         if prompt.len() > CONTEXT_WINDOW {
             return Err(ModelError::ContextLengthExceeded {
                 tokens: prompt.len(),
+                excerpt: String::new(),
             });
         }
         // Prefix hashes: the longest prefix seen before is a cache hit.

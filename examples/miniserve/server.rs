@@ -295,7 +295,10 @@ async fn chat(
     prompt: &[TokenId],
     sink: Option<&mpsc::Sender<String>>,
 ) -> Result<Generation, ModelError> {
-    let generation = generate(job, prompt, sink).await?;
+    // The upstream error quotes the prompt, as a real provider's does.
+    let generation = generate(job, prompt, sink)
+        .await
+        .map_err(|e| e.quoting(&job.req.prompt))?;
     span.set_output_messages(&[output_message(&generation)]);
     Ok(generation)
 }
@@ -319,7 +322,10 @@ async fn text_completion(
     prompt: &[TokenId],
     sink: Option<&mpsc::Sender<String>>,
 ) -> Result<Generation, ModelError> {
-    let generation = generate(job, prompt, sink).await?;
+    // The upstream error quotes the prompt, as a real provider's does.
+    let generation = generate(job, prompt, sink)
+        .await
+        .map_err(|e| e.quoting(&job.req.prompt))?;
     span.set_output_messages(&[output_message(&generation)]);
     Ok(generation)
 }

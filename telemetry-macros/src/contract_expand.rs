@@ -125,7 +125,7 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
                 let out = params.iter().enumerate().map(|(j, p)| {
                     if i == j { quote!(#private::Set) } else { quote!(#p) }
                 });
-                (quote!(#start<#(#out),*>), quote!(#start { attrs: self.attrs, _required: ::core::marker::PhantomData }))
+                (quote!(#start<#(#out),*>), quote!(#start { attrs: self.attrs, event: self.event, _required: ::core::marker::PhantomData }))
             }
             None => (quote!(Self), quote!(self)),
         };
@@ -134,7 +134,9 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
                 if let ::core::option::Option::Some(json) = #private::content_for_span(value) {
                     self.attrs.push(#private::opentelemetry::KeyValue::new(#key, json));
                 }
-                #private::content_for_event(#key, value);
+                if let ::core::option::Option::Some(kv) = #private::content_for_event(#key, value) {
+                    self.event.push(kv);
+                }
             }
         } else if a.ty == AttrType::Str
             && let Some((prefix, _)) = suffix.as_ref().filter(|(_, k)| *k == a.key)
@@ -250,6 +252,9 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
         #[doc(hidden)]
         #vis struct #start<#(#params = #private::Unset),*> {
             attrs: ::std::vec::Vec<#private::opentelemetry::KeyValue>,
+            /// Content for the span's operation-details event: it travels with the start
+            /// values, so it is dropped with them when the span does not start.
+            event: ::std::vec::Vec<#private::opentelemetry::KeyValue>,
             _required: ::core::marker::PhantomData<(#(#params,)*)>,
         }
 
@@ -259,7 +264,7 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
             #vis fn __start(given: usize) -> #start<#(#unset),*> {
                 let mut attrs = ::std::vec::Vec::with_capacity(#fixed_count + given);
                 #(#fixed)*
-                #start { attrs, _required: ::core::marker::PhantomData }
+                #start { attrs, event: ::std::vec::Vec::new(), _required: ::core::marker::PhantomData }
             }
 
             #[doc(hidden)]
@@ -277,8 +282,8 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
             // that does not exist.
             #[doc(hidden)]
             #[inline]
-            #vis fn __finish(self) -> ::std::vec::Vec<#private::opentelemetry::KeyValue> where #(#bounds),* {
-                self.attrs
+            #vis fn __finish(self) -> #private::span::StartValues where #(#bounds),* {
+                #private::span::StartValues { attributes: self.attrs, event: self.event }
             }
         }
 

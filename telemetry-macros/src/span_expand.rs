@@ -551,6 +551,7 @@ pub fn record_outcome(private: &TokenStream, value: &TokenStream, ok: &TokenStre
                     #[allow(clippy::needless_borrow)]
                     __tr_span.record_error(
                         (&&#private::span::ErrorProbe(__tr_err)).error_type_of(),
+                        (&&#private::span::ErrorProbe(__tr_err)).safe_message_of(),
                         (&&#private::span::ErrorProbe(__tr_err)).message_of(),
                     );
                 }

@@ -7,6 +7,7 @@ use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 use crate::config::{ContentCapture, ExporterKind, LogFormat, Overrides, Protocol, SamplerConfig};
 use crate::init::{BaseSubscriber, InitError, TelemetryGuard};
+use crate::redaction::KeyPattern;
 
 /// A layer added to the toolkit's subscriber stack.
 pub type BoxedLayer = Box<dyn Layer<BaseSubscriber> + Send + Sync + 'static>;
@@ -34,12 +35,20 @@ pub struct TelemetryBuilder {
     pub(crate) inherit_trace_context: bool,
     pub(crate) traces_json_file: Option<std::path::PathBuf>,
     pub(crate) prometheus: bool,
+    pub(crate) forward_baggage: bool,
 }
 
 impl std::fmt::Debug for TelemetryBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Values set in code may be credentials (headers, endpoints with `user:password@`):
+        // the builder shows only what is set.
+        let o = &self.overrides;
+        let header_names: Vec<&str> = o.headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("TelemetryBuilder")
-            .field("overrides", &self.overrides)
+            .field("service_name", &o.service_name)
+            .field("endpoint_set", &o.endpoint.is_some())
+            .field("headers", &header_names)
+            .field("content_capture", &o.content_capture)
             .field("layers", &self.layers.len())
             .finish_non_exhaustive()
     }
@@ -58,6 +67,7 @@ impl Default for TelemetryBuilder {
             inherit_trace_context: true,
             traces_json_file: None,
             prometheus: false,
+            forward_baggage: false,
         }
     }
 }
@@ -184,6 +194,38 @@ impl TelemetryBuilder {
     /// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`.
     pub fn content_capture(mut self, capture: ContentCapture) -> Self {
         self.overrides.content_capture = Some(capture);
+        self
+    }
+
+    /// The keys whose string values are content, redacted unless content capture lets them
+    /// in, like `TELEMETRY_REDACT_KEYS` (see [`redaction`](crate::redaction)). Default
+    /// [`KeyPattern::content`]; extend it with [`KeyPattern::with`]:
+    ///
+    /// ```no_run
+    /// use telemetry_runtime::redaction::KeyPattern;
+    /// let _guard = telemetry_runtime::builder()
+    ///     .redact_keys(KeyPattern::content().with(["body", "ssn"]))
+    ///     .init();
+    /// ```
+    pub fn redact_keys(mut self, keys: KeyPattern) -> Self {
+        self.overrides.redact_keys = Some(keys);
+        self
+    }
+
+    /// The query keys whose values are replaced by `REDACTED` in `url.query` and `url.full`
+    /// (matched whole, ignoring ASCII case), like `TELEMETRY_REDACT_QUERY_KEYS`. Default
+    /// [`KeyPattern::credentials`]. Query keys that match the content keys are redacted too.
+    pub fn redact_query_keys(mut self, keys: KeyPattern) -> Self {
+        self.overrides.redact_query_keys = Some(keys);
+        self
+    }
+
+    /// Forward the baggage of the current context through the toolkit's carriers: CloudEvents,
+    /// Kafka and NATS headers, message envelopes, child processes (`BAGGAGE`) and the global
+    /// propagator. Off by default: baggage a client sent is read, not passed on. See
+    /// [`propagation::forwards_baggage`](crate::propagation::forwards_baggage).
+    pub fn forward_baggage(mut self, forward: bool) -> Self {
+        self.forward_baggage = forward;
         self
     }
 

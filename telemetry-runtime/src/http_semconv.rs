@@ -43,12 +43,20 @@ pub(crate) fn protocol_version(version: Version) -> Option<&'static str> {
     })
 }
 
-/// The query keys whose values the conventions redact (case-sensitive).
-pub(crate) const SENSITIVE_QUERY_KEYS: [&str; 4] =
-    ["AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature"];
+/// Whether the value of the query key `key` (as written, possibly percent-encoded) is
+/// replaced: a credential key or a content key ([`crate::redaction`]).
+pub(crate) fn is_sensitive_key(key: &str) -> bool {
+    if crate::redaction::is_sensitive_query_key(key) {
+        return true;
+    }
+    // `si%67=` is `sig=`: judge the decoded key too (`+` is a space in a query).
+    key.contains(['%', '+'])
+        && crate::config::percent_decode(&key.replace('+', " "))
+            .is_ok_and(|decoded| crate::redaction::is_sensitive_query_key(&decoded))
+}
 
-/// The query with the values of [`SENSITIVE_QUERY_KEYS`] replaced by `REDACTED` (the keys
-/// kept); anything else as it is.
+/// The query with the values of the sensitive keys ([`is_sensitive_key`]) replaced by
+/// `REDACTED` (the keys kept); anything else as it is.
 pub(crate) fn redact_query(query: &str) -> String {
     let mut out = String::with_capacity(query.len());
     for (i, pair) in query.split('&').enumerate() {
@@ -56,7 +64,7 @@ pub(crate) fn redact_query(query: &str) -> String {
             out.push('&');
         }
         match pair.split_once('=') {
-            Some((key, _)) if SENSITIVE_QUERY_KEYS.contains(&key) => {
+            Some((key, _)) if is_sensitive_key(key) => {
                 out.push_str(key);
                 out.push_str("=REDACTED");
             }
@@ -92,9 +100,20 @@ mod tests {
     #[test]
     fn sensitive_query_values_are_redacted() {
         assert_eq!(
-            redact_query("sig=abc&x=1&Signature=s&AWSAccessKeyId=k&X-Goog-Signature=g&SIG=kept"),
-            "sig=REDACTED&x=1&Signature=REDACTED&AWSAccessKeyId=REDACTED&X-Goog-Signature=REDACTED&SIG=kept"
+            redact_query("sig=abc&x=1&Signature=s&AWSAccessKeyId=k&X-Goog-Signature=g&SIG=also"),
+            "sig=REDACTED&x=1&Signature=REDACTED&AWSAccessKeyId=REDACTED&X-Goog-Signature=REDACTED&SIG=REDACTED"
         );
         assert_eq!(redact_query("a&sig"), "a&sig");
+        // The common credential keys, the content keys, and percent-encoded keys.
+        assert_eq!(
+            redact_query(
+                "key=AIza&api_key=1&apikey=2&api-key=3&token=4&access_token=5&code=6&q=ok"
+            ),
+            "key=REDACTED&api_key=REDACTED&apikey=REDACTED&api-key=REDACTED&token=REDACTED&access_token=REDACTED&code=REDACTED&q=ok"
+        );
+        assert_eq!(
+            redact_query("prompt=hi&user_messages=x&si%67=s&pass%77ord=p&monkey=m"),
+            "prompt=REDACTED&user_messages=REDACTED&si%67=REDACTED&pass%77ord=REDACTED&monkey=m"
+        );
     }
 }

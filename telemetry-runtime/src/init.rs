@@ -340,6 +340,13 @@ impl Installed {
         }
         let meter_provider = (readers > 0).then(|| meter.build());
 
+        // The capture mode and the redaction keys before the subscriber: every event and
+        // span is judged by them from the first on.
+        crate::genai::capture::set_mode(config.content_capture);
+        crate::genai::capture::set_max_bytes(builder.content_max_bytes);
+        crate::redaction::install(config.redact_keys.clone(), config.redact_query_keys.clone());
+        crate::propagation::set_forward_baggage(builder.forward_baggage);
+
         // Subscriber: filter, stdout lines, spans to OpenTelemetry, events to log records,
         // then the user's layers.
         let mut layers: Vec<BoxedLayer> = Vec::with_capacity(3 + builder.layers.len());
@@ -347,6 +354,7 @@ impl Installed {
             .with_ansi(false)
             .event_format(LineFormat {
                 format: config.log_format,
+                redact: true,
             });
         layers.push(match builder.log_writer {
             Some(writer) => lines.with_writer(writer).boxed(),
@@ -362,13 +370,18 @@ impl Installed {
                 .with_target(false)
                 .with_threads(false)
                 .with_tracked_inactivity(false)
+                // A string field named `error` of a log event would become the span's status
+                // description and an `exception.message`, Debug-quoted: content, and the
+                // key rule cannot see it. `dyn Error` fields are redacted at export.
+                .with_error_events_to_status(false)
+                .with_error_events_to_exceptions(false)
                 .with_filter(filter_fn(move |meta| {
                     (span_events || meta.is_span()) && !targets::is_internal(meta.target())
                 }));
             layers.push(layer.boxed());
         }
         if let Some(provider) = &logger_provider {
-            let layer = OtelLogBridge::new(provider)
+            let layer = OtelLogBridge::new(provider, true)
                 .with_filter(filter_fn(|meta| !targets::is_internal(meta.target())));
             layers.push(layer.boxed());
         }
@@ -377,8 +390,6 @@ impl Installed {
         tracing::subscriber::set_global_default(subscriber)
             .map_err(|_| InitError::SubscriberAlreadySet)?;
 
-        crate::genai::capture::set_mode(config.content_capture);
-        crate::genai::capture::set_max_bytes(builder.content_max_bytes);
         crate::span::set_legacy_names(builder.legacy_names);
         if let Some(provider) = &logger_provider {
             use opentelemetry::logs::LoggerProvider as _;
@@ -388,9 +399,9 @@ impl Installed {
             crate::span::install_tracer(provider.tracer(crate::INSTRUMENTATION_SCOPE));
             opentelemetry::global::set_tracer_provider(provider.clone());
             // Strict W3C Trace Context level 2 and Baggage, for every inject and extract
-            // through the global propagator.
+            // through the global propagator; baggage is injected only when forwarded.
             opentelemetry::global::set_text_map_propagator(
-                crate::propagation::strict_w3c_propagators(),
+                crate::propagation::CarrierPropagator::new(),
             );
         }
         if let Some(provider) = &meter_provider {
@@ -401,6 +412,14 @@ impl Installed {
             opentelemetry::global::set_meter_provider(provider.clone());
         }
 
+        // Warnings are logged, exported and shown by `status()`: no endpoint credentials.
+        for warning in &mut warnings {
+            if let std::borrow::Cow::Owned(scrubbed) =
+                crate::redaction::scrub_userinfo(&warning.message)
+            {
+                warning.message = scrubbed;
+            }
+        }
         let shutdown_budget = shutdown_budget(&config);
         Ok(Installed {
             config,
@@ -422,7 +441,10 @@ impl Installed {
         let c = &self.config;
         let signal = |s: &crate::config::SignalConfig, stats: &ExportStats| SignalStatus {
             exporter: s.exporter,
-            endpoint: s.endpoint.clone(),
+            endpoint: s
+                .endpoint
+                .as_deref()
+                .map(|e| crate::redaction::scrub_userinfo(e).into_owned()),
             protocol: (s.exporter == ExporterKind::Otlp).then_some(s.protocol),
             exported: stats.exported(),
             dropped: stats.dropped(),
@@ -437,6 +459,7 @@ impl Installed {
             sampler: c.sampler,
             log_format: c.log_format,
             content_capture: c.content_capture,
+            redacted: crate::redaction::redacted(),
             warnings: self.warnings.clone(),
         }
     }

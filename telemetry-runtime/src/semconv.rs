@@ -23,6 +23,10 @@ pub const TELEMETRY_DISTRO_VERSION: &str = "telemetry.distro.version";
 pub const CODE_FILE_PATH: &str = "code.file.path";
 /// `code.line.number`
 pub const CODE_LINE_NUMBER: &str = "code.line.number";
+/// `exception.type`
+pub const EXCEPTION_TYPE: &str = "exception.type";
+/// `exception.message`
+pub const EXCEPTION_MESSAGE: &str = "exception.message";
 
 /// Every attribute name of this module with its semconv type, as in `semconv/facts.tsv`.
 #[cfg(test)]
@@ -37,6 +41,8 @@ pub(crate) const EMITTED: &[(&str, &str)] = &[
     (TELEMETRY_DISTRO_VERSION, "string"),
     (CODE_FILE_PATH, "string"),
     (CODE_LINE_NUMBER, "int"),
+    (EXCEPTION_TYPE, "string"),
+    (EXCEPTION_MESSAGE, "string"),
 ];
 
 #[cfg(test)]

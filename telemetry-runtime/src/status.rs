@@ -52,6 +52,9 @@ pub struct Status {
     pub log_format: LogFormat,
     /// Whether prompts and completions may enter telemetry.
     pub content_capture: ContentCapture,
+    /// Content values replaced by [`MARKER`](crate::redaction::MARKER) so far (log fields,
+    /// span and log attributes, error texts; see [`redaction`](crate::redaction)).
+    pub redacted: u64,
     /// Non-fatal misconfigurations found at init, each also logged once.
     pub warnings: Vec<ConfigWarning>,
 }
@@ -75,6 +78,7 @@ impl Status {
             sampler: SamplerConfig::ParentBasedAlwaysOn,
             log_format: LogFormat::Human,
             content_capture: ContentCapture::NoContent,
+            redacted: 0,
             warnings: Vec::new(),
         }
     }
@@ -104,7 +108,13 @@ impl fmt::Display for Status {
         writeln!(f, "telemetry for service `{}`", self.service_name)?;
         writeln!(f, "  traces:  {} (sampler {})", self.traces, self.sampler)?;
         writeln!(f, "  logs:    {}", self.logs)?;
-        write!(f, "  metrics: {}", self.metrics)?;
+        writeln!(f, "  metrics: {}", self.metrics)?;
+        write!(
+            f,
+            "  content: capture {}, {} values redacted",
+            self.content_capture.as_str(),
+            self.redacted
+        )?;
         for warning in &self.warnings {
             write!(f, "\n  warning {warning}")?;
         }

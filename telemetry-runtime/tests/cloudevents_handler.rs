@@ -177,6 +177,7 @@ fn a_hostile_creation_context_is_ignored() {
 #[test]
 fn an_err_sets_status_error_type_and_an_exception_event() {
     let h = Harness::new();
+    common::capture_error_text();
     let mut e = event("t");
     e.set_extension("reject", true);
     assert!(runtime().block_on(handle(e, "s")).is_err());
@@ -325,6 +326,7 @@ fn the_producer_span_writes_the_creation_context_once() {
 #[test]
 fn publish_covers_the_send_and_records_its_error() {
     let h = Harness::new();
+    common::capture_error_text();
     let rt = runtime();
     let seen = rt
         .block_on(publish(event("t"), Messaging::new(), |e| async move {

@@ -435,3 +435,115 @@ fn no_content_mode_adds_no_event() {
     let span = h.only_span();
     assert!(span.events.is_empty());
 }
+
+// ----- content of a span that never started ---------------------------------------------
+
+const LEFTOVER: &str = "CANARY-LEFTOVER-PROMPT";
+
+fn leftover_messages() -> Vec<InputMessage> {
+    vec![InputMessage::user(LEFTOVER)]
+}
+
+fn model_or_fail(fail: bool) -> Result<String, String> {
+    if fail {
+        Err("no model configured".into())
+    } else {
+        Ok("gpt-4o".into())
+    }
+}
+
+fn model_or_panic(panic: bool) -> String {
+    assert!(!panic, "model lookup panicked");
+    "gpt-4o".into()
+}
+
+#[llm_span(kind = "chat", provider = "openai", input_messages = messages, model = model_or_fail(fail)?)]
+async fn chat_with_fallible_model(messages: &[InputMessage], fail: bool) -> Result<Answer, String> {
+    Ok(Answer {
+        messages: Vec::new(),
+    })
+}
+
+#[llm_span(kind = "chat", provider = "openai", input_messages = messages, model = model_or_panic(panic))]
+fn chat_with_panicking_model(messages: &[InputMessage], panic: bool) -> Answer {
+    Answer {
+        messages: Vec::new(),
+    }
+}
+
+/// The operation-details events of every exported span, as JSON text.
+fn event_contents(h: &Harness) -> Vec<String> {
+    h.exporter
+        .get_finished_spans()
+        .unwrap()
+        .iter()
+        .flat_map(|span| span.events.iter())
+        .filter(|e| e.name == "gen_ai.client.inference.operation.details")
+        .flat_map(|e| e.attributes.iter().map(|kv| kv.value.as_str().into_owned()))
+        .collect()
+}
+
+#[test]
+fn content_of_a_span_whose_argument_returned_early_is_dropped_not_given_to_the_next_span() {
+    let h = Harness::new();
+    capture::set_mode(ContentCapture::EventOnly);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let failed = rt.block_on(chat_with_fallible_model(&leftover_messages(), true));
+    assert_eq!(failed.err().as_deref(), Some("no model configured"));
+    assert!(
+        h.exporter.get_finished_spans().unwrap().is_empty(),
+        "no span started"
+    );
+    // The next span on this thread has its own content only.
+    chat(&conversation(), &[]);
+    let contents = event_contents(&h);
+    assert!(!contents.is_empty(), "the next span has its event");
+    assert!(
+        contents.iter().all(|c| !c.contains(LEFTOVER)),
+        "{contents:?}"
+    );
+    rt.block_on(chat_with_fallible_model(&conversation(), false))
+        .unwrap();
+    assert!(event_contents(&h).iter().all(|c| !c.contains(LEFTOVER)));
+}
+
+#[test]
+fn content_of_a_span_whose_argument_panicked_is_dropped_not_given_to_the_next_span() {
+    let h = Harness::new();
+    capture::set_mode(ContentCapture::SpanAndEvent);
+    let panicked =
+        std::panic::catch_unwind(|| chat_with_panicking_model(&leftover_messages(), true));
+    assert!(panicked.is_err());
+    chat_with_panicking_model(&conversation(), false);
+    chat(&conversation(), &[]);
+    let contents = event_contents(&h);
+    assert_eq!(
+        contents
+            .iter()
+            .filter(|c| c.contains("\"role\":\"user\""))
+            .count(),
+        2,
+        "{contents:?}"
+    );
+    assert!(
+        contents.iter().all(|c| !c.contains(LEFTOVER)),
+        "{contents:?}"
+    );
+}
+
+#[test]
+fn content_of_a_span_that_did_not_start_for_want_of_a_tracer_is_dropped() {
+    let h = Harness::without_tracer();
+    capture::set_mode(ContentCapture::EventOnly);
+    chat(&leftover_messages(), &[]);
+    telemetry_runtime::span::install_tracer(h.tracer("test"));
+    chat(&conversation(), &[]);
+    let contents = event_contents(&h);
+    assert!(!contents.is_empty());
+    assert!(
+        contents.iter().all(|c| !c.contains(LEFTOVER)),
+        "{contents:?}"
+    );
+}

@@ -98,6 +98,10 @@ impl ErrorType for RateLimited {
     fn error_type(&self) -> Cow<'static, str> {
         "rate_limited".into()
     }
+    // Holds no content: recorded with capture off.
+    fn safe_message(&self) -> Option<Cow<'static, str>> {
+        Some(self.to_string().into())
+    }
 }
 
 // ----- chat -----------------------------------------------------------------------------
@@ -243,6 +247,13 @@ fn chat_error_sets_status_error_type_and_exception_event_but_no_usage() {
     let h = Harness::new();
     let err = chat_failing("503 from https://api.openai.com/v1/chat").unwrap_err();
     assert_eq!(err.0, "503 from https://api.openai.com/v1/chat");
+    // Capture off: the error's text is content, so neither the event nor the status has it.
+    let span = h.only_span();
+    assert_error(&span, "UpstreamError", None);
+    assert_eq!(span.status, opentelemetry::trace::Status::error(""));
+    h.exporter.reset();
+    common::capture_error_text();
+    chat_failing("503 from https://api.openai.com/v1/chat").unwrap_err();
     let span = h.only_span();
     assert_error(
         &span,

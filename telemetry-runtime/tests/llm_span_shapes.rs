@@ -291,6 +291,7 @@ fn fn_returning_impl_future_records_when_the_future_completes() {
 #[test]
 fn fn_returning_impl_future_records_errors() {
     let h = Harness::new();
+    common::capture_error_text();
     current_thread()
         .block_on(chat_future("o3", true))
         .unwrap_err();
@@ -330,6 +331,7 @@ impl Tool for Search {
 #[test]
 fn async_trait_methods_boxed_futures() {
     let h = Harness::new();
+    common::capture_error_text();
     let rt = multi_thread();
     let tool: Arc<dyn Tool + Send + Sync> = Arc::new(Search);
     let t = tool.clone();
@@ -562,6 +564,7 @@ fn parse_count(text: &str) -> Result<i32, std::num::ParseIntError> {
 #[test]
 fn question_mark_error_in_a_sync_fn() {
     let h = Harness::new();
+    common::capture_error_text();
     assert_eq!(parse_count("21"), Ok(42));
     parse_count("twenty").unwrap_err();
     let spans = h.spans();
@@ -595,6 +598,7 @@ async fn format_generic_error() -> Result<String, Wrapped<Vec<u8>>> {
 #[test]
 fn error_type_of_a_generic_error_is_its_bare_type_name() {
     let h = Harness::new();
+    common::capture_error_text();
     current_thread()
         .block_on(format_generic_error())
         .unwrap_err();
@@ -655,6 +659,7 @@ fn rerank_arc() -> Result<(), Arc<Overloaded>> {
 #[test]
 fn boxed_errors_report_the_boxed_type_not_box() {
     let h = Harness::new();
+    common::capture_error_text();
     rerank_boxed_typed().unwrap_err();
     rerank_boxed_plain().unwrap_err();
     rerank_boxed_dyn().unwrap_err();
@@ -680,6 +685,7 @@ fn rerank_via_alias() -> RerankResult<()> {
 #[test]
 fn error_through_a_result_type_alias() {
     let h = Harness::new();
+    common::capture_error_text();
     rerank_via_alias().unwrap_err();
     assert_error(&h.only_span(), "overloaded", Some("server overloaded"));
 }

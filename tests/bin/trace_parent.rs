@@ -30,6 +30,8 @@ fn main() {
     let label = args.get(1).cloned().unwrap_or_else(|| "child".to_owned());
     let guard = match telemetry_runtime::builder()
         .service_name(std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| "trace-parent".into()))
+        // The child gets this process's baggage (off by default).
+        .forward_baggage(true)
         .init()
     {
         Ok(guard) => guard,

@@ -7,10 +7,11 @@ use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 
 use crate::propagation::{HeaderInjector, strict_w3c_propagators};
 
-/// Writes `cx`'s span context and baggage into `carrier` (`traceparent`, `tracestate`,
-/// `baggage`). Nothing is written for a context without a valid span context or baggage.
+/// Writes `cx`'s span context into `carrier` (`traceparent`, `tracestate`), and its baggage
+/// (`baggage`) when [`forwards_baggage`](crate::propagation::forwards_baggage). Nothing is
+/// written for a context without a valid span context or baggage.
 pub fn inject_context(cx: &Context, carrier: &mut dyn Injector) {
-    strict_w3c_propagators().inject_context(cx, carrier);
+    crate::propagation::CarrierPropagator::new().inject_context(cx, carrier);
 }
 
 /// The context in `carrier`, on top of the current one: a remote parent when the carrier

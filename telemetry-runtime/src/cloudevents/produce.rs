@@ -39,11 +39,13 @@ impl ProducerSpan {
     }
 
     /// Marks the send failed: status ERROR, `error.type` the error's type name (for example
-    /// `Error` for `async_nats::Error`), an `exception` event with its message.
+    /// `Error` for `async_nats::Error`), an `exception` event. Its `Display` text is recorded
+    /// only when content capture includes spans (see [`ErrorType`](crate::span::ErrorType)).
     pub fn record_error<E: std::fmt::Display + ?Sized>(&self, error: &E) {
         self.core.record_error(
             Cow::Borrowed(crate::span::short_type_name(std::any::type_name::<E>())),
-            Some(error.to_string()),
+            None,
+            crate::redaction::span_error_message(&error),
         );
     }
 

@@ -143,6 +143,11 @@ pub(crate) const TELEMETRY_LOG_FORMAT: &str = "TELEMETRY_LOG_FORMAT";
 pub(crate) const OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: &str =
     "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
 
+/// The key fragments of content fields and attributes, redacted unless capture is on.
+pub(crate) const TELEMETRY_REDACT_KEYS: &str = "TELEMETRY_REDACT_KEYS";
+/// The query keys whose values are replaced in `url.query` and `url.full`.
+pub(crate) const TELEMETRY_REDACT_QUERY_KEYS: &str = "TELEMETRY_REDACT_QUERY_KEYS";
+
 // ---------------------------------------------------------------------------------------
 // Builder methods, named in errors about values set in code.
 

@@ -21,6 +21,7 @@ pub use warning::{ConfigWarning, WarningCode};
 
 use std::time::Duration;
 
+use crate::redaction::KeyPattern;
 use parse::invalid;
 use warning::Features;
 
@@ -144,14 +145,25 @@ pub enum ContentCapture {
 }
 
 impl ContentCapture {
+    /// The value as written in `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentCapture::NoContent => "NO_CONTENT",
+            ContentCapture::SpanOnly => "SPAN_ONLY",
+            ContentCapture::EventOnly => "EVENT_ONLY",
+            ContentCapture::SpanAndEvent => "SPAN_AND_EVENT",
+        }
+    }
+
     /// Whether any content is captured.
     pub fn is_enabled(self) -> bool {
         self != ContentCapture::NoContent
     }
 }
 
-/// One signal's export settings, fully resolved.
-#[derive(Clone, Debug, PartialEq)]
+/// One signal's export settings, fully resolved. Its `Debug` shows header names only and the
+/// endpoint without credentials.
+#[derive(Clone, PartialEq)]
 pub struct SignalConfig {
     /// Where the signal goes.
     pub exporter: ExporterKind,
@@ -163,6 +175,29 @@ pub struct SignalConfig {
     pub headers: Vec<(String, String)>,
     /// Timeout of one export request.
     pub timeout: Duration,
+}
+
+impl std::fmt::Debug for SignalConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, _)| (name.as_str(), "REDACTED"))
+            .collect();
+        f.debug_struct("SignalConfig")
+            .field("exporter", &self.exporter)
+            .field(
+                "endpoint",
+                &self
+                    .endpoint
+                    .as_deref()
+                    .map(crate::redaction::scrub_userinfo),
+            )
+            .field("protocol", &self.protocol)
+            .field("headers", &headers)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 /// Batch processor settings (`OTEL_BSP_*` for spans, `OTEL_BLRP_*` for logs).
@@ -210,6 +245,11 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`.
     pub content_capture: ContentCapture,
+    /// `TELEMETRY_REDACT_KEYS`: the keys of content values ([`KeyPattern::content`] by default).
+    pub redact_keys: KeyPattern,
+    /// `TELEMETRY_REDACT_QUERY_KEYS`: the query keys whose values are replaced
+    /// ([`KeyPattern::credentials`] by default).
+    pub redact_query_keys: KeyPattern,
     /// Non-fatal problems found while resolving, to be reported at startup.
     pub warnings: Vec<ConfigWarning>,
 }
@@ -241,6 +281,8 @@ pub(crate) struct Overrides {
     pub log_filter: Option<String>,
     pub log_format: Option<LogFormat>,
     pub content_capture: Option<ContentCapture>,
+    pub redact_keys: Option<KeyPattern>,
+    pub redact_query_keys: Option<KeyPattern>,
 }
 
 /// The three signals, in reporting order.
@@ -322,6 +364,24 @@ impl Config {
             )?
             .unwrap_or_default(),
         };
+        let redact_keys = match &o.redact_keys {
+            Some(keys) => keys.clone(),
+            None => env
+                .get(TELEMETRY_REDACT_KEYS)
+                .map(|v| parse::parse_keys(TELEMETRY_REDACT_KEYS, &v, KeyPattern::content()))
+                .transpose()?
+                .unwrap_or_else(KeyPattern::content),
+        };
+        let redact_query_keys = match &o.redact_query_keys {
+            Some(keys) => keys.clone(),
+            None => env
+                .get(TELEMETRY_REDACT_QUERY_KEYS)
+                .map(|v| {
+                    parse::parse_keys(TELEMETRY_REDACT_QUERY_KEYS, &v, KeyPattern::credentials())
+                })
+                .transpose()?
+                .unwrap_or_else(KeyPattern::credentials),
+        };
 
         let mut config = Config {
             sdk_disabled: false,
@@ -338,6 +398,8 @@ impl Config {
             log_filter: resolve_log_filter(env, o),
             log_format,
             content_capture,
+            redact_keys,
+            redact_query_keys,
             warnings: Vec::new(),
         };
         warning::apply(&mut config, features);
@@ -381,6 +443,11 @@ impl Config {
             log_filter: resolve_log_filter(env, o),
             log_format,
             content_capture: ContentCapture::NoContent,
+            redact_keys: o.redact_keys.clone().unwrap_or_else(KeyPattern::content),
+            redact_query_keys: o
+                .redact_query_keys
+                .clone()
+                .unwrap_or_else(KeyPattern::credentials),
             warnings: Vec::new(),
         }
     }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::env::{OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG};
 use super::{ConfigError, ContentCapture, ExporterKind, LogFormat, Protocol, SamplerConfig};
+use crate::redaction::KeyPattern;
 
 /// Expected text of the exporter variables.
 pub(crate) const EXPECTED_EXPORTER: &str = "one of otlp, console, none";
@@ -26,6 +27,9 @@ pub(crate) const EXPECTED_LOG_FORMAT: &str = "one of human, json";
 /// Expected text of the content capture variable.
 pub(crate) const EXPECTED_CONTENT_CAPTURE: &str =
     "one of NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT, true, false";
+/// Expected text of the redaction key lists.
+pub(crate) const EXPECTED_KEYS: &str = "comma-separated key fragments without spaces, such as \
+     `prompt,body` (a leading `+` adds them to the default list instead of replacing it)";
 /// Example shown for malformed headers.
 pub(crate) const HEADERS_EXAMPLE: &str = "api-key=secret,tenant=acme";
 /// Example shown for malformed resource attributes.
@@ -36,7 +40,8 @@ pub(crate) const RESOURCE_ATTRIBUTES_EXAMPLE: &str =
 pub(crate) fn invalid(variable: &str, value: &str, expected: impl Into<String>) -> ConfigError {
     ConfigError::InvalidValue {
         variable: variable.to_owned(),
-        value: value.to_owned(),
+        // An endpoint's `user:password@` never enters an error message.
+        value: crate::redaction::scrub_userinfo(value).into_owned(),
         expected: expected.into(),
     }
 }
@@ -142,6 +147,27 @@ pub(crate) fn parse_content_capture(
         "SPAN_AND_EVENT" | "TRUE" => Ok(ContentCapture::SpanAndEvent),
         _ => Err(invalid(variable, value, EXPECTED_CONTENT_CAPTURE)),
     }
+}
+
+/// A key list (`TELEMETRY_REDACT_KEYS`, `TELEMETRY_REDACT_QUERY_KEYS`): comma-separated
+/// fragments that replace `default`, or with a leading `+` are added to it.
+pub(crate) fn parse_keys(
+    variable: &str,
+    value: &str,
+    default: KeyPattern,
+) -> Result<KeyPattern, ConfigError> {
+    let (base, list) = match value.strip_prefix('+') {
+        Some(list) => (default, list),
+        None => (KeyPattern::default(), value),
+    };
+    let fragments: Vec<&str> = list.split(',').map(str::trim).collect();
+    if fragments.iter().any(|f| {
+        f.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '+')
+    }) {
+        return Err(invalid(variable, value, EXPECTED_KEYS));
+    }
+    Ok(base.with(fragments))
 }
 
 /// Why a percent-encoded value cannot be decoded.

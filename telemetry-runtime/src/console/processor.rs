@@ -225,7 +225,8 @@ impl State {
 impl SpanProcessor for ConsoleSpanProcessor {
     fn on_start(&self, _span: &mut Span, _cx: &Context) {}
 
-    fn on_end(&self, span: SpanData) {
+    fn on_end(&self, mut span: SpanData) {
+        crate::redaction::sink::redact_span(&mut span);
         let trace_id = span.span_context.trace_id();
         let is_local_root = span.parent_span_id == SpanId::INVALID || span.parent_span_is_remote;
         let batch = {

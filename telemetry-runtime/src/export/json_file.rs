@@ -86,10 +86,11 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 impl SpanProcessor for JsonFileSpanProcessor {
     fn on_start(&self, _span: &mut Span, _cx: &Context) {}
 
-    fn on_end(&self, span: SpanData) {
+    fn on_end(&self, mut span: SpanData) {
         if !span.span_context.is_sampled() {
             return;
         }
+        crate::redaction::sink::redact_span(&mut span);
         let mut spans = self.spans.lock().unwrap_or_else(PoisonError::into_inner);
         if spans.len() < self.max_spans {
             spans.push(span);

@@ -20,6 +20,11 @@ impl<E: LogExporter + 'static> BatchExport for LogBatchExport<E> {
     type Item = QueuedLog;
 
     async fn export(&self, batch: Vec<QueuedLog>) -> OTelSdkResult {
+        // On the export thread: content values are replaced here, whatever set them.
+        let batch: Vec<QueuedLog> = batch
+            .into_iter()
+            .map(|(record, scope)| (crate::redaction::sink::redact_log(record), scope))
+            .collect();
         let refs: Vec<(&SdkLogRecord, &InstrumentationScope)> = batch
             .iter()
             .map(|(record, scope)| (record, scope))

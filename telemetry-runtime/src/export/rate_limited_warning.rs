@@ -32,7 +32,8 @@ impl RateLimitedWarning {
     }
 
     pub(crate) fn record_error(&mut self, error: String) {
-        self.last_error = Some(error);
+        // Transport errors quote the endpoint URL: never its `user:password@`.
+        self.last_error = Some(crate::redaction::scrub_userinfo(&error).into_owned());
     }
 
     /// Logs one warning if items were dropped since the last one and the interval has passed.

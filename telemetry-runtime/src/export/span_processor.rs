@@ -16,7 +16,9 @@ pub(crate) struct SpanBatchExport<E>(pub E);
 impl<E: SpanExporter + 'static> BatchExport for SpanBatchExport<E> {
     type Item = SpanData;
 
-    fn export(&self, batch: Vec<SpanData>) -> impl Future<Output = OTelSdkResult> + Send {
+    fn export(&self, mut batch: Vec<SpanData>) -> impl Future<Output = OTelSdkResult> + Send {
+        // On the export thread: content values are replaced here, whatever set them.
+        crate::redaction::sink::redact_spans(&mut batch);
         self.0.export(batch)
     }
 

@@ -44,33 +44,20 @@ pub fn set_max_bytes(max: usize) {
     MAX_BYTES.store(max, Ordering::Relaxed);
 }
 
-thread_local! {
-    /// Content captured for the event of the span being started on this thread.
-    static PENDING_EVENT: std::cell::RefCell<Vec<opentelemetry::KeyValue>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Keeps the content for the `gen_ai.client.inference.operation.details` event of the span
-/// being started, when content capture includes events.
+/// The content as the attribute `key` of the `gen_ai.client.inference.operation.details`
+/// event, when content capture includes events. The start values of the span carry it
+/// ([`StartValues::event`](crate::span::StartValues)), so content of a span that never starts
+/// is dropped with them.
 #[inline]
-pub fn for_event<V: ContentValue + ?Sized>(key: &'static str, value: &V) {
+pub fn for_event<V: ContentValue + ?Sized>(
+    key: &'static str,
+    value: &V,
+) -> Option<opentelemetry::KeyValue> {
     if MODE.load(Ordering::Relaxed) & 2 == 0 {
-        return;
+        return None;
     }
     let json = value.to_content_json(MAX_BYTES.load(Ordering::Relaxed));
-    PENDING_EVENT.with(|pending| {
-        pending
-            .borrow_mut()
-            .push(opentelemetry::KeyValue::new(key, json))
-    });
-}
-
-/// Takes the content kept by [`for_event`] on this thread.
-pub(crate) fn take_event_content() -> Vec<opentelemetry::KeyValue> {
-    if MODE.load(Ordering::Relaxed) & 2 == 0 {
-        return Vec::new();
-    }
-    PENDING_EVENT.with(|pending| std::mem::take(&mut *pending.borrow_mut()))
+    Some(opentelemetry::KeyValue::new(key, json))
 }
 
 /// The content as JSON for a span attribute, or `None` when content stays out of spans.
@@ -80,4 +67,22 @@ pub fn for_span<V: ContentValue + ?Sized>(value: &V) -> Option<String> {
         return None;
     }
     Some(value.to_content_json(MAX_BYTES.load(Ordering::Relaxed)))
+}
+
+/// Whether content may enter span attributes and span events.
+#[inline]
+pub(crate) fn spans_carry_content() -> bool {
+    MODE.load(Ordering::Relaxed) & 1 != 0
+}
+
+/// Whether content may enter log records and log lines.
+#[inline]
+pub(crate) fn events_carry_content() -> bool {
+    MODE.load(Ordering::Relaxed) & 2 != 0
+}
+
+/// The size limit of one captured value, in bytes.
+#[inline]
+pub(crate) fn max_bytes() -> usize {
+    MAX_BYTES.load(Ordering::Relaxed)
 }

@@ -19,12 +19,15 @@ use crate::semconv;
 #[derive(Debug)]
 pub(crate) struct OtelLogBridge {
     logger: SdkLogger,
+    /// Whether content fields are redacted ([`crate::redaction`]); off only in benches.
+    redact: bool,
 }
 
 impl OtelLogBridge {
-    pub(crate) fn new(provider: &SdkLoggerProvider) -> Self {
+    pub(crate) fn new(provider: &SdkLoggerProvider, redact: bool) -> Self {
         Self {
             logger: provider.logger(crate::INSTRUMENTATION_SCOPE),
+            redact,
         }
     }
 }
@@ -50,6 +53,7 @@ fn any_value(value: FieldValue) -> AnyValue {
         },
         FieldValue::F64(v) => AnyValue::Double(v),
         FieldValue::Bool(v) => AnyValue::Boolean(v),
+        error @ FieldValue::Error { .. } => AnyValue::from(error.to_string()),
     }
 }
 
@@ -78,7 +82,7 @@ impl<S: Subscriber> Layer<S> for OtelLogBridge {
         if !self.logger.event_enabled(severity, meta.target(), None) {
             return;
         }
-        let mut fields = EventFields::default();
+        let mut fields = EventFields::new(meta, self.redact);
         event.record(&mut fields);
         let mut record = self.logger.create_log_record();
         record.set_timestamp(std::time::SystemTime::now());
@@ -100,6 +104,15 @@ impl<S: Subscriber> Layer<S> for OtelLogBridge {
             }
         });
         for (name, value) in fields.fields {
+            if let FieldValue::Error { ty, message } = value {
+                // An error field: `exception.type`, and `exception.message` only when its
+                // text may enter logs.
+                record.add_attribute(semconv::EXCEPTION_TYPE, AnyValue::from(ty.into_owned()));
+                if let Some(message) = message {
+                    record.add_attribute(semconv::EXCEPTION_MESSAGE, AnyValue::from(message));
+                }
+                continue;
+            }
             record.add_attribute(name, any_value(value));
         }
         if let Some(file) = meta.file() {

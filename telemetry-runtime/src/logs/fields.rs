@@ -1,8 +1,13 @@
-//! Collecting an event's fields with their types.
+//! Collecting an event's fields with their types, content fields redacted
+//! ([`crate::redaction`]).
 
+use std::borrow::Cow;
 use std::fmt;
 
+use tracing::Metadata;
 use tracing::field::{Field, Visit};
+
+use crate::redaction::{self, FieldRule};
 
 /// One field value, typed as the event recorded it.
 #[derive(Clone, Debug, PartialEq)]
@@ -12,6 +17,11 @@ pub(crate) enum FieldValue {
     U64(u64),
     F64(f64),
     Bool(bool),
+    /// A field recorded as an error: its type, and its text only when content may enter logs.
+    Error {
+        ty: Cow<'static, str>,
+        message: Option<String>,
+    },
 }
 
 impl fmt::Display for FieldValue {
@@ -22,18 +32,32 @@ impl fmt::Display for FieldValue {
             FieldValue::U64(v) => write!(f, "{v}"),
             FieldValue::F64(v) => write!(f, "{v}"),
             FieldValue::Bool(v) => write!(f, "{v}"),
+            FieldValue::Error {
+                message: Some(m), ..
+            } => f.write_str(m),
+            FieldValue::Error { ty, message: None } => f.write_str(ty),
         }
     }
 }
 
 /// The message and the other fields of one event.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct EventFields {
     pub message: Option<String>,
     pub fields: Vec<(&'static str, FieldValue)>,
+    rule: FieldRule,
 }
 
 impl EventFields {
+    /// The fields of an event of `meta`; content fields are redacted when `redact`.
+    pub(crate) fn new(meta: &'static Metadata<'static>, redact: bool) -> Self {
+        EventFields {
+            message: None,
+            fields: Vec::new(),
+            rule: FieldRule::for_callsite(meta, redact),
+        }
+    }
+
     fn push(&mut self, field: &Field, value: FieldValue) {
         let name = field.name();
         if name == "message" {
@@ -42,11 +66,16 @@ impl EventFields {
             self.fields.push((name, value));
         }
     }
+
+    fn push_text(&mut self, field: &Field, text: impl FnOnce() -> String) {
+        let value = self.rule.string(field, text);
+        self.push(field, FieldValue::Str(value));
+    }
 }
 
 impl Visit for EventFields {
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.push(field, FieldValue::Str(value.to_owned()));
+        self.push_text(field, || value.to_owned());
     }
     fn record_i64(&mut self, field: &Field, value: i64) {
         self.push(field, FieldValue::I64(value));
@@ -61,9 +90,25 @@ impl Visit for EventFields {
         self.push(field, FieldValue::Bool(value));
     }
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
-        self.push(field, FieldValue::Str(value.to_string()));
+        let message =
+            redaction::log_error_message(value, self.rule.errors_pass(), self.rule.max_bytes());
+        if message.is_none() {
+            redaction::count(1);
+        }
+        self.push(
+            field,
+            FieldValue::Error {
+                ty: redaction::error_type_name(value),
+                message,
+            },
+        );
     }
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.push(field, FieldValue::Str(format!("{value:?}")));
+        if field.name() == "message" {
+            // The message: `format_args!` from the event macro, written as it is.
+            self.push(field, FieldValue::Str(format!("{value:?}")));
+        } else {
+            self.push_text(field, || format!("{value:?}"));
+        }
     }
 }

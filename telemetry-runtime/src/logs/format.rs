@@ -27,6 +27,8 @@ pub(crate) fn current_ids() -> Option<(TraceId, SpanId)> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LineFormat {
     pub format: LogFormat,
+    /// Whether content fields are redacted ([`crate::redaction`]); off only in benches.
+    pub redact: bool,
 }
 
 impl<S, N> FormatEvent<S, N> for LineFormat
@@ -40,7 +42,7 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        let mut fields = EventFields::default();
+        let mut fields = EventFields::new(event.metadata(), self.redact);
         event.record(&mut fields);
         let ids = current_ids();
         match self.format {
@@ -60,11 +62,20 @@ fn write_human(
     SystemTime.format_time(writer)?;
     write!(writer, " {:>5} {}:", meta.level().as_str(), meta.target())?;
     if let Some(message) = &fields.message {
-        write!(writer, " {message}")?;
+        writer.write_char(' ')?;
+        write_escaped(writer, message)?;
     }
     for (name, value) in &fields.fields {
         match value {
             FieldValue::Str(s) if needs_quotes(s) => write!(writer, " {name}={s:?}")?,
+            FieldValue::Error { .. } => {
+                let text = value.to_string();
+                if needs_quotes(&text) {
+                    write!(writer, " {name}={text:?}")?
+                } else {
+                    write!(writer, " {name}={text}")?
+                }
+            }
             _ => write!(writer, " {name}={value}")?,
         }
     }
@@ -84,6 +95,24 @@ fn write_human(
         write!(writer, " trace_id={trace_id} span_id={span_id}")?;
     }
     writeln!(writer)
+}
+
+/// Writes `text` with its control characters escaped (`\n`, `\r`, `\t`, `\u{1b}`), so an
+/// event cannot start a forged line.
+fn write_escaped(writer: &mut Writer<'_>, text: &str) -> fmt::Result {
+    let mut rest = text;
+    while let Some(at) = rest.find(|c: char| c.is_control()) {
+        writer.write_str(&rest[..at])?;
+        let c = rest[at..].chars().next().unwrap_or_default();
+        match c {
+            '\n' => writer.write_str("\\n")?,
+            '\r' => writer.write_str("\\r")?,
+            '\t' => writer.write_str("\\t")?,
+            other => write!(writer, "{}", other.escape_unicode())?,
+        }
+        rest = &rest[at + c.len_utf8()..];
+    }
+    writer.write_str(rest)
 }
 
 fn needs_quotes(s: &str) -> bool {
@@ -115,6 +144,7 @@ fn write_json(
             FieldValue::U64(v) => v.into(),
             FieldValue::F64(v) => v.into(),
             FieldValue::Bool(v) => v.into(),
+            error @ FieldValue::Error { .. } => error.to_string().into(),
         };
         object.entry(name).or_insert(value);
     }

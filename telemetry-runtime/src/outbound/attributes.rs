@@ -7,7 +7,7 @@ use http::Method;
 use opentelemetry::KeyValue;
 use url::Url;
 
-use crate::http_semconv::{SENSITIVE_QUERY_KEYS, redact_query};
+use crate::http_semconv::{is_sensitive_key, redact_query};
 
 /// The attributes known before the request is sent (the sampler sees them).
 pub(super) fn request_attributes(
@@ -73,7 +73,7 @@ pub(super) fn full_url(url: &Url) -> String {
 fn has_sensitive_key(query: &str) -> bool {
     query
         .split('&')
-        .any(|pair| SENSITIVE_QUERY_KEYS.contains(&pair.split_once('=').map_or(pair, |(k, _)| k)))
+        .any(|pair| is_sensitive_key(pair.split_once('=').map_or(pair, |(k, _)| k)))
 }
 
 /// `error.type` of a request that got no response: the kind of the reqwest error, `_OTHER`
@@ -106,10 +106,17 @@ pub(super) fn error_type(error: &reqwest_middleware::Error) -> &'static str {
 /// The longest span status description, in bytes.
 const MAX_DESCRIPTION: usize = 256;
 
-/// The span status description of a request that got no response: the messages of the
-/// error's causes (`tcp connect error: Connection refused (os error 111)`), without reqwest's
-/// own message, which repeats the URL and so could carry credentials or signed query values.
-pub(super) fn error_description(error: &reqwest_middleware::Error) -> String {
+/// The span status description of a request that got no response.
+///
+/// An error's text is content (see [`ErrorType`](crate::span::ErrorType)): unless `text`
+/// (content capture includes spans), the description is the fixed phrase
+/// `request failed: {error.type}`. With `text`, it is the messages of the error's causes
+/// (`tcp connect error: Connection refused (os error 111)`), without reqwest's own message,
+/// which repeats the URL and so could carry credentials or signed query values.
+pub(super) fn error_description(error: &reqwest_middleware::Error, text: bool) -> String {
+    if !text {
+        return format!("request failed: {}", error_type(error));
+    }
     let mut out = String::new();
     let mut source = match error {
         reqwest_middleware::Error::Reqwest(error) => error.source(),
@@ -205,10 +212,10 @@ mod tests {
             ),
             "http://s3.example.com/o?AWSAccessKeyId=REDACTED&Signature=REDACTED&X-Goog-Signature=REDACTED&Expires=1"
         );
-        // Case-sensitive keys; a key without a value is left as it is.
+        // Keys ignore case; a key without a value is left as it is.
         assert_eq!(
-            full("http://example.com/?SIG=1&signature=2&sig"),
-            "http://example.com/?SIG=1&signature=2&sig"
+            full("http://example.com/?SIG=1&signature=2&sig&api_key=k&prompt=p"),
+            "http://example.com/?SIG=REDACTED&signature=REDACTED&sig&api_key=REDACTED&prompt=REDACTED"
         );
         assert_eq!(full("http://example.com/a?b=c"), "http://example.com/a?b=c");
     }

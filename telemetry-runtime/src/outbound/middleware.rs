@@ -215,7 +215,10 @@ impl ClientSpan {
             }
             Err(error) => {
                 span.set_attribute(KeyValue::new("error.type", error_type(error)));
-                span.set_status(Status::error(error_description(error)));
+                span.set_status(Status::error(error_description(
+                    error,
+                    crate::genai::capture::spans_carry_content(),
+                )));
             }
         }
     }

@@ -41,9 +41,11 @@ pub trait CommandExt {
 pub(crate) fn env_values(cx: &Context) -> [(&'static str, Option<String>); 3] {
     let cx = super::inherited::parent_for(cx, None).unwrap_or_else(|| cx.clone());
     let map = TraceContextMap::from_context(&cx);
+    // Baggage only when forwarding is on (the map's already follows the same switch).
     let baggage = match map.baggage() {
         Some(baggage) => Some(baggage.to_owned()),
         None => inherited()
+            .filter(|_| crate::propagation::forwards_baggage())
             .map(|inherited| Baggage::from_otel(inherited.baggage()).to_header())
             .filter(|header| !header.is_empty()),
     };
@@ -119,7 +121,16 @@ mod tests {
             Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03")
         );
         assert_eq!(envs["TRACESTATE"].as_deref(), Some("rojo=1"));
-        assert_eq!(envs["BAGGAGE"].as_deref(), Some("tenant=a%20b"));
+        // Baggage only once forwarding is on (off by default).
+        assert_eq!(envs["BAGGAGE"], None);
+        crate::propagation::set_forward_baggage(true);
+        let mut command = std::process::Command::new("true");
+        command.with_trace_context_from(&context());
+        assert_eq!(
+            self::envs(&command)["BAGGAGE"].as_deref(),
+            Some("tenant=a%20b")
+        );
+        crate::propagation::set_forward_baggage(false);
     }
 
     #[test]

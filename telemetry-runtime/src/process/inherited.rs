@@ -140,9 +140,8 @@ pub(crate) fn from_env(
                 code: WarningCode::InvalidInheritedContext,
                 message: format!(
                     "{BAGGAGE_ENV} in the environment: {} of {given} members are invalid or over \
-                     the limits and are ignored (value {})",
+                     the limits and are ignored",
                     given - kept,
-                    shown(value)
                 ),
             });
         }

@@ -85,7 +85,7 @@ impl TraceContextMap {
     /// written by the strict propagators. Empty when `cx` has no valid span and no baggage.
     pub fn from_context(cx: &Context) -> Self {
         let mut map = Self::new();
-        strict_w3c_propagators().inject_context(cx, &mut map);
+        super::CarrierPropagator::new().inject_context(cx, &mut map);
         map
     }
 

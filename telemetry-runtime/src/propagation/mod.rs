@@ -69,7 +69,8 @@ pub use envelope::{TRACE_CONTEXT_KEY, TraceContextMap, Traced};
 #[cfg(any(feature = "reqwest", feature = "cloudevents"))]
 pub(crate) use header_injector::HeaderInjector;
 pub use propagator::{
-    StrictBaggagePropagator, StrictW3cPropagator, TraceFlagsPolicy, strict_w3c_propagators,
+    CarrierPropagator, StrictBaggagePropagator, StrictW3cPropagator, TraceFlagsPolicy,
+    forwards_baggage, set_forward_baggage, strict_w3c_propagators,
 };
 pub use traceparent::{TRACEPARENT_LEN, TraceContextError, TraceParent};
 pub use tracestate::{

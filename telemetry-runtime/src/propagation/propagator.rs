@@ -5,6 +5,8 @@
 //! `BaggagePropagator`), so either can be used alone or swapped for the SDK's;
 //! [`strict_w3c_propagators`] combines both.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use opentelemetry::Context;
 use opentelemetry::baggage::BaggageExt;
 use opentelemetry::propagation::text_map_propagator::FieldIter;
@@ -171,6 +173,72 @@ impl TextMapPropagator for StrictBaggagePropagator {
             return cx.clone();
         }
         cx.with_baggage(baggage.to_otel())
+    }
+
+    fn fields(&self) -> FieldIter<'_> {
+        FieldIter::new(&self.fields)
+    }
+}
+
+static FORWARD_BAGGAGE: AtomicBool = AtomicBool::new(false);
+
+/// Whether the toolkit's carriers forward baggage: CloudEvents, Kafka and NATS headers,
+/// message envelopes ([`TraceContextMap`](super::TraceContextMap)), child processes
+/// (`BAGGAGE`) and the global propagator `init()` installs. Off by default: baggage a client
+/// sent may hold what it should not pass on (user ids, tokens), so it is read (for
+/// [`CommonAttributes`](crate::scope::CommonAttributes)) but sent on only when you opt in
+/// ([`TelemetryBuilder::forward_baggage`](crate::TelemetryBuilder::forward_baggage)).
+/// Outbound HTTP has its own switch, `outbound::TracingMiddleware::forward_baggage`.
+pub fn forwards_baggage() -> bool {
+    FORWARD_BAGGAGE.load(Ordering::Relaxed)
+}
+
+/// Sets [`forwards_baggage`] from now on (`init()` sets it from the builder).
+pub fn set_forward_baggage(forward: bool) {
+    FORWARD_BAGGAGE.store(forward, Ordering::Relaxed);
+}
+
+/// The propagator of the toolkit's carriers: extracts trace context and baggage, injects
+/// trace context, and baggage only when [`forwards_baggage`].
+#[derive(Clone, Debug)]
+pub struct CarrierPropagator {
+    trace: StrictW3cPropagator,
+    baggage: StrictBaggagePropagator,
+    fields: [String; 3],
+}
+
+impl CarrierPropagator {
+    /// The propagator.
+    pub fn new() -> Self {
+        CarrierPropagator {
+            trace: StrictW3cPropagator::new(),
+            baggage: StrictBaggagePropagator::new(),
+            fields: [
+                TRACEPARENT_HEADER.to_owned(),
+                TRACESTATE_HEADER.to_owned(),
+                BAGGAGE_HEADER.to_owned(),
+            ],
+        }
+    }
+}
+
+impl Default for CarrierPropagator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TextMapPropagator for CarrierPropagator {
+    fn inject_context(&self, cx: &Context, injector: &mut dyn Injector) {
+        self.trace.inject_context(cx, injector);
+        if forwards_baggage() {
+            self.baggage.inject_context(cx, injector);
+        }
+    }
+
+    fn extract_with_context(&self, cx: &Context, extractor: &dyn Extractor) -> Context {
+        let cx = self.trace.extract_with_context(cx, extractor);
+        self.baggage.extract_with_context(&cx, extractor)
     }
 
     fn fields(&self) -> FieldIter<'_> {

@@ -206,7 +206,7 @@ impl SpanCore {
     ) -> Self {
         let mut span = Self::disabled();
         if tracer::is_enabled() {
-            span.begin::<HANDLE>(span_kind, name, attributes(), step_keys, stream_keys);
+            span.begin::<HANDLE>(span_kind, name, attributes().into(), step_keys, stream_keys);
         }
         span
     }
@@ -221,7 +221,7 @@ impl SpanCore {
         &mut self,
         span_kind: SpanKind,
         name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
-        attributes: Vec<KeyValue>,
+        start: StartValues,
         step_keys: Option<StepKeys>,
         stream_keys: Option<StreamKeys>,
     ) {
@@ -229,7 +229,7 @@ impl SpanCore {
             return;
         }
         if let Some(tracer) = tracer::current() {
-            self.begin_with::<HANDLE>(tracer, span_kind, name, attributes, step_keys, stream_keys);
+            self.begin_with::<HANDLE>(tracer, span_kind, name, start, step_keys, stream_keys);
         }
     }
 
@@ -239,10 +239,14 @@ impl SpanCore {
         tracer: &crate::process::InheritingTracer,
         span_kind: SpanKind,
         name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
-        mut attributes: Vec<KeyValue>,
+        start: StartValues,
         step_keys: Option<StepKeys>,
         stream_keys: Option<StreamKeys>,
     ) {
+        let StartValues {
+            mut attributes,
+            event,
+        } = start;
         if tracer::legacy_names() {
             legacy::extend(&mut attributes);
         }
@@ -287,9 +291,8 @@ impl SpanCore {
         let live = inner.live.get_mut();
         // SAFETY: running, just started.
         let span = unsafe { live.span.assume_init_mut() };
-        let content = crate::genai::capture::take_event_content();
-        if !content.is_empty() {
-            crate::genai::events::emit_operation_details(span, content);
+        if !event.is_empty() {
+            crate::genai::events::emit_operation_details(span, event);
         }
         inner.cx = parent.with_remote_span_context(span.span_context().clone());
     }
@@ -402,9 +405,17 @@ impl SpanCore {
         self.with_live(|live| live.span().map(|span| span.add_event(name, attributes)));
     }
 
-    /// Marks the span failed: status ERROR with `error.type` and an `exception` event
-    /// carrying the message.
-    pub fn record_error(&self, error_type: Cow<'static, str>, message: Option<String>) {
+    /// Marks the span failed: status ERROR with `error.type` and an `exception` event.
+    /// `exception.message` and the status description are `text` (the error's `Display`,
+    /// given only when content may enter spans) or else `safe` (a message known to hold no
+    /// content; see [`ErrorType`](super::ErrorType)), or absent.
+    pub fn record_error(
+        &self,
+        error_type: Cow<'static, str>,
+        safe: Option<Cow<'static, str>>,
+        text: Option<String>,
+    ) {
+        let message = text.or_else(|| safe.map(Cow::into_owned));
         self.with_live(|live| {
             let Some(span) = live.span() else { return };
             let mut event = Vec::with_capacity(2);
@@ -498,7 +509,8 @@ impl SpanCore {
         }
         self.record_error(
             Cow::Borrowed("cancelled"),
-            Some("dropped before completion".into()),
+            Some(Cow::Borrowed("dropped before completion")),
+            None,
         );
         self.end();
     }
@@ -583,10 +595,36 @@ impl SpanCore {
     #[inline(never)]
     fn end_unfinished(&self) {
         if std::thread::panicking() {
-            self.record_error(Cow::Borrowed("panic"), Some("panicked".into()));
+            self.record_error(
+                Cow::Borrowed("panic"),
+                Some(Cow::Borrowed("panicked")),
+                None,
+            );
             self.end();
         } else {
             self.end_cancelled();
+        }
+    }
+}
+
+/// What a contract span starts with: its attributes, and the content of its
+/// `gen_ai.client.inference.operation.details` event (empty unless content capture includes
+/// events). The two travel together, so content given for a span that does not start (an
+/// argument returned early or panicked, no tracer) is dropped with the rest, never attached
+/// to another span.
+#[derive(Debug, Default)]
+pub struct StartValues {
+    /// The attributes given at start.
+    pub attributes: Vec<KeyValue>,
+    /// The content of the operation-details event.
+    pub event: Vec<KeyValue>,
+}
+
+impl From<Vec<KeyValue>> for StartValues {
+    fn from(attributes: Vec<KeyValue>) -> Self {
+        StartValues {
+            attributes,
+            event: Vec::new(),
         }
     }
 }

@@ -4,29 +4,88 @@ use std::borrow::Cow;
 
 /// Gives an error a stable, low-cardinality `error.type` (e.g. `rate_limited`, `timeout`).
 /// Errors that do not implement it are reported by their type's name.
+///
+/// # What a failed span records
+///
+/// An error's `Display` text often quotes what failed: a prompt in a content-policy
+/// rejection, a body in "invalid JSON in ...", a request echoed by a 400. So it is content,
+/// and enters a span only when content capture includes spans
+/// (`OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=SPAN_ONLY` or `SPAN_AND_EVENT`),
+/// truncated to the content size limit. Otherwise a failed `#[llm_span]`,
+/// `#[cloudevent_handler]`, CloudEvents producer or outbound HTTP span carries:
+///
+/// - `error.type`: [`error_type`](Self::error_type), or the error type's name;
+/// - an `exception` event with `exception.type` (the same value) and `exception.message`
+///   only when [`safe_message`](Self::safe_message) gives one;
+/// - status `ERROR` with that safe message as its description, or none.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use telemetry_runtime::span::ErrorType;
+///
+/// #[derive(Debug)]
+/// enum ProviderError { RateLimited { retry_after_s: u32 }, Rejected(String) }
+///
+/// impl ErrorType for ProviderError {
+///     fn error_type(&self) -> Cow<'static, str> {
+///         match self {
+///             ProviderError::RateLimited { .. } => "rate_limited".into(),
+///             ProviderError::Rejected(_) => "content_filter".into(),
+///         }
+///     }
+///     // Known to hold no content: recorded even with capture off.
+///     fn safe_message(&self) -> Option<Cow<'static, str>> {
+///         match self {
+///             ProviderError::RateLimited { retry_after_s } => {
+///                 Some(format!("rate limited, retry after {retry_after_s} s").into())
+///             }
+///             ProviderError::Rejected(_) => None, // quotes the prompt
+///         }
+///     }
+/// }
+/// ```
 pub trait ErrorType {
     /// The value of `error.type`.
     fn error_type(&self) -> Cow<'static, str>;
+
+    /// A message known to carry no content (no prompt, completion, body or credential),
+    /// recorded as `exception.message` and the status description even when content capture
+    /// is off. Default: none.
+    fn safe_message(&self) -> Option<Cow<'static, str>> {
+        None
+    }
 }
 
 impl<E: ErrorType + ?Sized> ErrorType for &E {
     fn error_type(&self) -> Cow<'static, str> {
         (**self).error_type()
     }
+    fn safe_message(&self) -> Option<Cow<'static, str>> {
+        (**self).safe_message()
+    }
 }
 impl<E: ErrorType + ?Sized> ErrorType for Box<E> {
     fn error_type(&self) -> Cow<'static, str> {
         (**self).error_type()
+    }
+    fn safe_message(&self) -> Option<Cow<'static, str>> {
+        (**self).safe_message()
     }
 }
 impl<E: ErrorType + ?Sized> ErrorType for std::sync::Arc<E> {
     fn error_type(&self) -> Cow<'static, str> {
         (**self).error_type()
     }
+    fn safe_message(&self) -> Option<Cow<'static, str>> {
+        (**self).safe_message()
+    }
 }
 impl<E: ErrorType + ?Sized> ErrorType for std::rc::Rc<E> {
     fn error_type(&self) -> Cow<'static, str> {
         (**self).error_type()
+    }
+    fn safe_message(&self) -> Option<Cow<'static, str>> {
+        (**self).safe_message()
     }
 }
 
@@ -38,30 +97,40 @@ pub struct ErrorProbe<'a, E: ?Sized>(pub &'a E);
 #[doc(hidden)]
 pub trait ViaErrorType {
     fn error_type_of(&self) -> Cow<'static, str>;
+    fn safe_message_of(&self) -> Option<Cow<'static, str>>;
 }
 impl<E: ErrorType + ?Sized> ViaErrorType for &ErrorProbe<'_, E> {
     fn error_type_of(&self) -> Cow<'static, str> {
         self.0.error_type()
+    }
+    fn safe_message_of(&self) -> Option<Cow<'static, str>> {
+        self.0.safe_message()
     }
 }
 
 #[doc(hidden)]
 pub trait ViaTypeName {
     fn error_type_of(&self) -> Cow<'static, str>;
+    fn safe_message_of(&self) -> Option<Cow<'static, str>>;
 }
 impl<E: ?Sized> ViaTypeName for ErrorProbe<'_, E> {
     fn error_type_of(&self) -> Cow<'static, str> {
         Cow::Borrowed(short_type_name(std::any::type_name::<E>()))
     }
+    fn safe_message_of(&self) -> Option<Cow<'static, str>> {
+        None
+    }
 }
 
+/// The error's `Display` text, only when content capture includes spans (see
+/// [`ErrorType`]).
 #[doc(hidden)]
 pub trait ViaDisplay {
     fn message_of(&self) -> Option<String>;
 }
 impl<E: std::fmt::Display + ?Sized> ViaDisplay for &ErrorProbe<'_, E> {
     fn message_of(&self) -> Option<String> {
-        Some(self.0.to_string())
+        crate::redaction::span_error_message(&self.0)
     }
 }
 
@@ -163,7 +232,9 @@ mod tests {
     }
 
     #[test]
-    fn message_uses_display_when_there_is_one() {
+    fn message_uses_display_only_when_content_enters_spans() {
+        assert_eq!((&&ErrorProbe(&Timeout)).message_of(), None);
+        crate::genai::capture::set_mode(crate::ContentCapture::SpanOnly);
         assert!(
             (&&ErrorProbe(&Timeout))
                 .message_of()
@@ -171,5 +242,33 @@ mod tests {
                 .starts_with("timed out")
         );
         assert_eq!((&&ErrorProbe(&Opaque)).message_of(), None);
+        crate::genai::capture::set_mode(crate::ContentCapture::EventOnly);
+        assert_eq!((&&ErrorProbe(&Timeout)).message_of(), None);
+        crate::genai::capture::set_mode(crate::ContentCapture::NoContent);
+    }
+
+    #[test]
+    fn safe_messages_come_from_the_trait() {
+        struct Limited;
+        impl ErrorType for Limited {
+            fn error_type(&self) -> Cow<'static, str> {
+                "rate_limited".into()
+            }
+            fn safe_message(&self) -> Option<Cow<'static, str>> {
+                Some("retry after 3 s".into())
+            }
+        }
+        assert_eq!(
+            (&&ErrorProbe(&Limited)).safe_message_of().as_deref(),
+            Some("retry after 3 s")
+        );
+        assert_eq!(
+            (&&ErrorProbe(&Box::new(Limited)))
+                .safe_message_of()
+                .as_deref(),
+            Some("retry after 3 s")
+        );
+        assert_eq!((&&ErrorProbe(&Timeout)).safe_message_of(), None);
+        assert_eq!((&&ErrorProbe(&Opaque)).safe_message_of(), None);
     }
 }

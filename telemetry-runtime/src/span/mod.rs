@@ -16,7 +16,7 @@ pub(crate) mod tracer;
 pub mod value;
 
 pub use contract::{AttributeSpec, Contract, RecordReturn, Requirement, Returned, Source};
-pub use core::{SpanCore, StepKeys, StreamKeys};
+pub use core::{SpanCore, StartValues, StepKeys, StreamKeys};
 pub use error_type::ErrorType;
 #[cfg(feature = "cloudevents")]
 pub(crate) use error_type::short_type_name;

@@ -360,6 +360,12 @@ pub fn multi_thread() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// Lets error text enter spans (content capture `SPAN_ONLY`): for tests that check the macro
+/// reaches an error's `Display` in every fn shape. With capture off it is never recorded.
+pub fn capture_error_text() {
+    telemetry_runtime::genai::capture::set_mode(telemetry_runtime::ContentCapture::SpanOnly);
+}
+
 /// A test error with a Display text that must never become `error.type`.
 #[derive(Debug)]
 pub struct UpstreamError(pub String);

@@ -42,6 +42,7 @@ fn parent_of(cx: &Context) -> SpanContext {
 
 #[test]
 fn json_round_trip_keeps_body_parent_state_and_baggage() {
+    crate::propagation::set_forward_baggage(true);
     let message = Traced::with_context(job(), &producer_context());
     let text = serde_json::to_string(&message).unwrap();
     let value: Value = serde_json::from_str(&text).unwrap();
@@ -252,6 +253,7 @@ fn raw_map_inject_extract_take() {
 
 #[test]
 fn map_serde_alone() {
+    crate::propagation::set_forward_baggage(true);
     let map = TraceContextMap::from_context(&producer_context());
     assert_eq!(
         serde_json::to_value(&map).unwrap(),
@@ -279,4 +281,11 @@ proptest! {
             super::super::TraceParent::parse(&traceparent).is_ok()
         );
     }
+}
+
+#[test]
+fn baggage_stays_out_of_the_map_unless_forwarded() {
+    let map = TraceContextMap::from_context(&producer_context());
+    assert_eq!(map.baggage(), None);
+    assert!(map.traceparent().is_some());
 }
