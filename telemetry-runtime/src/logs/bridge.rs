@@ -82,8 +82,7 @@ impl<S: Subscriber> Layer<S> for OtelLogBridge {
         if !self.logger.event_enabled(severity, meta.target(), None) {
             return;
         }
-        let mut fields = EventFields::new(meta, self.redact);
-        event.record(&mut fields);
+        let fields = EventFields::record(event, self.redact);
         let mut record = self.logger.create_log_record();
         record.set_timestamp(std::time::SystemTime::now());
         record.set_severity_number(severity);

@@ -46,16 +46,29 @@ pub(crate) struct EventFields {
     pub message: Option<String>,
     pub fields: Vec<(&'static str, FieldValue)>,
     rule: FieldRule,
+    /// Values replaced while recording.
+    replaced: u64,
 }
 
 impl EventFields {
     /// The fields of an event of `meta`; content fields are redacted when `redact`.
-    pub(crate) fn new(meta: &'static Metadata<'static>, redact: bool) -> Self {
+    fn new(meta: &'static Metadata<'static>, redact: bool) -> Self {
         EventFields {
             message: None,
             fields: Vec::new(),
             rule: FieldRule::for_callsite(meta, redact),
+            replaced: 0,
         }
+    }
+
+    /// The fields of `event`, recorded, the values replaced counted (once per event).
+    pub(crate) fn record(event: &tracing::Event<'_>, redact: bool) -> Self {
+        let mut fields = EventFields::new(event.metadata(), redact);
+        event.record(&mut fields);
+        if fields.replaced > 0 {
+            redaction::count(fields.replaced);
+        }
+        fields
     }
 
     fn push(&mut self, field: &Field, value: FieldValue) {
@@ -68,7 +81,7 @@ impl EventFields {
     }
 
     fn push_text(&mut self, field: &Field, text: impl FnOnce() -> String) {
-        let value = self.rule.string(field, text);
+        let value = self.rule.string(field, &mut self.replaced, text);
         self.push(field, FieldValue::Str(value));
     }
 }
@@ -93,7 +106,7 @@ impl Visit for EventFields {
         let message =
             redaction::log_error_message(value, self.rule.errors_pass(), self.rule.max_bytes());
         if message.is_none() {
-            redaction::count(1);
+            self.replaced += 1;
         }
         self.push(
             field,

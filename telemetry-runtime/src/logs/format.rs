@@ -42,8 +42,7 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        let mut fields = EventFields::new(event.metadata(), self.redact);
-        event.record(&mut fields);
+        let fields = EventFields::record(event, self.redact);
         let ids = current_ids();
         match self.format {
             LogFormat::Human => write_human(&mut writer, event, &fields, ids),

@@ -103,9 +103,15 @@ impl FieldRule {
     }
 
     /// The value to record for the string field `field`: `value()` itself, truncated when it
-    /// is content that may pass, or the marker (without calling `value`).
+    /// is content that may pass, or the marker (without calling `value`), which adds one to
+    /// `replaced`.
     #[inline]
-    pub(crate) fn string(&self, field: &Field, value: impl FnOnce() -> String) -> String {
+    pub(crate) fn string(
+        &self,
+        field: &Field,
+        replaced: &mut u64,
+        value: impl FnOnce() -> String,
+    ) -> String {
         if !self.is_content(field) {
             return value();
         }
@@ -114,7 +120,7 @@ impl FieldRule {
             super::text::truncate_owned(&mut value, self.max_bytes);
             value
         } else {
-            super::count(1);
+            *replaced += 1;
             super::MARKER.to_owned()
         }
     }
