@@ -17,9 +17,8 @@ use axum::routing::get;
 use cloudevents::{Event, EventBuilder, EventBuilderV10};
 use futures_util::{Stream, StreamExt, stream};
 use otlp_receiver::{Protocol, Receiver, Value};
-use prost::Message as _;
 use rdkafka::message::{Headers as _, OwnedHeaders};
-use support::{Captured, set_env};
+use support::{Captured, exported_bytes, occurrences as count, set_env};
 use telemetry_runtime::genai::GenerationOutcome;
 use telemetry_runtime::opentelemetry::baggage::BaggageExt;
 use telemetry_runtime::opentelemetry::trace::{Span as _, Tracer as _};
@@ -163,28 +162,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .unwrap()
-}
-
-/// Every byte the receiver got (re-encoded protobuf of traces, logs and metrics).
-fn exported_bytes(receiver: &Receiver) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    for r in receiver.trace_requests() {
-        bytes.extend(r.encode_to_vec());
-    }
-    for r in receiver.log_requests() {
-        bytes.extend(r.encode_to_vec());
-    }
-    for r in receiver.metric_requests() {
-        bytes.extend(r.encode_to_vec());
-    }
-    bytes
-}
-
-fn count(haystack: &[u8], needle: &str) -> usize {
-    haystack
-        .windows(needle.len())
-        .filter(|w| *w == needle.as_bytes())
-        .count()
 }
 
 /// Telemetry to a real receiver over gRPC, stdout captured.

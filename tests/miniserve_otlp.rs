@@ -14,7 +14,6 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use otlp_receiver::{Protocol, ReceivedMetric, ReceivedSpan, Receiver, Value};
-use prost::Message as _;
 
 struct Run {
     receiver: Receiver,
@@ -238,25 +237,8 @@ fn metric<'a>(metrics: &'a [ReceivedMetric], name: &str) -> &'a ReceivedMetric {
         .unwrap_or_else(|| panic!("metric {name} not exported"))
 }
 
-/// Every byte the receiver got (re-encoded protobuf of traces, logs and metrics).
-fn exported_bytes(receiver: &Receiver) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    for r in receiver.trace_requests() {
-        bytes.extend(r.encode_to_vec());
-    }
-    for r in receiver.log_requests() {
-        bytes.extend(r.encode_to_vec());
-    }
-    for r in receiver.metric_requests() {
-        bytes.extend(r.encode_to_vec());
-    }
-    bytes
-}
-
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
+    support::occurrences(haystack, needle) > 0
 }
 
 #[test]
@@ -566,7 +548,7 @@ fn the_demo_records_the_genai_and_http_metrics_with_the_conventions_buckets() {
 #[test]
 fn no_prompt_or_completion_text_is_exported_with_capture_off() {
     let run = run_demo(&[]);
-    let bytes = exported_bytes(&run.receiver);
+    let bytes = support::exported_bytes(&run.receiver);
     assert!(
         contains(&bytes, "miniserve-toy-1"),
         "the search sees the exported strings"
@@ -616,6 +598,9 @@ fn with_capture_on_the_prompt_and_completion_are_on_the_genai_span() {
         plain.completion().as_str()
     );
     assert_eq!(output[0]["finish_reason"], "stop");
-    assert!(contains(&exported_bytes(&run.receiver), &plain.prompt));
+    assert!(contains(
+        &support::exported_bytes(&run.receiver),
+        &plain.prompt
+    ));
     let _ = std::fs::remove_file(&run.traces_file);
 }

@@ -91,3 +91,28 @@ pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
+
+/// Every byte a receiver got (the re-encoded protobuf of the traces, logs and metrics
+/// requests), to search for strings that must or must not have been exported.
+pub fn exported_bytes(receiver: &otlp_receiver::Receiver) -> Vec<u8> {
+    use prost::Message as _;
+    let mut bytes = Vec::new();
+    for r in receiver.trace_requests() {
+        bytes.extend(r.encode_to_vec());
+    }
+    for r in receiver.log_requests() {
+        bytes.extend(r.encode_to_vec());
+    }
+    for r in receiver.metric_requests() {
+        bytes.extend(r.encode_to_vec());
+    }
+    bytes
+}
+
+/// How often `needle` stands in `haystack`.
+pub fn occurrences(haystack: &[u8], needle: &str) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle.as_bytes())
+        .count()
+}
