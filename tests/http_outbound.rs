@@ -112,7 +112,8 @@ fn client_span_is_a_child_of_the_caller_and_the_parent_of_the_peer() {
     let (trace_id, parent_id, flags) = received.traceparent();
     assert_eq!(trace_id, caller.trace_id);
     assert_eq!(parent_id, span.span_id);
-    assert_eq!(flags, "01", "sampled");
+    // Sampled, and random (W3C Level 2): the trace started here, with a random trace id.
+    assert_eq!(flags, "03", "sampled and random");
     assert_eq!(received.header("tracestate"), None);
     assert_eq!(received.header("baggage"), None);
 

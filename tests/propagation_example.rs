@@ -73,7 +73,7 @@ fn callbacks_carry_the_trace_in_order_before_the_response() {
         assert_eq!(trace_id, CLIENT_TRACE_ID, "{}", r.path);
         assert_ne!(parent_id, CLIENT_SPAN_ID, "{}", r.path);
         assert!(is_hex_id(&parent_id, 16), "{parent_id}");
-        assert_eq!(flags, "01");
+        assert_eq!(flags, "01", "sampled, not random: as it came in");
         assert_eq!(r.header("tracestate"), Some(TRACESTATE), "{}", r.path);
         parents.push(parent_id);
     }
@@ -159,4 +159,76 @@ fn a_callback_without_a_response_is_a_bad_gateway_after_the_others() {
     assert_eq!(paths, ["/after"], "the other calls are still made");
     // Without telemetry installed the incoming context is passed on as it is.
     assert_eq!(received[0].header("traceparent"), Some(TRACEPARENT));
+}
+
+/// `POST /test` with one callback to the peer, under `traceparent` (and `tracestate`);
+/// returns the traceparent and tracestate the peer received.
+fn one_callback(
+    traceparent: Option<&str>,
+    tracestate: Option<&str>,
+) -> ((String, String, String), Option<String>) {
+    let mut headers = Vec::new();
+    if let Some(tp) = traceparent {
+        headers.push(("traceparent", tp));
+    }
+    if let Some(ts) = tracestate {
+        headers.push(("tracestate", ts));
+    }
+    let (status, _, received) = drive(&headers, |peer| {
+        json!([{"url": peer.url("/callback"), "arguments": []}]).to_string()
+    });
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(received.len(), 1);
+    (
+        received[0].traceparent(),
+        received[0].header("tracestate").map(str::to_owned),
+    )
+}
+
+#[test]
+fn level_2_random_flag_is_kept_when_continuing_a_trace_and_set_when_starting_one() {
+    let telemetry = Telemetry::init(&[]);
+    // Continuing a trace: the random flag goes out exactly as it came in, sampled or not.
+    for (incoming, outgoing) in [("01", "01"), ("03", "03"), ("00", "00"), ("02", "02")] {
+        let tp = format!("00-{CLIENT_TRACE_ID}-{CLIENT_SPAN_ID}-{incoming}");
+        let ((trace_id, _, flags), _) = one_callback(Some(&tp), None);
+        assert_eq!(trace_id, CLIENT_TRACE_ID);
+        assert_eq!(flags, outgoing, "incoming flags {incoming}");
+    }
+    // Starting a trace: its id is random, so the flag is set (and sampled, by default).
+    let ((trace_id, _, flags), _) = one_callback(None, None);
+    assert_ne!(trace_id, CLIENT_TRACE_ID);
+    assert_eq!(flags, "03");
+    // The exported spans carry the flag too: the root SERVER span of the new trace and its
+    // CLIENT child (W3C trace flags are the low byte of the OTLP span flags).
+    let spans = telemetry.receiver.wait_for_spans(http_support::WAIT, |s| {
+        s.iter().filter(|s| s.trace_id == trace_id).count() >= 2
+    });
+    for span in spans.iter().filter(|s| s.trace_id == trace_id) {
+        assert_eq!(span.flags & 0xff, 0x03, "{} flags", span.name);
+    }
+    for span in spans.iter().filter(|s| s.trace_id == CLIENT_TRACE_ID) {
+        assert!(span.flags & 0x01 != 0, "only sampled spans are exported");
+    }
+}
+
+#[test]
+fn level_2_tracestate_keys_with_at_signs_and_repeated_keys_are_forwarded() {
+    let _telemetry = Telemetry::init(&[]);
+    let long_key = format!("{}@{}", "t".repeat(241), "v".repeat(14));
+    assert_eq!(long_key.len(), 256);
+    // `@` anywhere, and the longest key: forwarded whole, in order.
+    let state = format!("foo@=1,{long_key}=2,a@b@c=3,rojo=4");
+    let (_, forwarded) = one_callback(Some(TRACEPARENT), Some(&state));
+    assert_eq!(forwarded.as_deref(), Some(state.as_str()));
+    // A key of 257 characters is invalid: the whole tracestate is dropped, the trace kept.
+    let state = format!("{}=1,rojo=2", "k".repeat(257));
+    let ((trace_id, _, _), forwarded) = one_callback(Some(TRACEPARENT), Some(&state));
+    assert_eq!(trace_id, CLIENT_TRACE_ID);
+    assert_eq!(forwarded, None);
+    // A repeated key does not drop the header: its first entry is kept, never a second one.
+    let (_, forwarded) = one_callback(Some(TRACEPARENT), Some("foo=1,foo=1,bar=2"));
+    assert_eq!(forwarded.as_deref(), Some("foo=1,bar=2"));
+    let (_, forwarded) = one_callback(Some(TRACEPARENT), Some("foo=1,bar=2,foo=3"));
+    assert_eq!(forwarded.as_deref(), Some("foo=1,bar=2"));
 }

@@ -28,6 +28,12 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(parsed) = TraceState::parse_values(&tracestate) {
         assert!(parsed.len() <= TRACESTATE_MAX_MEMBERS);
         assert_eq!(TraceState::parse(&parsed.to_header()), Ok(parsed.clone()));
+        // Repeated keys keep their first entry: no key twice, every key valid (Level 2).
+        let mut keys = std::collections::HashSet::new();
+        for (key, value) in parsed.iter() {
+            assert!(keys.insert(key), "{key} twice");
+            assert!(TraceState::is_valid_key(key) && TraceState::is_valid_value(value));
+        }
         let _ = TraceState::from_otel(&parsed.to_otel());
     }
 

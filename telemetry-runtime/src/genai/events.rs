@@ -23,7 +23,7 @@ pub fn install_logger(logger: SdkLogger) {
 }
 
 pub(crate) fn emit_operation_details(
-    span: &mut opentelemetry_sdk::trace::Span,
+    span: &mut crate::propagation::random_flag::FlaggedSpan,
     content: Vec<KeyValue>,
 ) {
     match LOGGER.get() {

@@ -237,7 +237,7 @@ mod tests {
     fn invalid_tracestate_keeps_the_parent() {
         let (cx, warnings) = read(&[
             ("TRACEPARENT", TRACEPARENT),
-            ("TRACESTATE", "rojo=1,rojo=2"),
+            ("TRACESTATE", "rojo=1,Rojo=2"),
         ]);
         let cx = cx.unwrap();
         assert!(cx.span().span_context().is_valid());

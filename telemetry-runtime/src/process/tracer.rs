@@ -2,14 +2,16 @@
 
 use opentelemetry::Context;
 use opentelemetry::trace::{SpanBuilder, Tracer};
-use opentelemetry_sdk::trace::{SdkTracer, Span};
+use opentelemetry_sdk::trace::SdkTracer;
 
 use super::inherited;
+use crate::propagation::random_flag::{FlaggedSpan, inherited_random};
 
 /// Starts spans with the SDK tracer; a span whose parent context has no valid span (and that
 /// is not a SERVER or CONSUMER span) is started under the process parent (see the [module documentation](super)) when there is
 /// one. Every span of the toolkit goes through it: the tracing-opentelemetry layer's and the
-/// contract spans'.
+/// contract spans'. Its spans carry the W3C random-trace-id flag of their trace
+/// ([`FlaggedSpan`]).
 #[derive(Clone, Debug)]
 pub(crate) struct InheritingTracer(SdkTracer);
 
@@ -20,13 +22,19 @@ impl InheritingTracer {
 }
 
 impl Tracer for InheritingTracer {
-    type Span = Span;
+    type Span = FlaggedSpan;
 
     #[inline]
-    fn build_with_context(&self, builder: SpanBuilder, parent_cx: &Context) -> Span {
+    fn build_with_context(&self, builder: SpanBuilder, parent_cx: &Context) -> FlaggedSpan {
         match inherited::parent_for(parent_cx, builder.span_kind.as_ref()) {
-            None => self.0.build_with_context(builder, parent_cx),
-            Some(parent) => self.0.build_with_context(builder, &parent),
+            None => FlaggedSpan::new(
+                self.0.build_with_context(builder, parent_cx),
+                inherited_random(parent_cx),
+            ),
+            Some(parent) => FlaggedSpan::new(
+                self.0.build_with_context(builder, &parent),
+                inherited_random(&parent),
+            ),
         }
     }
 }

@@ -32,16 +32,27 @@
 //!   ([`TraceFlagsPolicy::KnownOnly`], the default); [`TraceFlagsPolicy::Preserve`] keeps
 //!   all 8 bits for a proxy that forwards what it does not understand. The parsers themselves
 //!   ([`TraceParent::parse`], [`extract`]) keep all 8 bits as received.
+//! - Every span this process starts carries the `random` flag of its trace (§3.2.2.5.2): its
+//!   parent's when it continues a trace (sampled or not), set when it starts one (the trace
+//!   ids this process generates are random). So every outgoing `traceparent` of the same
+//!   trace-id has the flag as it came in: HTTP calls, CloudEvents creation contexts, message
+//!   headers, child processes. Exported spans carry it in their OTLP flags.
 //!
 //! **tracestate**
 //! - Read only with a valid `traceparent` (§3.3); an invalid `tracestate` never affects the
 //!   `traceparent`.
 //! - Multiple values are combined in order with `,`. OWS around list-members and empty
 //!   list-members are ignored; an empty `tracestate` is no trace state.
-//! - More than 32 list-members, a repeated key or any invalid list-member discards the
-//!   **whole** `tracestate` (§3.3.2 grammar and limits; the processing model's "MAY discard
-//!   the entire header", Level 2 §4.1.2 / Level 1 §4.3). The key and value grammar is on
-//!   [`TraceState::is_valid_key`] and [`TraceState::is_valid_value`].
+//! - More than 32 list-members or any invalid list-member discards the **whole** `tracestate`
+//!   (§3.3.2 grammar and limits; the processing model's "MAY discard the entire header",
+//!   Level 2 §4.1.2). The key and value grammar is on [`TraceState::is_valid_key`] (Level 2:
+//!   `@` anywhere after the first character, up to 256 characters) and
+//!   [`TraceState::is_valid_value`].
+//! - A repeated key keeps its first (left-most) entry and the rest of the header is
+//!   forwarded ("Vendors MAY also discard duplicate keys"); a key is never added twice.
+//! - Keys the grammar allows but OpenTelemetry's `TraceState` refuses (more than 13
+//!   characters after an `@`, or several `@`) are still forwarded: the received header is
+//!   kept in the context and sent on as it came while the trace state is unchanged.
 //!
 //! **baggage**
 //! - Invalid list-members are skipped, valid ones kept; values are percent-decoded; at most
@@ -52,6 +63,7 @@ pub mod envelope;
 #[cfg(any(feature = "reqwest", feature = "cloudevents"))]
 mod header_injector;
 mod propagator;
+pub(crate) mod random_flag;
 mod traceparent;
 mod tracestate;
 

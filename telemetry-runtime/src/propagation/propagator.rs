@@ -13,7 +13,7 @@ use opentelemetry::propagation::text_map_propagator::FieldIter;
 use opentelemetry::propagation::{
     Extractor, Injector, TextMapCompositePropagator, TextMapPropagator,
 };
-use opentelemetry::trace::{SpanContext, TraceContextExt};
+use opentelemetry::trace::{SpanContext, TraceContextExt, TraceId, TraceState as OtelTraceState};
 
 use super::{
     BAGGAGE_HEADER, Baggage, TRACEPARENT_HEADER, TRACESTATE_HEADER, TraceParent, TraceState,
@@ -85,6 +85,16 @@ impl StrictW3cPropagator {
 
     /// The remote span context in `extractor`, if it has exactly one valid `traceparent`.
     pub fn extract_span_context(&self, extractor: &dyn Extractor) -> Option<SpanContext> {
+        self.extract_parts(extractor)
+            .map(|(span_context, _)| span_context)
+    }
+
+    /// The remote span context, and the received trace state when OpenTelemetry's cannot
+    /// hold all of it.
+    fn extract_parts(
+        &self,
+        extractor: &dyn Extractor,
+    ) -> Option<(SpanContext, Option<ReceivedTraceState>)> {
         let mut traceparent =
             TraceParent::parse_values(extractor.get_all(TRACEPARENT_HEADER)?).ok()?;
         traceparent.flags = self.flags_policy.apply(traceparent.flags);
@@ -92,8 +102,30 @@ impl StrictW3cPropagator {
             .get_all(TRACESTATE_HEADER)
             .and_then(|values| TraceState::parse_values(values).ok())
             .unwrap_or_default();
-        Some(traceparent.to_span_context(trace_state.to_otel()))
+        let otel = trace_state.to_otel();
+        let span_context = traceparent.to_span_context(otel.clone());
+        let lost = TraceState::from_otel(&otel).len() != trace_state.len();
+        let received = lost.then(|| ReceivedTraceState {
+            trace_id: span_context.trace_id(),
+            otel,
+            strict: trace_state,
+        });
+        Some((span_context, received))
     }
+}
+
+/// A received `tracestate` with members OpenTelemetry's `TraceState` refuses although the
+/// Level 2 grammar allows them (opentelemetry 0.33 takes at most 13 characters after an
+/// `@`, and one `@`: `t…t@vvvvvvvvvvvvvv` is lost). Kept in the context beside the remote
+/// span context, so that every span of this trace that has not changed its trace state
+/// forwards the header whole.
+#[derive(Clone, Debug)]
+struct ReceivedTraceState {
+    trace_id: TraceId,
+    /// What OpenTelemetry holds of it: a span whose trace state still equals this one has not
+    /// changed it.
+    otel: OtelTraceState,
+    strict: TraceState,
 }
 
 impl TextMapPropagator for StrictW3cPropagator {
@@ -105,15 +137,26 @@ impl TextMapPropagator for StrictW3cPropagator {
         };
         traceparent.flags = self.flags_policy.apply(traceparent.flags);
         injector.set(TRACEPARENT_HEADER, traceparent.to_header());
-        let trace_state = TraceState::from_otel(span_context.trace_state());
-        if !trace_state.is_empty() {
-            injector.set(TRACESTATE_HEADER, trace_state.to_header());
+        let header = match cx.get::<ReceivedTraceState>() {
+            Some(received)
+                if received.trace_id == span_context.trace_id()
+                    && received.otel == *span_context.trace_state() =>
+            {
+                received.strict.to_header()
+            }
+            _ => TraceState::from_otel(span_context.trace_state()).to_header(),
+        };
+        if !header.is_empty() {
+            injector.set(TRACESTATE_HEADER, header);
         }
     }
 
     fn extract_with_context(&self, cx: &Context, extractor: &dyn Extractor) -> Context {
-        match self.extract_span_context(extractor) {
-            Some(span_context) => cx.with_remote_span_context(span_context),
+        match self.extract_parts(extractor) {
+            Some((span_context, None)) => cx.with_remote_span_context(span_context),
+            Some((span_context, Some(received))) => cx
+                .with_remote_span_context(span_context)
+                .with_value(received),
             None => cx.clone(),
         }
     }
@@ -363,8 +406,8 @@ mod tests {
     #[test]
     fn invalid_tracestate_is_dropped_traceparent_kept() {
         for tracestate in [
-            "rojo=1,rojo=2",
             "rojo=1,BAD=2",
+            "rojo=1,r o=2",
             &(0..33)
                 .map(|i| format!("k{i}=v"))
                 .collect::<Vec<_>>()
@@ -381,8 +424,55 @@ mod tests {
         let carrier = MultiMap::default()
             .with("traceparent", TRACEPARENT)
             .with("tracestate", "rojo=1")
-            .with("tracestate", "rojo=2");
+            .with("tracestate", "Rojo=2");
         assert_eq!(extract(&carrier).trace_state(), &OtelTraceState::NONE);
+        // A key repeated across the two keeps its first entry and the rest of the header.
+        let carrier = MultiMap::default()
+            .with("traceparent", TRACEPARENT)
+            .with("tracestate", "rojo=1,congo=2")
+            .with("tracestate", "rojo=3");
+        assert_eq!(extract(&carrier).trace_state().header(), "rojo=1,congo=2");
+    }
+
+    #[test]
+    fn level_2_keys_opentelemetry_refuses_are_still_forwarded() {
+        let propagator = StrictW3cPropagator::new();
+        let long_key = format!("{}@{}", "t".repeat(241), "v".repeat(14));
+        let state = format!("foo@=1,{long_key}=2,a@b@c=3");
+        let carrier = MultiMap::default()
+            .with("traceparent", TRACEPARENT)
+            .with("tracestate", &state);
+        let cx = propagator.extract(&carrier);
+        let inject = |cx: &Context| {
+            let mut out = HashMap::new();
+            propagator.inject_context(cx, &mut out);
+            out.get("tracestate").cloned()
+        };
+        assert_eq!(inject(&cx).as_deref(), Some(state.as_str()));
+        // A span of this process under it (same trace, same trace state): forwarded whole.
+        let parent = cx.span().span_context().clone();
+        let child = SpanContext::new(
+            parent.trace_id(),
+            SpanId::from_hex("1111111111111111").unwrap(),
+            parent.trace_flags(),
+            false,
+            parent.trace_state().clone(),
+        );
+        assert_eq!(
+            inject(&cx.with_remote_span_context(child.clone())).as_deref(),
+            Some(state.as_str())
+        );
+        // A trace state changed here: what OpenTelemetry holds, with the change.
+        let changed = child.trace_state().insert("mine", "1").unwrap();
+        let changed = SpanContext::new(
+            child.trace_id(),
+            child.span_id(),
+            child.trace_flags(),
+            false,
+            changed,
+        );
+        let header = inject(&cx.with_remote_span_context(changed)).unwrap();
+        assert!(header.starts_with("mine=1,"), "{header}");
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub struct StreamKeys {
 struct Live {
     /// Initialised while `running`. Written in place when the span starts: built elsewhere
     /// and moved in, its 288 bytes were copied once per wrapper around it.
-    span: MaybeUninit<opentelemetry_sdk::trace::Span>,
+    span: MaybeUninit<crate::propagation::random_flag::FlaggedSpan>,
     /// The span started and has not ended yet (`span` is initialised): what the drop and
     /// `end_cancelled` read to know whether the span still needs ending.
     running: bool,
@@ -55,7 +55,7 @@ struct Live {
 
 impl Live {
     /// The running SDK span.
-    fn span(&mut self) -> Option<&mut opentelemetry_sdk::trace::Span> {
+    fn span(&mut self) -> Option<&mut crate::propagation::random_flag::FlaggedSpan> {
         // SAFETY: `span` is initialised while `running`.
         self.running.then(|| unsafe { self.span.assume_init_mut() })
     }
@@ -281,7 +281,7 @@ impl SpanCore {
             let live = UnsafeCell::raw_get(addr_of!((*inner).live));
             addr_of_mut!((*live).late).write(late);
             addr_of_mut!((*live).span)
-                .cast::<opentelemetry_sdk::trace::Span>()
+                .cast::<crate::propagation::random_flag::FlaggedSpan>()
                 .write(tracer.build_with_context(builder, &parent));
             addr_of_mut!((*live).running).write(true);
         }

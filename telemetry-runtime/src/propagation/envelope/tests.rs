@@ -167,7 +167,7 @@ fn invalid_tracestate_or_baggage_members_do_not_lose_the_parent() {
     let text = json!({
         "_trace_context": {
             "traceparent": TRACEPARENT,
-            "tracestate": "rojo=1,rojo=2",
+            "tracestate": "rojo=1,ROJO=2",
             "baggage": "bad key=1,good=yes",
             "other": {"nested": [1, 2, 3]},
         },
