@@ -70,8 +70,8 @@ fn a_valid_client_request_id_is_echoed_and_recorded() {
             .find(|s| s.trace_id == reply.header("x-trace-id").unwrap())
             .unwrap_or_else(|| panic!("a span for {id} {path}"));
         assert_eq!(
-            span.attr("request.id"),
-            Some(&Value::String(id.to_string()))
+            span.attr("http.response.header.x-request-id"),
+            Some(&Value::Array(vec![Value::String(id.to_string())]))
         );
     }
 }

@@ -454,7 +454,7 @@ fn the_demo_records_the_genai_and_http_metrics_with_the_conventions_buckets() {
                     "session_id",
                     "user_id",
                     "url.path",
-                    "request.id",
+                    "http.response.header.x-request-id",
                 ] {
                     assert!(point.attr(key).is_none(), "{name}: {key}");
                 }

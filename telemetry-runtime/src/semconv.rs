@@ -50,8 +50,59 @@ mod tests {
     /// The table CI checks against the registry.
     const FACTS: &str = include_str!("../semconv/facts.tsv");
 
-    /// The pipeline's own attributes.
-    const PROJECT: &str = include_str!("../semconv/project.tsv");
+    /// The pipeline's own registry: its attributes and spans.
+    const REGISTRY: &str = include_str!("../semconv/registry/pipeline.yaml");
+
+    /// One group of the registry file, read from its fixed layout (two-space indents, one
+    /// `key: value` a line; .ci/check-semconv reads the same file with a YAML parser).
+    #[derive(Debug, Default)]
+    struct Group {
+        id: String,
+        ty: String,
+        span_kind: String,
+        /// `(id or ref, type or requirement level)`.
+        attributes: Vec<(String, String)>,
+    }
+
+    fn registry() -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        for line in REGISTRY.lines() {
+            let value = |prefix: &str| line.strip_prefix(prefix).map(|v| v.trim().to_owned());
+            if let Some(id) = value("  - id: ") {
+                groups.push(Group {
+                    id,
+                    ..Group::default()
+                });
+                continue;
+            }
+            let Some(group) = groups.last_mut() else {
+                continue;
+            };
+            if let Some(ty) = value("    type: ") {
+                group.ty = ty;
+            } else if let Some(kind) = value("    span_kind: ") {
+                group.span_kind = kind;
+            } else if let Some(name) = value("      - id: ").or_else(|| value("      - ref: ")) {
+                group.attributes.push((name, String::new()));
+            } else if let Some(detail) =
+                value("        type: ").or_else(|| value("        requirement_level: "))
+                && let Some(last) = group.attributes.last_mut()
+            {
+                last.1 = detail;
+            }
+        }
+        groups
+    }
+
+    /// The pipeline's own attributes, as `rows` gives them: `(name, type, "")`.
+    fn project_rows() -> Vec<(String, String, String)> {
+        registry()
+            .into_iter()
+            .filter(|g| g.ty == "attribute_group")
+            .flat_map(|g| g.attributes)
+            .map(|(name, ty)| (name, ty, String::new()))
+            .collect()
+    }
 
     fn rows(table: &str) -> Vec<(String, String, String)> {
         table
@@ -70,7 +121,7 @@ mod tests {
         use crate::contracts::*;
         use crate::span::{Contract, Source};
         let facts = rows(FACTS);
-        let project = rows(PROJECT);
+        let project = project_rows();
         let contracts: &[(&str, &[crate::span::AttributeSpec])] = &[
             (Chat::KIND, Chat::ATTRIBUTES),
             (TextCompletion::KIND, TextCompletion::ATTRIBUTES),
@@ -99,7 +150,7 @@ mod tests {
                     .find(|(name, _, _)| name == attr.key);
                 let Some((_, ty, _)) = row else {
                     panic!(
-                        "`{kind}`: {} is in neither semconv/facts.tsv nor semconv/project.tsv",
+                        "`{kind}`: {} is in neither semconv/facts.tsv nor semconv/registry",
                         attr.key
                     )
                 };
@@ -138,6 +189,91 @@ mod tests {
             assert!(facts.iter().any(|(n, _, _)| n == key), "{key}");
         }
         assert!(project.iter().any(|(n, _, _)| n == stream.chunks));
+    }
+
+    #[test]
+    fn the_pipeline_registry_and_the_pipeline_contracts_agree() {
+        use crate::contracts::*;
+        use crate::span::{Contract, Requirement};
+        use opentelemetry::trace::SpanKind;
+        fn level(r: Requirement) -> &'static str {
+            match r {
+                Requirement::Required => "required",
+                Requirement::ConditionallyRequired => "conditionally_required",
+                Requirement::Recommended => "recommended",
+                Requirement::OptIn => "opt_in",
+            }
+        }
+        fn kind_name(k: &SpanKind) -> &'static str {
+            match k {
+                SpanKind::Server => "server",
+                SpanKind::Client => "client",
+                SpanKind::Producer => "producer",
+                SpanKind::Consumer => "consumer",
+                SpanKind::Internal => "internal",
+            }
+        }
+        fn expected<C: Contract>() -> (String, String, Vec<(String, String)>) {
+            let mut refs: Vec<(String, String)> = C::ATTRIBUTES
+                .iter()
+                .map(|a| (a.key.to_owned(), level(a.requirement).to_owned()))
+                .collect();
+            if let Some(steps) = C::STEP_KEYS {
+                for key in [steps.steps, steps.mean_ms, steps.max_ms] {
+                    refs.push((key.to_owned(), "recommended".to_owned()));
+                }
+            }
+            (
+                format!("span.{}", C::KIND),
+                kind_name(&C::SPAN_KIND).to_owned(),
+                refs,
+            )
+        }
+        let contracts = [
+            expected::<HttpHandler>(),
+            expected::<TokenizeInput>(),
+            expected::<RagRetrieve>(),
+            expected::<EmbedQuery>(),
+            expected::<VectorSearch>(),
+            expected::<Rerank>(),
+            expected::<LlmPrefill>(),
+            expected::<LlmDecode>(),
+            expected::<FormatOutput>(),
+        ];
+        let registry = registry();
+        let spans: Vec<&Group> = registry.iter().filter(|g| g.ty == "span").collect();
+        assert_eq!(
+            spans.len(),
+            contracts.len(),
+            "one span group per pipeline contract"
+        );
+        let project = project_rows();
+        let facts = rows(FACTS);
+        for (id, span_kind, refs) in &contracts {
+            let group = spans
+                .iter()
+                .find(|g| &g.id == id)
+                .unwrap_or_else(|| panic!("semconv/registry/pipeline.yaml has no group {id}"));
+            assert_eq!(&group.span_kind, span_kind, "{id}");
+            assert_eq!(&group.attributes, refs, "{id}: refs and requirement levels");
+            for (key, _) in refs {
+                assert!(
+                    project.iter().chain(&facts).any(|(n, _, _)| n == key),
+                    "{id}: {key} is defined neither here nor in the OpenTelemetry registry"
+                );
+            }
+        }
+        // Every attribute the registry defines is used by a contract or the stream keys.
+        let stream = Chat::STREAM_KEYS.unwrap();
+        for (name, ty, _) in &project {
+            assert!(
+                contracts
+                    .iter()
+                    .any(|(_, _, refs)| refs.iter().any(|(k, _)| k == name))
+                    || name == stream.chunks,
+                "{name} ({ty}) is defined but no contract records it"
+            );
+        }
     }
 
     fn facts() -> Vec<(String, String)> {

@@ -84,12 +84,11 @@ impl Telemetry {
     /// The one server span whose `request.id` is `request_id`.
     pub fn server_span(&self, request_id: &str) -> ReceivedSpan {
         let spans = self.receiver.wait_for_spans(WAIT, |s| {
-            s.iter()
-                .any(|s| s.attr("request.id").and_then(|v| v.as_str()) == Some(request_id))
+            s.iter().any(|s| request_id_of(s) == Some(request_id))
         });
         let mut found: Vec<_> = spans
             .into_iter()
-            .filter(|s| s.attr("request.id").and_then(|v| v.as_str()) == Some(request_id))
+            .filter(|s| request_id_of(s) == Some(request_id))
             .collect();
         assert_eq!(
             found.len(),
@@ -281,4 +280,12 @@ impl CommonAttributes for Ctx {
 /// Whether `s` is 32 lower-case hex digits (a trace id).
 pub fn is_trace_id(s: &str) -> bool {
     s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The request id of a server span: its `http.response.header.x-request-id`, one string.
+pub fn request_id_of(span: &ReceivedSpan) -> Option<&str> {
+    match span.attr("http.response.header.x-request-id")?.as_array()? {
+        [only] => only.as_str(),
+        _ => None,
+    }
 }

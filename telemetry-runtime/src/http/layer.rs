@@ -285,7 +285,12 @@ where
         let request_id = RequestId::for_request(&parts.headers, trace_id);
         cx.span().set_attribute(KeyValue::new(
             REQUEST_ID_ATTRIBUTE,
-            request_id.as_str().to_owned(),
+            opentelemetry::Value::Array(
+                vec![opentelemetry::StringValue::from(
+                    request_id.as_str().to_owned(),
+                )]
+                .into(),
+            ),
         ));
         let trace_header =
             (trace_id != TraceId::INVALID).then(|| header_value(trace_id.to_string()));

@@ -31,9 +31,9 @@
 //! the request has a trace: always once `init()` has installed a tracer, or when the client
 //! sent a valid `traceparent`).
 //!
-//! Span attributes beyond the semantic conventions: `request.id`
-//! ([`REQUEST_ID_ATTRIBUTE`]), the request id, for which the registry (v1.41.0) has no HTTP
-//! attribute.
+//! The request id is the server span's `http.response.header.x-request-id`
+//! ([`REQUEST_ID_ATTRIBUTE`]), the registry's attribute for a response header (a string
+//! array).
 
 mod attributes;
 mod body;

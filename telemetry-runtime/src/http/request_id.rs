@@ -12,9 +12,9 @@ pub const TRACE_ID_HEADER: &str = "x-trace-id";
 /// The longest client request id accepted, in bytes. Longer ids are replaced: an id is a
 /// correlation key, not a payload, and it is copied into every response and span.
 pub const REQUEST_ID_MAX_LEN: usize = 128;
-/// The span attribute that holds the request id. The semantic conventions (v1.41.0) define
-/// none for HTTP, so this is the toolkit's own name, outside the registry's namespaces.
-pub const REQUEST_ID_ATTRIBUTE: &str = "request.id";
+/// The span attribute that holds the request id: the `X-Request-ID` response header, under
+/// the registry's `http.response.header.<key>` (a string array, as the conventions type it).
+pub const REQUEST_ID_ATTRIBUTE: &str = "http.response.header.x-request-id";
 
 /// Where a [`RequestId`] came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
