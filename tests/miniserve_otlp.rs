@@ -123,8 +123,8 @@ fn check_generation<'a>(
     assert_eq!(server.parent_span_id, "", "the server span is the root");
     assert_eq!(int_attr(server, "http.response.status_code"), 200);
     assert_eq!(str_attr(server, "http.route"), route);
-    assert_eq!(str_attr(server, "assistant_id"), "demo-assistant");
-    assert_eq!(str_attr(server, "user_id"), "user-42");
+    assert_eq!(str_attr(server, "gen_ai.agent.id"), "demo-assistant");
+    assert_eq!(str_attr(server, "user.id"), "user-42");
 
     let handler = one(trace, "http.handler");
     child_of(handler, server);
@@ -372,16 +372,19 @@ fn the_demo_exports_every_request_tree_with_the_contract_attributes() {
         assert!(ids.contains(&Some(log.trace_id.clone())), "{log:?}");
         assert_eq!(log.span_id.len(), 16, "{log:?}");
         assert_eq!(
-            log.attr("assistant_id").and_then(Value::as_str),
+            log.attr("gen_ai.agent.id").and_then(Value::as_str),
             Some("demo-assistant"),
             "{log:?}"
         );
         assert_eq!(
-            log.attr("session_id").and_then(Value::as_str),
+            log.attr("session.id").and_then(Value::as_str),
             Some("session-7")
         );
-        assert_eq!(log.attr("user_id").and_then(Value::as_str), Some("user-42"));
-        assert_eq!(log.attr("channel_id").and_then(Value::as_str), Some("web"));
+        assert_eq!(log.attr("user.id").and_then(Value::as_str), Some("user-42"));
+        assert_eq!(
+            log.attr("miniserve.channel.id").and_then(Value::as_str),
+            Some("web")
+        );
     }
 
     // The OTLP JSON file holds the same spans.
@@ -450,9 +453,9 @@ fn the_demo_records_the_genai_and_http_metrics_with_the_conventions_buckets() {
             } else {
                 // HTTP: never an identifier but the one marked `metric`.
                 for key in [
-                    "assistant_id",
-                    "session_id",
-                    "user_id",
+                    "gen_ai.agent.id",
+                    "session.id",
+                    "user.id",
                     "url.path",
                     "http.response.header.x-request-id",
                 ] {
@@ -522,7 +525,10 @@ fn the_demo_records_the_genai_and_http_metrics_with_the_conventions_buckets() {
     // Five HTTP requests, with the low-cardinality channel as a dimension.
     assert_eq!(count("http.server.request.duration", &|_| true), 5);
     assert_eq!(
-        count("http.server.request.duration", &has("channel_id", "web")),
+        count(
+            "http.server.request.duration",
+            &has("miniserve.channel.id", "web")
+        ),
         5
     );
     // The token sums are the usage the responses reported.

@@ -50,13 +50,18 @@ const RERANK_KEEP: usize = 2;
 
 /// The request identifiers: headers `x-assistant-id`, `x-session-id`, `x-user-id`,
 /// `x-channel-id`, all optional; on the server span, every log line of the request, and (the
-/// channel only, a handful of values) the HTTP duration metric.
+/// channel only, a handful of values) the HTTP duration metric. Their attribute keys are the
+/// registry's where it has one (`gen_ai.agent.id`, `session.id`, `user.id`), else the
+/// example's own, declared in `examples/miniserve/semconv` (`miniserve.channel.id`).
 #[derive(Clone, Debug, CommonAttributes)]
 pub struct RequestIds {
+    #[attr(key = "gen_ai.agent.id")]
     pub assistant_id: Option<String>,
+    #[attr(key = "session.id")]
     pub session_id: Option<String>,
+    #[attr(key = "user.id")]
     pub user_id: Option<String>,
-    #[attr(metric)]
+    #[attr(key = "miniserve.channel.id", metric)]
     pub channel_id: Option<String>,
 }
 
@@ -124,7 +129,11 @@ async fn serve(app: Arc<App>, endpoint: Endpoint, id: RequestId, body: Bytes) ->
     let req = match api::parse(endpoint, &body) {
         Ok(req) => req,
         Err(e) => {
-            warn!(error.type = e.code, status = e.status.as_u16(), "request rejected");
+            warn!(
+                error.type = e.code,
+                http.response.status_code = e.status.as_u16(),
+                "request rejected"
+            );
             return e.into_response();
         }
     };
@@ -248,7 +257,7 @@ async fn pipeline(job: &Job, sink: Option<&mpsc::Sender<String>>) -> Result<Valu
     if let Some(top_k) = job.req.retrieval {
         let hits = rag::retrieve(&app.index, &app.tokenizer, &prompt, top_k, RERANK_KEEP).await;
         let ids: Vec<&str> = hits.iter().map(|h| rag::document(h).id).collect();
-        info!(documents = ?ids, "retrieved context");
+        info!(miniserve.retrieval.documents = ?ids, "retrieved context");
         let mut with_context = Vec::new();
         for hit in &hits {
             with_context.extend(app.tokenizer.encode(rag::document(hit).text));
@@ -263,7 +272,7 @@ async fn pipeline(job: &Job, sink: Option<&mpsc::Sender<String>>) -> Result<Valu
     info!(
         gen_ai.usage.input_tokens = generation.input_tokens,
         gen_ai.usage.output_tokens = generation.tokens.len(),
-        finish_reason = generation.stop.as_str(),
+        llm.stop_reason = generation.stop.as_str(),
         "generation finished"
     );
     Ok(format_output(job, &generation))
