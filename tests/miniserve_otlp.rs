@@ -446,6 +446,23 @@ fn the_demo_records_the_genai_and_http_metrics_with_the_conventions_buckets() {
                     Some("miniserve")
                 );
                 assert!(point.attr("gen_ai.operation.name").is_some(), "{name}");
+                // Known to the server, so set (conditionally required / recommended).
+                assert_eq!(
+                    point.attr("server.address").and_then(Value::as_str),
+                    Some("127.0.0.1"),
+                    "{name}"
+                );
+                assert!(
+                    point.attr("server.port").and_then(Value::as_i64).is_some_and(|p| p > 0),
+                    "{name}"
+                );
+                if point.attr("error.type").is_none() {
+                    assert_eq!(
+                        point.attr("gen_ai.response.model").and_then(Value::as_str),
+                        Some("miniserve-toy-1"),
+                        "{name}"
+                    );
+                }
                 assert_eq!(
                     point.attr("gen_ai.request.model").and_then(Value::as_str),
                     Some("miniserve-toy-1")

@@ -112,7 +112,7 @@ pub async fn start(options: &Options) -> Result<Running, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(
-        axum::serve(listener, server::router(server::App::new()))
+        axum::serve(listener, server::router(server::App::new(addr)))
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
             })

@@ -17,6 +17,7 @@
 //! ```
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -70,12 +71,16 @@ pub struct App {
     pub tokenizer: Tokenizer,
     pub model: ToyModel,
     pub index: Index,
+    /// Where this GenAI server listens: `server.address` and `server.port` of its
+    /// `gen_ai.server.*` metrics.
+    pub addr: SocketAddr,
     next_id: AtomicU64,
 }
 
 impl App {
-    /// Builds the tokenizer, the model and the index from the built-in corpus.
-    pub fn new() -> Arc<App> {
+    /// Builds the tokenizer, the model and the index from the built-in corpus, for a server
+    /// listening on `addr`.
+    pub fn new(addr: SocketAddr) -> Arc<App> {
         let tokenizer = Tokenizer::from_texts(super::corpus::DOCUMENTS.iter().map(|d| d.text));
         let model = ToyModel::new(&tokenizer);
         let index = Index::build(&tokenizer);
@@ -83,8 +88,16 @@ impl App {
             tokenizer,
             model,
             index,
+            addr,
             next_id: AtomicU64::new(1),
         })
+    }
+
+    /// The GenAI metric attributes of a request to this server.
+    fn metric_attributes(&self, req: &GenRequest) -> GenAiMetricAttributes {
+        GenAiMetricAttributes::new(req.endpoint.operation(), PROVIDER)
+            .request_model(req.model.clone())
+            .server(self.addr.ip().to_string(), self.addr.port())
     }
 }
 
@@ -229,8 +242,7 @@ impl GenerationOutcome for Generation {
 )]
 async fn handle(job: &Job, sink: Option<&mpsc::Sender<String>>) -> Result<Value, ApiError> {
     let result = pipeline(job, sink).await;
-    let attrs = GenAiMetricAttributes::new(job.req.endpoint.operation(), PROVIDER)
-        .request_model(job.req.model.clone());
+    let attrs = job.app.metric_attributes(&job.req);
     match &result {
         Ok(_) => {
             span.set_status_code(&200u16);
@@ -357,8 +369,7 @@ async fn generate(
     sink: Option<&mpsc::Sender<String>>,
 ) -> Result<Generation, ModelError> {
     let started = Instant::now();
-    let attrs = GenAiMetricAttributes::new(job.req.endpoint.operation(), PROVIDER)
-        .request_model(job.req.model.clone());
+    let attrs = job.app.metric_attributes(&job.req);
     let mut state = match job.app.model.prefill(prompt).await {
         Ok(state) => state,
         Err(e) => {
