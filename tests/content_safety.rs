@@ -53,9 +53,11 @@ const QUERY_KEY: &str = "CANARY-QUERY-KEY-dd00";
 const CLIENT_QUERY: &str = "CANARY-CLIENT-QUERY-ee11";
 const BAGGAGE: &str = "CANARY-BAGGAGE-ff22";
 const SPAN_ERROR: &str = "CANARY-SPAN-ERROR-0f0f";
+const DISPLAY_ERROR: &str = "CANARY-DISPLAY-ERROR-1e1e";
 
-const ALL: [&str; 19] = [
+const ALL: [&str; 20] = [
     SPAN_ERROR,
+    DISPLAY_ERROR,
     PROMPT,
     COMPLETION,
     MESSAGES,
@@ -216,6 +218,9 @@ fn exercise() -> Vec<String> {
         error = &failure as &dyn std::error::Error,
         "provider failed"
     );
+    // The usual way to log an error: its Display text as a string field.
+    let shown = ProviderError(DISPLAY_ERROR.to_owned());
+    error!(error = %shown, "provider failed again");
     {
         let span = info_span!("handler", user_prompt = SPAN_FIELD, user.id = "u-1");
         let _entered = span.enter();
@@ -353,6 +358,11 @@ fn capture_off_keeps_every_canary_out_of_every_exported_byte_and_stdout_line() {
         Some(&Value::String("ProviderError".into()))
     );
     assert_eq!(failed.attr("exception.message"), None);
+    let again = records
+        .iter()
+        .find(|l| l.body_str() == Some("provider failed again"))
+        .unwrap();
+    assert_eq!(again.attr("error"), Some(&Value::String(MARKER.into())));
     assert!(stdout.contains(&format!("prompt={MARKER}")), "{stdout}");
     assert!(stdout.contains("error=ProviderError"), "{stdout}");
 

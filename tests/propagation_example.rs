@@ -232,3 +232,23 @@ fn level_2_tracestate_keys_with_at_signs_and_repeated_keys_are_forwarded() {
     let (_, forwarded) = one_callback(Some(TRACEPARENT), Some("foo=1,bar=2,foo=3"));
     assert_eq!(forwarded.as_deref(), Some("foo=1,bar=2"));
 }
+
+#[test]
+fn spans_of_other_instrumentation_through_the_global_tracer_carry_the_random_flag_too() {
+    use telemetry_runtime::opentelemetry::global;
+    use telemetry_runtime::opentelemetry::trace::{Span as _, TraceContextExt as _, Tracer as _};
+    let _telemetry = Telemetry::init(&[]);
+    let tracer = global::tracer("third-party");
+    let mut root = tracer.start("third.party.root");
+    assert_eq!(
+        root.span_context().trace_flags().to_u8(),
+        0x03,
+        "sampled and random"
+    );
+    let cx = telemetry_runtime::opentelemetry::Context::new()
+        .with_remote_span_context(root.span_context().clone());
+    let mut child = tracer.start_with_context("third.party.child", &cx);
+    assert_eq!(child.span_context().trace_flags().to_u8(), 0x03);
+    child.end();
+    root.end();
+}

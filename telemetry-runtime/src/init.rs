@@ -397,7 +397,9 @@ impl Installed {
         }
         if let Some(provider) = &tracer_provider {
             crate::span::install_tracer(provider.tracer(crate::INSTRUMENTATION_SCOPE));
-            opentelemetry::global::set_tracer_provider(provider.clone());
+            opentelemetry::global::set_tracer_provider(
+                crate::process::InheritingTracerProvider::new(provider.clone()),
+            );
             // Strict W3C Trace Context level 2 and Baggage, for every inject and extract
             // through the global propagator; baggage is injected only when forwarded.
             opentelemetry::global::set_text_map_propagator(

@@ -39,7 +39,13 @@ pub fn inherited() -> Option<&'static Context> {
 /// `None`.
 #[inline]
 pub(super) fn parent_for(cx: &Context, kind: Option<&SpanKind>) -> Option<Context> {
-    under(INHERITED.get()?.parent.as_ref()?, cx, kind)
+    let inherited = INHERITED.get()?;
+    let parent = under(inherited.parent.as_ref()?, cx, kind)?;
+    // A `TRACESTATE` with members OpenTelemetry cannot hold is forwarded whole from here on.
+    Some(crate::propagation::with_received_trace_state(
+        &inherited.cx,
+        parent,
+    ))
 }
 
 /// `cx` with `parent` as its span when it has no valid span of its own and `kind` is not

@@ -50,7 +50,7 @@ mod tracer;
 pub use command::CommandExt;
 pub use inherited::inherited;
 pub(crate) use inherited::{from_env, install};
-pub(crate) use tracer::InheritingTracer;
+pub(crate) use tracer::{InheritingTracer, InheritingTracerProvider};
 
 /// The environment variable of the `traceparent` value: `TRACEPARENT`.
 pub const TRACEPARENT_ENV: &str = "TRACEPARENT";

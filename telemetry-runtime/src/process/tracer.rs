@@ -1,8 +1,8 @@
 //! [`InheritingTracer`]: the SDK tracer, with the process parent for spans that have none.
 
-use opentelemetry::Context;
-use opentelemetry::trace::{SpanBuilder, Tracer};
-use opentelemetry_sdk::trace::SdkTracer;
+use opentelemetry::trace::{SpanBuilder, Tracer, TracerProvider};
+use opentelemetry::{Context, InstrumentationScope};
+use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
 
 use super::inherited;
 use crate::propagation::random_flag::{FlaggedSpan, inherited_random};
@@ -36,5 +36,26 @@ impl Tracer for InheritingTracer {
                 inherited_random(&parent),
             ),
         }
+    }
+}
+
+/// The SDK provider whose tracers are [`InheritingTracer`]s: what `init()` installs as the
+/// global tracer provider, so spans of other instrumentation (through
+/// `opentelemetry::global::tracer`) also carry the random-trace-id flag and start under the
+/// process parent.
+#[derive(Clone, Debug)]
+pub(crate) struct InheritingTracerProvider(SdkTracerProvider);
+
+impl InheritingTracerProvider {
+    pub(crate) fn new(provider: SdkTracerProvider) -> Self {
+        InheritingTracerProvider(provider)
+    }
+}
+
+impl TracerProvider for InheritingTracerProvider {
+    type Tracer = InheritingTracer;
+
+    fn tracer_with_scope(&self, scope: InstrumentationScope) -> InheritingTracer {
+        InheritingTracer::new(self.0.tracer_with_scope(scope))
     }
 }

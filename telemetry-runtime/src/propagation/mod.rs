@@ -64,6 +64,7 @@ pub mod envelope;
 mod header_injector;
 mod propagator;
 pub(crate) mod random_flag;
+pub(crate) use propagator::with_received_trace_state;
 mod traceparent;
 mod tracestate;
 

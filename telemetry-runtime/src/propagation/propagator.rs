@@ -102,15 +102,26 @@ impl StrictW3cPropagator {
             .get_all(TRACESTATE_HEADER)
             .and_then(|values| TraceState::parse_values(values).ok())
             .unwrap_or_default();
-        let otel = trace_state.to_otel();
+        let (otel, kept) = trace_state.to_otel_counted();
+        if kept == trace_state.len() {
+            return Some((traceparent.to_span_context(otel), None));
+        }
         let span_context = traceparent.to_span_context(otel.clone());
-        let lost = TraceState::from_otel(&otel).len() != trace_state.len();
-        let received = lost.then(|| ReceivedTraceState {
+        let received = ReceivedTraceState {
             trace_id: span_context.trace_id(),
             otel,
             strict: trace_state,
-        });
-        Some((span_context, received))
+        };
+        Some((span_context, Some(received)))
+    }
+}
+
+/// `to` with the received trace state `from` carries, if any (see [`ReceivedTraceState`]): for
+/// a context built from a span context alone, such as the process parent.
+pub(crate) fn with_received_trace_state(from: &Context, to: Context) -> Context {
+    match from.get::<ReceivedTraceState>() {
+        Some(received) => to.with_value(received.clone()),
+        None => to,
     }
 }
 
@@ -462,6 +473,15 @@ mod tests {
             inject(&cx.with_remote_span_context(child.clone())).as_deref(),
             Some(state.as_str())
         );
+        // A context built from the span context alone (the process parent) gets it back.
+        let bare = Context::new().with_remote_span_context(child.clone());
+        assert_eq!(
+            inject(&bare).as_deref(),
+            Some("foo@=1"),
+            "what OpenTelemetry holds"
+        );
+        let restored = with_received_trace_state(&cx, bare);
+        assert_eq!(inject(&restored).as_deref(), Some(state.as_str()));
         // A trace state changed here: what OpenTelemetry holds, with the change.
         let changed = child.trace_state().insert("mine", "1").unwrap();
         let changed = SpanContext::new(

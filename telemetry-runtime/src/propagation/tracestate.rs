@@ -294,12 +294,25 @@ impl TraceState {
     /// rejects a 14-character system-id, which §3.3.2 allows); a list-member it refuses
     /// is left out of the result rather than failing the whole conversion.
     pub fn to_otel(&self) -> OtelTraceState {
-        let accepted = self
+        self.to_otel_counted().0
+    }
+
+    /// [`to_otel`](Self::to_otel), and how many members OpenTelemetry accepted.
+    pub(crate) fn to_otel_counted(&self) -> (OtelTraceState, usize) {
+        let accepted: Vec<(&str, &str)> = self
             .members
             .iter()
-            .filter(|(k, v)| OtelTraceState::NONE.insert(k.as_str(), v.as_str()).is_ok());
-        OtelTraceState::from_key_value(accepted.map(|(k, v)| (k.as_str(), v.as_str())))
-            .unwrap_or_default()
+            .filter(|(k, v)| OtelTraceState::NONE.insert(k.as_str(), v.as_str()).is_ok())
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let kept = accepted.len();
+        if kept == 0 {
+            return (OtelTraceState::NONE, 0);
+        }
+        (
+            OtelTraceState::from_key_value(accepted).unwrap_or_default(),
+            kept,
+        )
     }
 
     /// The valid part of an OpenTelemetry trace state, for sending: list-members that are

@@ -34,7 +34,8 @@ impl Hasher for AddressHasher {
         }
     }
     fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // Metadata is 8-aligned: drop the zero bits, then spread the rest.
+        self.0 = ((n as u64) >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
@@ -43,26 +44,34 @@ thread_local! {
         RefCell::new(HashMap::default());
 }
 
+fn compute_mask(meta: &'static Metadata<'static>) -> Mask {
+    let fields = meta.fields();
+    let mut mask = Mask {
+        bits: 0,
+        overflow: fields.len() > 64,
+    };
+    for field in fields.iter().take(64) {
+        if field.name() != "message" && super::is_content_key(field.name()) {
+            mask.bits |= 1 << field.index();
+        }
+    }
+    mask
+}
+
 fn mask_of(meta: &'static Metadata<'static>) -> Mask {
     let address = meta as *const Metadata<'static> as usize;
-    MASKS.with(|masks| {
-        if let Some(mask) = masks.borrow().get(&address) {
-            return *mask;
-        }
-        let keys = super::content_keys();
-        let fields = meta.fields();
-        let mut mask = Mask {
-            bits: 0,
-            overflow: fields.len() > 64,
-        };
-        for field in fields.iter().take(64) {
-            if field.name() != "message" && keys.matches(field.name()) {
-                mask.bits |= 1 << field.index();
+    // During thread-local teardown (an event from a `Drop` at thread exit) the cache is gone:
+    // decide without it.
+    MASKS
+        .try_with(|masks| {
+            if let Some(mask) = masks.borrow().get(&address) {
+                return *mask;
             }
-        }
-        masks.borrow_mut().insert(address, mask);
-        mask
-    })
+            let mask = compute_mask(meta);
+            masks.borrow_mut().insert(address, mask);
+            mask
+        })
+        .unwrap_or_else(|_| compute_mask(meta))
 }
 
 /// What happens to the string fields of one event: the content fields are replaced by the
@@ -98,7 +107,7 @@ impl FieldRule {
         if i < 64 {
             self.mask.bits & (1 << i) != 0
         } else {
-            self.mask.overflow && super::content_keys().matches(field.name())
+            self.mask.overflow && super::is_content_key(field.name())
         }
     }
 

@@ -3,35 +3,34 @@
 
 use std::borrow::Cow;
 
-/// `text` with the user information of every URL in it (`https://user:secret@host/`)
-/// replaced by `REDACTED@`. Text without any is returned as it is.
+/// `text` with the user information of every URL in it (`https://user:secret@host/`, and a
+/// value without a scheme such as `user:secret@host:4318`) replaced by `REDACTED`, up to the
+/// last `@` of each word: a password with `#`, `?` or `/` in it is covered too. Text without
+/// any `@` is returned as it is.
 pub(crate) fn scrub_userinfo(text: &str) -> Cow<'_, str> {
-    let mut out = String::new();
-    let mut rest = text;
-    let mut changed = false;
-    while let Some(at) = rest.find("://") {
-        let authority_start = at + 3;
-        let authority_len = rest[authority_start..]
-            .find(|c: char| {
-                matches!(c, '/' | '?' | '#') || c.is_whitespace() || c == '\'' || c == '"'
-            })
-            .unwrap_or(rest.len() - authority_start);
-        let authority = &rest[authority_start..authority_start + authority_len];
-        out.push_str(&rest[..authority_start]);
-        match authority.rfind('@') {
-            Some(user_end) => {
-                out.push_str("REDACTED");
-                out.push_str(&authority[user_end..]);
-                changed = true;
-            }
-            None => out.push_str(authority),
-        }
-        rest = &rest[authority_start + authority_len..];
-    }
-    if !changed {
+    if !text.contains('@') {
         return Cow::Borrowed(text);
     }
-    out.push_str(rest);
+    let is_delimiter =
+        |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '(' | ')' | '<' | '>' | ',');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let word_end = rest.find(is_delimiter).unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        match word.rfind('@') {
+            Some(at) => {
+                let start = word.find("://").map_or(0, |i| i + 3).min(at);
+                out.push_str(&word[..start]);
+                out.push_str("REDACTED");
+                out.push_str(&word[at..]);
+            }
+            None => out.push_str(word),
+        }
+        let delimiter_len = rest[word_end..].chars().next().map_or(0, char::len_utf8);
+        out.push_str(&rest[word_end..word_end + delimiter_len]);
+        rest = &rest[word_end + delimiter_len..];
+    }
     Cow::Owned(out)
 }
 
@@ -52,5 +51,13 @@ mod tests {
         assert_eq!(scrub_userinfo("http://h:4317"), "http://h:4317");
         assert!(matches!(scrub_userinfo("no url"), Cow::Borrowed(_)));
         assert_eq!(scrub_userinfo("://@"), "://REDACTED@");
+        // No scheme, and passwords with URL delimiters in them.
+        assert_eq!(
+            scrub_userinfo("`alice:s3cret@collector:4318` is not a URL"),
+            "`REDACTED@collector:4318` is not a URL"
+        );
+        assert_eq!(scrub_userinfo("https://u:p#ss@h/x"), "https://REDACTED@h/x");
+        assert_eq!(scrub_userinfo("https://u:p/q?s@h"), "https://REDACTED@h");
+        assert_eq!(scrub_userinfo("héllo wörld@x"), "héllo REDACTED@x");
     }
 }

@@ -51,22 +51,30 @@ pub(crate) fn error_type_name(error: &(dyn std::error::Error + 'static)) -> Cow<
         std::string::FromUtf8Error => "std::string::FromUtf8Error",
         serde_json::Error => "serde_json::Error",
     }
-    let mut name = LeadingName(String::new());
+    let mut name = LeadingName::default();
     let _ = write!(name, "{error:?}");
-    if name.0.is_empty()
-        || !name
-            .0
+    // A derived `Debug` is `Name`, `Name(..)` or `Name { .. }`: anything else (a `Debug` that
+    // writes the message) gives no name, so no word of the message becomes the type.
+    let derived = matches!(name.after.as_str(), "" | "(" | " {") && !name.overflow;
+    if derived
+        && name
+            .name
             .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
     {
-        Cow::Borrowed("_OTHER")
+        Cow::Owned(name.name)
     } else {
-        Cow::Owned(name.0)
+        Cow::Borrowed("_OTHER")
     }
 }
 
-/// Keeps the identifier (with `::` paths) a text starts with, and stops the formatting at the
-/// first character that is not part of it.
-struct LeadingName(String);
+/// Keeps the identifier (with `::` paths) a text starts with and the two characters after
+/// it, then stops the formatting.
+#[derive(Default)]
+struct LeadingName {
+    name: String,
+    after: String,
+    overflow: bool,
+}
 
 /// The longest type name kept.
 const MAX_NAME: usize = 128;
@@ -74,10 +82,18 @@ const MAX_NAME: usize = 128;
 impl fmt::Write for LeadingName {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         for c in s.chars() {
-            if (c.is_ascii_alphanumeric() || c == '_' || c == ':') && self.0.len() < MAX_NAME {
-                self.0.push(c);
+            let ident = c.is_ascii_alphanumeric() || c == '_' || c == ':';
+            if self.after.is_empty() && ident {
+                if self.name.len() == MAX_NAME {
+                    self.overflow = true;
+                    return Err(fmt::Error);
+                }
+                self.name.push(c);
             } else {
-                return Err(fmt::Error);
+                self.after.push(c);
+                if self.after.len() >= 2 || c == '(' {
+                    return Err(fmt::Error);
+                }
             }
         }
         Ok(())
@@ -106,6 +122,29 @@ mod tests {
             body: "CANARY".into(),
         };
         assert_eq!(error_type_name(&e), "ProviderError");
+        // A `Debug` that writes the message names no type.
+        struct Plain;
+        impl fmt::Debug for Plain {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("sk_live_abc123 rejected")
+            }
+        }
+        impl Display for Plain {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("x")
+            }
+        }
+        impl std::error::Error for Plain {}
+        assert_eq!(error_type_name(&Plain), "_OTHER");
+        #[derive(Debug)]
+        struct Tuple(#[allow(dead_code)] u8);
+        impl Display for Tuple {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("x")
+            }
+        }
+        impl std::error::Error for Tuple {}
+        assert_eq!(error_type_name(&Tuple(1)), "Tuple");
         assert_eq!(
             error_type_name(&std::io::Error::other("CANARY")),
             "std::io::Error"

@@ -37,12 +37,17 @@ pub const DEFAULT_CONTENT_FRAGMENTS: [&str; 8] = [
 ];
 
 /// The default credential query keys: the semantic conventions' list (`url.query`,
-/// `url.full`) and the common credential parameters. Matched as whole keys.
-pub const DEFAULT_CREDENTIAL_KEYS: [&str; 17] = [
+/// `url.full`), the signed-URL parameters of AWS SigV4 and Google Cloud, and the common
+/// credential parameters. Matched as whole keys.
+pub const DEFAULT_CREDENTIAL_KEYS: [&str; 21] = [
     "AWSAccessKeyId",
     "Signature",
     "sig",
     "X-Goog-Signature",
+    "X-Amz-Signature",
+    "X-Amz-Credential",
+    "X-Amz-Security-Token",
+    "X-Goog-Credential",
     "api_key",
     "apikey",
     "api-key",
@@ -191,6 +196,7 @@ mod tests {
             "Token",
             "X-Goog-Signature",
             "client_secret",
+            "x-amz-security-token",
         ] {
             assert!(keys.matches_whole(key), "{key}");
         }

@@ -44,6 +44,18 @@ use crate::global_slot::GlobalSlot;
 /// What a redacted value is replaced by, on every path.
 pub const MARKER: &str = "[REDACTED]";
 
+/// Keys whose string values are an error's text (`error = %e`, `#[instrument(err)]`,
+/// tracing-opentelemetry's `exception.message`): content like the content keys, whatever the
+/// key pattern says.
+pub const ERROR_TEXT_KEYS: [&str; 4] =
+    ["error", "err", "exception.message", "exception.stacktrace"];
+
+/// Whether `key` names content: it matches the content keys, or is an error-text key.
+#[inline]
+pub(crate) fn is_content_key(key: &str) -> bool {
+    ERROR_TEXT_KEYS.contains(&key) || content_keys().matches(key)
+}
+
 static CONTENT_KEYS: GlobalSlot<KeyPattern> = GlobalSlot::new();
 static QUERY_KEYS: GlobalSlot<KeyPattern> = GlobalSlot::new();
 static DEFAULT_CONTENT: LazyLock<KeyPattern> = LazyLock::new(KeyPattern::content);

@@ -16,7 +16,7 @@ use opentelemetry::{Array, KeyValue, StringValue, Value};
 use opentelemetry_sdk::logs::{SdkLogRecord, SdkLogger, SdkLoggerProvider};
 use opentelemetry_sdk::trace::SpanData;
 
-use super::{MARKER, content_keys};
+use super::MARKER;
 
 /// What the sinks do with content values now: pass them (truncated to this many bytes) or
 /// replace them.
@@ -37,10 +37,6 @@ fn action(content_passes: bool) -> Action {
 /// Applies the rule to one span's attributes, its events' and its links' attributes. Returns
 /// how many values were replaced.
 pub(crate) fn redact_span(span: &mut SpanData) -> u64 {
-    let keys = content_keys();
-    if keys.is_empty() {
-        return 0;
-    }
     let action = action(crate::genai::capture::spans_carry_content());
     let mut replaced = redact_attributes(&mut span.attributes, action);
     if let Action::Replace = action {
@@ -68,10 +64,14 @@ pub(crate) fn redact_spans(spans: &mut [SpanData]) {
 }
 
 fn redact_attributes(attributes: &mut [KeyValue], action: Action) -> u64 {
-    let keys = content_keys();
     let mut replaced = 0;
     for attribute in attributes {
-        if !is_text(&attribute.value) || !keys.matches(attribute.key.as_str()) {
+        let key = attribute.key.as_str();
+        // The toolkit's own `exception.message` is judged by `redact_error_records`.
+        if !is_text(&attribute.value)
+            || matches!(key, "exception.message" | "exception.stacktrace")
+            || !super::is_content_key(key)
+        {
             continue;
         }
         match action {
@@ -161,10 +161,6 @@ static RECORDS: LazyLock<SdkLogger> = LazyLock::new(|| {
 /// record's attributes cannot be changed in place, so a record that has content is rebuilt;
 /// one that has none is returned as it is.
 pub(crate) fn redact_log(record: SdkLogRecord) -> SdkLogRecord {
-    let keys = content_keys();
-    if keys.is_empty() {
-        return record;
-    }
     let action = action(crate::genai::capture::events_carry_content());
     let body_has_content = matches!(record.body(), Some(AnyValue::Map(map))
         if map.iter().any(|(k, v)| needs_change(k, v, action)));
@@ -228,7 +224,7 @@ fn is_any_text(value: &AnyValue) -> bool {
 
 #[cfg(feature = "otlp")]
 fn needs_change(key: &Key, value: &AnyValue, action: Action) -> bool {
-    if !is_any_text(value) || !content_keys().matches(key.as_str()) {
+    if !is_any_text(value) || !super::is_content_key(key.as_str()) {
         return false;
     }
     match (action, value) {
