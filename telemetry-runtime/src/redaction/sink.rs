@@ -104,8 +104,10 @@ fn redact_error_records(attributes: &mut [KeyValue], toolkit_exception: bool) ->
     let mut replaced = 0;
     for kv in attributes.iter_mut() {
         let key = kv.key.as_str();
-        let exception =
-            !toolkit_exception && matches!(key, "exception.message" | "exception.stacktrace");
+        // An `exception` event with a `{field}.chain` was made by tracing-opentelemetry from
+        // a log event (its message was "exception"), not by the toolkit.
+        let exception = (!toolkit_exception || !fields.is_empty())
+            && matches!(key, "exception.message" | "exception.stacktrace");
         let error_field = fields
             .iter()
             .any(|f| key == f || key.strip_suffix(".chain").is_some_and(|k| k == f));
@@ -274,6 +276,56 @@ mod tests {
             status: Status::Unset,
             instrumentation_scope: InstrumentationScope::builder("t").build(),
         }
+    }
+
+    #[test]
+    fn error_text_recorded_by_tracing_opentelemetry_is_replaced_and_the_toolkits_safe_message_kept()
+    {
+        use opentelemetry::trace::Event;
+        let chain = || Value::Array(Array::String(vec!["CANARY cause".into()]));
+        let mut s = span(vec![
+            KeyValue::new("error", "CANARY"),
+            KeyValue::new("error.chain", chain()),
+            KeyValue::new("exception.message", "CANARY"),
+            KeyValue::new("error.type", "timeout"),
+        ]);
+        let toolkit = Event::new(
+            "exception",
+            SystemTime::UNIX_EPOCH,
+            vec![
+                KeyValue::new("exception.type", "rate_limited"),
+                KeyValue::new("exception.message", "retry after 3 s"),
+            ],
+            0,
+        );
+        let spoofed = Event::new(
+            "exception",
+            SystemTime::UNIX_EPOCH,
+            vec![
+                KeyValue::new("exception.message", "CANARY"),
+                KeyValue::new("err", "CANARY"),
+                KeyValue::new("err.chain", chain()),
+            ],
+            0,
+        );
+        s.events.events = vec![toolkit, spoofed];
+        redact_span(&mut s);
+        assert!(
+            s.attributes[..3].iter().all(|kv| is_marker(&kv.value)),
+            "{:?}",
+            s.attributes
+        );
+        assert_eq!(s.attributes[3].value.as_str(), "timeout");
+        assert_eq!(
+            s.events.events[0].attributes[1].value.as_str(),
+            "retry after 3 s"
+        );
+        assert!(
+            s.events.events[1]
+                .attributes
+                .iter()
+                .all(|kv| is_marker(&kv.value))
+        );
     }
 
     #[test]
