@@ -364,24 +364,18 @@ impl Config {
             )?
             .unwrap_or_default(),
         };
-        let redact_keys = match &o.redact_keys {
-            Some(keys) => keys.clone(),
-            None => env
-                .get(TELEMETRY_REDACT_KEYS)
-                .map(|v| parse::parse_keys(TELEMETRY_REDACT_KEYS, &v, KeyPattern::content()))
-                .transpose()?
-                .unwrap_or_else(KeyPattern::content),
-        };
-        let redact_query_keys = match &o.redact_query_keys {
-            Some(keys) => keys.clone(),
-            None => env
-                .get(TELEMETRY_REDACT_QUERY_KEYS)
-                .map(|v| {
-                    parse::parse_keys(TELEMETRY_REDACT_QUERY_KEYS, &v, KeyPattern::credentials())
-                })
-                .transpose()?
-                .unwrap_or_else(KeyPattern::credentials),
-        };
+        let redact_keys = resolve_keys(
+            env,
+            o.redact_keys.as_ref(),
+            TELEMETRY_REDACT_KEYS,
+            KeyPattern::content,
+        )?;
+        let redact_query_keys = resolve_keys(
+            env,
+            o.redact_query_keys.as_ref(),
+            TELEMETRY_REDACT_QUERY_KEYS,
+            KeyPattern::credentials,
+        )?;
 
         let mut config = Config {
             sdk_disabled: false,
@@ -469,6 +463,23 @@ impl Config {
             Signal::Metrics => &mut self.metrics,
         }
     }
+}
+
+/// A key list: the one set in code, else `variable` (see [`parse::parse_keys`]), else the
+/// default.
+fn resolve_keys(
+    env: &Env<'_>,
+    set: Option<&KeyPattern>,
+    variable: &str,
+    default: fn() -> KeyPattern,
+) -> Result<KeyPattern, ConfigError> {
+    if let Some(keys) = set {
+        return Ok(keys.clone());
+    }
+    Ok(match env.get(variable) {
+        Some(value) => parse::parse_keys(variable, &value, default())?,
+        None => default(),
+    })
 }
 
 /// Parses `name` when set.

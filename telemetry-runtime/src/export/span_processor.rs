@@ -18,8 +18,8 @@ impl<E: SpanExporter + 'static> BatchExport for SpanBatchExport<E> {
 
     fn export(&self, mut batch: Vec<SpanData>) -> impl Future<Output = OTelSdkResult> + Send {
         // On the export thread: content values are replaced here, whatever set them.
-        crate::redaction::sink::redact_spans(&mut batch);
         for span in &mut batch {
+            crate::redaction::sink::redact_span(span);
             crate::propagation::random_flag::mark_exported_root(span);
         }
         self.0.export(batch)

@@ -103,8 +103,7 @@ impl Visit for EventFields {
         self.push(field, FieldValue::Bool(value));
     }
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
-        let message =
-            redaction::log_error_message(value, self.rule.errors_pass(), self.rule.max_bytes());
+        let message = redaction::error_text(value, self.rule.errors_pass(), self.rule.max_bytes());
         if message.is_none() {
             self.replaced += 1;
         }
@@ -117,11 +116,6 @@ impl Visit for EventFields {
         );
     }
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if field.name() == "message" {
-            // The message: `format_args!` from the event macro, written as it is.
-            self.push(field, FieldValue::Str(format!("{value:?}")));
-        } else {
-            self.push_text(field, || format!("{value:?}"));
-        }
+        self.push_text(field, || format!("{value:?}"));
     }
 }

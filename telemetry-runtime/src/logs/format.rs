@@ -66,15 +66,8 @@ fn write_human(
     }
     for (name, value) in &fields.fields {
         match value {
-            FieldValue::Str(s) if needs_quotes(s) => write!(writer, " {name}={s:?}")?,
-            FieldValue::Error { .. } => {
-                let text = value.to_string();
-                if needs_quotes(&text) {
-                    write!(writer, " {name}={text:?}")?
-                } else {
-                    write!(writer, " {name}={text}")?
-                }
-            }
+            FieldValue::Str(s) => write_text_field(writer, name, s)?,
+            FieldValue::Error { .. } => write_text_field(writer, name, &value.to_string())?,
             _ => write!(writer, " {name}={value}")?,
         }
     }
@@ -82,11 +75,7 @@ fn write_human(
     let mut scoped = Ok(());
     crate::scope::for_each_log_field(|name, s| {
         if scoped.is_ok() && !fields.fields.iter().any(|(n, _)| *n == name) {
-            scoped = if needs_quotes(s) {
-                write!(writer, " {name}={s:?}")
-            } else {
-                write!(writer, " {name}={s}")
-            };
+            scoped = write_text_field(writer, name, s);
         }
     });
     scoped?;
@@ -112,6 +101,16 @@ fn write_escaped(writer: &mut Writer<'_>, text: &str) -> fmt::Result {
         rest = &rest[at + c.len_utf8()..];
     }
     writer.write_str(rest)
+}
+
+/// ` name=text`, the text quoted and escaped when it has spaces, quotes, `=` or control
+/// characters.
+fn write_text_field(writer: &mut Writer<'_>, name: &str, text: &str) -> fmt::Result {
+    if needs_quotes(text) {
+        write!(writer, " {name}={text:?}")
+    } else {
+        write!(writer, " {name}={text}")
+    }
 }
 
 fn needs_quotes(s: &str) -> bool {

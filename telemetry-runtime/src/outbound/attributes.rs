@@ -136,13 +136,7 @@ pub(super) fn error_description(error: &reqwest_middleware::Error, text: bool) -
     if out.is_empty() {
         out.push_str(error_type(error));
     }
-    if out.len() > MAX_DESCRIPTION {
-        let mut end = MAX_DESCRIPTION;
-        while !out.is_char_boundary(end) {
-            end -= 1;
-        }
-        out.truncate(end);
-    }
+    crate::redaction::text::truncate_owned(&mut out, MAX_DESCRIPTION);
     out
 }
 

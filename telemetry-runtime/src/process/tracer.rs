@@ -26,16 +26,12 @@ impl Tracer for InheritingTracer {
 
     #[inline]
     fn build_with_context(&self, builder: SpanBuilder, parent_cx: &Context) -> FlaggedSpan {
-        match inherited::parent_for(parent_cx, builder.span_kind.as_ref()) {
-            None => FlaggedSpan::new(
-                self.0.build_with_context(builder, parent_cx),
-                inherited_random(parent_cx),
-            ),
-            Some(parent) => FlaggedSpan::new(
-                self.0.build_with_context(builder, &parent),
-                inherited_random(&parent),
-            ),
-        }
+        let inherited = inherited::parent_for(parent_cx, builder.span_kind.as_ref());
+        let parent = inherited.as_ref().unwrap_or(parent_cx);
+        FlaggedSpan::new(
+            self.0.build_with_context(builder, parent),
+            inherited_random(parent),
+        )
     }
 }
 

@@ -51,11 +51,17 @@ fn compute_mask(meta: &'static Metadata<'static>) -> Mask {
         overflow: fields.len() > 64,
     };
     for field in fields.iter().take(64) {
-        if field.name() != "message" && super::is_content_key(field.name()) {
+        if is_content_field(&field) {
             mask.bits |= 1 << field.index();
         }
     }
     mask
+}
+
+/// Whether `field` holds content. The event's message never does: it is the text the code
+/// wrote, not a value (see the README on what the key rule cannot see).
+fn is_content_field(field: &Field) -> bool {
+    field.name() != "message" && super::is_content_key(field.name())
 }
 
 fn mask_of(meta: &'static Metadata<'static>) -> Mask {
@@ -107,7 +113,7 @@ impl FieldRule {
         if i < 64 {
             self.mask.bits & (1 << i) != 0
         } else {
-            self.mask.overflow && super::is_content_key(field.name())
+            self.mask.overflow && is_content_field(field)
         }
     }
 

@@ -9,27 +9,21 @@ use std::fmt::{self, Display, Write as _};
 /// `Display`, truncated to the content size limit, when content may enter spans; `None`
 /// otherwise.
 pub(crate) fn span_error_message(error: &dyn Display) -> Option<String> {
-    crate::genai::capture::spans_carry_content().then(|| bounded_display(error))
+    error_text(
+        error,
+        crate::genai::capture::spans_carry_content(),
+        crate::genai::capture::max_bytes(),
+    )
 }
 
-/// The text of an error for a log record: its `Display` when `pass` (content may enter
-/// logs), truncated to `max_bytes`.
-pub(crate) fn log_error_message(
-    error: &dyn Display,
-    pass: bool,
-    max_bytes: usize,
-) -> Option<String> {
+/// The text of an error: its `Display` when `pass` (content may enter where it goes),
+/// truncated to `max_bytes`.
+pub(crate) fn error_text(error: &dyn Display, pass: bool, max_bytes: usize) -> Option<String> {
     pass.then(|| {
         let mut text = error.to_string();
         super::text::truncate_owned(&mut text, max_bytes);
         text
     })
-}
-
-fn bounded_display(error: &dyn Display) -> String {
-    let mut text = error.to_string();
-    super::text::truncate_owned(&mut text, crate::genai::capture::max_bytes());
-    text
 }
 
 /// `exception.type` of an error known only as `dyn Error`: `std::io::Error` and the other
@@ -154,15 +148,15 @@ mod tests {
     }
 
     #[test]
-    fn log_error_text_only_when_content_passes() {
+    fn error_text_only_when_content_passes() {
         let e = ProviderError {
             body: "CANARY".into(),
         };
-        assert_eq!(log_error_message(&e, false, 100), None);
+        assert_eq!(error_text(&e, false, 100), None);
         assert_eq!(
-            log_error_message(&e, true, 100).as_deref(),
+            error_text(&e, true, 100).as_deref(),
             Some("rejected: CANARY")
         );
-        assert_eq!(log_error_message(&e, true, 4).as_deref(), Some("reje"));
+        assert_eq!(error_text(&e, true, 4).as_deref(), Some("reje"));
     }
 }

@@ -33,7 +33,7 @@ pub(crate) mod text;
 
 pub(crate) use callsite::FieldRule;
 pub(crate) use credentials::scrub_userinfo;
-pub(crate) use error_text::{error_type_name, log_error_message, span_error_message};
+pub(crate) use error_text::{error_text, error_type_name, span_error_message};
 pub use keys::{DEFAULT_CONTENT_FRAGMENTS, DEFAULT_CREDENTIAL_KEYS, KeyPattern};
 
 use std::sync::LazyLock;

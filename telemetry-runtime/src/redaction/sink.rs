@@ -55,14 +55,6 @@ pub(crate) fn redact_span(span: &mut SpanData) -> u64 {
     replaced
 }
 
-#[cfg(feature = "otlp")]
-/// Applies the rule to every span of a batch.
-pub(crate) fn redact_spans(spans: &mut [SpanData]) {
-    for span in spans {
-        redact_span(span);
-    }
-}
-
 fn redact_attributes(attributes: &mut [KeyValue], action: Action) -> u64 {
     let mut replaced = 0;
     for attribute in attributes {
