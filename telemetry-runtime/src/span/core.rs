@@ -280,9 +280,11 @@ impl SpanCore {
             ));
             let live = UnsafeCell::raw_get(addr_of!((*inner).live));
             addr_of_mut!((*live).late).write(late);
-            addr_of_mut!((*live).span)
-                .cast::<crate::propagation::random_flag::FlaggedSpan>()
-                .write(tracer.build_with_context(builder, &parent));
+            tracer.build_into(
+                addr_of_mut!((*live).span).cast::<crate::propagation::random_flag::FlaggedSpan>(),
+                builder,
+                &parent,
+            );
             addr_of_mut!((*live).running).write(true);
         }
         self.active = true;
