@@ -31,6 +31,7 @@ use telemetry_runtime::tracing::{Instrument, info_span};
 /// The identifiers forwarded by `forward_common_attributes`: headers `x-assistant-id`
 /// (required) and `x-session-id` (optional).
 #[derive(Clone, Debug, CommonAttributes)]
+#[common_attributes(namespace = "acme")]
 struct Ids {
     assistant_id: String,
     session_id: Option<String>,

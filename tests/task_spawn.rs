@@ -20,6 +20,7 @@ use telemetry_runtime::{CommonAttributes, TelemetryGuard, llm_span, scope};
 const WAIT: Duration = Duration::from_secs(20);
 
 #[derive(Clone, Debug, PartialEq, CommonAttributes)]
+#[common_attributes(namespace = "acme")]
 struct Ids {
     tenant_id: String,
 }

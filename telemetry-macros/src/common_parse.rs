@@ -8,9 +8,55 @@ use syn::{Data, DeriveInput, Fields, Ident, LitStr, Token, Type};
 use crate::errors::Errors;
 use crate::suggest::closest;
 
-const STRUCT_OPTIONS: &[&str] = &["prefix", "crate"];
+const STRUCT_OPTIONS: &[&str] = &["prefix", "namespace", "crate"];
 const FIELD_OPTIONS: &[&str] = &["header", "key", "extension", "metric"];
 const DEFAULT_PREFIX: &str = "x-";
+
+/// Field names whose identifier has a name in the OpenTelemetry semantic-conventions
+/// registry (v1.41.0), suggested when such a field has no namespaced key. Each key is a row of
+/// `telemetry-runtime/semconv/facts.tsv` (checked by a unit test below, and against the
+/// registry by `.ci/check-semconv`).
+const REGISTRY_KEYS: &[(&str, &str)] = &[
+    ("agent_id", "gen_ai.agent.id"),
+    ("agent_name", "gen_ai.agent.name"),
+    ("assistant_id", "gen_ai.agent.id"),
+    ("conversation_id", "gen_ai.conversation.id"),
+    ("enduser_id", "enduser.id"),
+    ("session_id", "session.id"),
+    ("thread_id", "gen_ai.conversation.id"),
+    ("user_id", "user.id"),
+    ("user_name", "user.name"),
+];
+
+/// A namespace, or a dotted key: segments of lower-case letters, digits and `_`, each starting
+/// with a letter, joined by `.`.
+fn is_dotted_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|segment| {
+            segment.starts_with(|c: char| c.is_ascii_lowercase())
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
+/// The error for an attribute key without a namespace, with the registry's name for the
+/// field where it has one.
+fn unnamespaced_key(key: &str, field: &str, explicit: bool) -> String {
+    let registry = REGISTRY_KEYS
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, key)| format!("`#[attr(key = \"{key}\")]` (the semantic-conventions name), or "))
+        .unwrap_or_default();
+    if explicit {
+        return format!(
+            "attribute key `{key}` has no namespace: span attributes, metric dimensions and baggage keys of an application are dotted names in its own namespace; write {registry}`#[attr(key = \"yourapp.{key}\")]`"
+        );
+    }
+    format!(
+        "attribute key `{key}` (the field name) has no namespace: span attributes, metric dimensions and baggage keys of an application are dotted names in its own namespace; write {registry}`#[attr(key = \"yourapp.{field}\")]`, or `#[common_attributes(namespace = \"yourapp\")]` on the struct to record every field as `yourapp.<field>`"
+    )
+}
 
 /// One identifier field.
 pub struct Field {
@@ -161,6 +207,9 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
     };
 
     let mut prefix = DEFAULT_PREFIX.to_owned();
+    let mut namespace: Option<String> = None;
+    // An invalid namespace is reported once, on its literal, not again on every field.
+    let mut namespace_invalid = false;
     let mut krate = quote!(::telemetry_runtime);
     for attr in input
         .attrs
@@ -184,6 +233,19 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
                         ));
                     } else {
                         prefix = value.to_ascii_lowercase();
+                    }
+                }
+                "namespace" => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    let value = lit.value();
+                    if !is_dotted_name(&value) {
+                        namespace_invalid = true;
+                        errors.push(syn::Error::new(
+                            lit.span(),
+                            "a namespace is a lower-case dotted name of letters, digits and `_`, e.g. `acme` or `acme.chat`",
+                        ));
+                    } else {
+                        namespace = Some(value);
                     }
                 }
                 "crate" => {
@@ -214,8 +276,12 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
         let name = field_ident.to_string().trim_start_matches("r#").to_owned();
         let mut header = format!("{prefix}{}", name.replace('_', "-")).to_ascii_lowercase();
         let mut header_span: Span = field_ident.span();
-        let mut key = name.clone();
+        let mut key = match &namespace {
+            Some(namespace) => format!("{namespace}.{name}"),
+            None => name.clone(),
+        };
         let mut key_span: Span = field_ident.span();
+        let mut key_written = false;
         let mut extension = default_extension(&name);
         let mut extension_span: Option<Span> = None;
         let mut metric = false;
@@ -248,6 +314,7 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
                         } else {
                             key = value;
                             key_span = lit.span();
+                            key_written = true;
                         }
                     }
                     "extension" => {
@@ -282,6 +349,12 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
                 continue;
             }
         };
+        if !key.contains('.') && !(namespace_invalid && !key_written) {
+            errors.push(syn::Error::new(
+                key_span,
+                unnamespaced_key(&key, &name, key_written),
+            ));
+        }
         if let Some(previous) = fields.iter().find(|f| f.header == header) {
             errors.push(syn::Error::new(
                 header_span,
@@ -336,6 +409,33 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn registry_keys_are_facts() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../telemetry-runtime/semconv/facts.tsv"
+        );
+        let facts = std::fs::read_to_string(path).expect("the facts table of the runtime crate");
+        for (field, key) in super::REGISTRY_KEYS {
+            assert!(
+                facts
+                    .lines()
+                    .any(|line| line.split('\t').next() == Some(key)),
+                "{field} -> {key} is not a row of facts.tsv"
+            );
+            assert!(super::is_dotted_name(key));
+        }
+    }
+
+    #[test]
+    fn dotted_names() {
+        assert!(super::is_dotted_name("acme"));
+        assert!(super::is_dotted_name("acme.chat_v2"));
+        for bad in ["", "Acme", "acme.", ".acme", "acme..x", "1acme", "acme-x"] {
+            assert!(!super::is_dotted_name(bad), "{bad}");
+        }
+    }
+
     #[test]
     fn field_types() {
         let ok = |src: &str| super::field_type(&syn::parse_str(src).unwrap()).ok();

@@ -193,6 +193,7 @@ pub use telemetry_macros::{SpanContract, llm_span};
 ///
 /// #[derive(Clone, Debug, CommonAttributes)]
 /// struct Ids {
+///     #[attr(key = "gen_ai.agent.id")]
 ///     assistant_id: String, // read from the extension `assistantid`
 /// }
 ///
@@ -240,9 +241,9 @@ pub use telemetry_macros::cloudevent_handler;
 /// use telemetry_runtime::scope::HeaderMap;
 ///
 /// #[derive(Clone, Debug, CommonAttributes)]
-/// #[common_attributes(prefix = "x-")] // the default
+/// #[common_attributes(prefix = "x-", namespace = "acme")] // `x-` is the default prefix
 /// struct Ids {
-///     assistant_id: String,               // header `x-assistant-id`, key `assistant_id`
+///     assistant_id: String,               // header `x-assistant-id`, key `acme.assistant_id`
 ///     #[attr(header = "x-sess", key = "session.id")]
 ///     session_id: Option<String>,         // optional
 ///     #[attr(metric)]
@@ -254,13 +255,27 @@ pub use telemetry_macros::cloudevent_handler;
 /// headers.insert("x-channel-id", "web".parse().unwrap());
 /// let ids = Ids::from_headers(&headers).unwrap();
 /// assert_eq!(ids.session_id, None);
+/// assert_eq!(ids.attributes()[0].key.as_str(), "acme.assistant_id");
 /// assert_eq!(ids.metric_dimensions().len(), 1);
 /// ```
 ///
-/// Options: on the struct, `#[common_attributes(prefix = "...", crate = path)]`; on a field,
-/// `#[attr(header = "...", key = "...", metric)]`. Header names are derived as prefix + the
-/// field name with `_` as `-`; an overridden `header` is the whole name (no prefix). Log
-/// field names are the field names. Values are read with [`scope::required_header`] /
+/// Options: on the struct, `#[common_attributes(prefix = "...", namespace = "...", crate =
+/// path)]`; on a field, `#[attr(header = "...", key = "...", extension = "...", metric)]`.
+/// Header names are derived as prefix + the field name with `_` as `-`; an overridden
+/// `header` is the whole name (no prefix). Log field names are the field names.
+///
+/// Every attribute key has a namespace: the span attribute, the metric dimension and the
+/// baggage member cross services, where a bare `user_id` of one team collides with another's.
+/// A key is the field's `key`, else `namespace.field_name`; a key without a `.` is a compile
+/// error that suggests the registry's name where the field has one (`session_id` ->
+/// `session.id`, `user_id` -> `user.id`, `assistant_id` -> `gen_ai.agent.id`):
+///
+/// ```compile_fail
+/// #[derive(Clone, telemetry_runtime::CommonAttributes)]
+/// struct Ids {
+///     user_id: String, // error: attribute key `user_id` (the field name) has no namespace
+/// }
+/// ``` Values are read with [`scope::required_header`] /
 /// [`scope::optional_header`] (at most [`scope::DEFAULT_MAX_VALUE_LEN`] bytes, no control
 /// character).
 pub use scope::CommonAttributes;

@@ -24,10 +24,11 @@ const TRACEPARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-
 
 #[derive(Clone, Debug, PartialEq, CommonAttributes)]
 struct Ids {
+    #[attr(key = "gen_ai.agent.id")]
     assistant_id: String,
     #[attr(key = "session.id")]
     session_id: Option<String>,
-    #[attr(extension = "chan", metric)]
+    #[attr(key = "app.channel.id", extension = "chan", metric)]
     channel_id: String,
 }
 
@@ -265,9 +266,9 @@ fn common_attributes_come_from_extensions_into_the_scope_and_onto_the_span() {
     let seen = runtime().block_on(scoped(e));
     assert_eq!(seen, Some(ids()));
     let span = h.only_span();
-    assert_attr(&span, "assistant_id", s("asst-1"));
+    assert_attr(&span, "gen_ai.agent.id", s("asst-1"));
     assert_attr(&span, "session.id", s("sess-9"));
-    assert_attr(&span, "channel_id", s("web"));
+    assert_attr(&span, "app.channel.id", s("web"));
 }
 
 #[test]
@@ -287,7 +288,7 @@ fn an_event_without_the_identifiers_is_handled_outside_their_scope() {
         error.attributes[0].value.as_str(),
         "CloudEvents extension `assistantid` contains a control character at byte 1"
     );
-    assert_absent(&span, "assistant_id");
+    assert_absent(&span, "gen_ai.agent.id");
 }
 
 #[test]

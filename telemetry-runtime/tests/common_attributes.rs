@@ -7,16 +7,18 @@ use telemetry_runtime::scope::{CommonAttributesErrorKind, DEFAULT_MAX_VALUE_LEN,
 
 #[derive(Clone, Debug, PartialEq, CommonAttributes)]
 struct Ids {
+    #[attr(key = "gen_ai.agent.id")]
     assistant_id: String,
     #[attr(metric, key = "app.channel.id")]
     channel_id: String,
+    #[attr(key = "session.id")]
     session_id: Option<String>,
     #[attr(header = "X-User", key = "enduser.id")]
     user_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, CommonAttributes)]
-#[common_attributes(prefix = "x-acme-")]
+#[common_attributes(prefix = "x-acme-", namespace = "acme")]
 struct Prefixed {
     tenant_id: String,
     #[attr(header = "x-region")]
@@ -158,14 +160,35 @@ fn prefix_and_header_override() {
 }
 
 #[test]
+fn namespace_names_every_key() {
+    let map = headers(&[("x-acme-tenant-id", "t-1"), ("x-region", "eu")]);
+    let p = Prefixed::from_headers(&map).unwrap();
+    assert_eq!(
+        p.attributes(),
+        vec![
+            KeyValue::new("acme.tenant_id", "t-1"),
+            KeyValue::new("acme.region", "eu"),
+        ]
+    );
+    // The log fields keep the field names.
+    assert_eq!(
+        p.log_fields()
+            .iter()
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>(),
+        ["tenant_id", "region"]
+    );
+}
+
+#[test]
 fn attributes_of_present_fields() {
     let ids = Ids::from_headers(&full()).unwrap();
     assert_eq!(
         ids.attributes(),
         vec![
-            KeyValue::new("assistant_id", "asst-1"),
+            KeyValue::new("gen_ai.agent.id", "asst-1"),
             KeyValue::new("app.channel.id", "web"),
-            KeyValue::new("session_id", "sess-9"),
+            KeyValue::new("session.id", "sess-9"),
             KeyValue::new("enduser.id", "u-42"),
         ]
     );
@@ -177,7 +200,7 @@ fn attributes_of_present_fields() {
     assert_eq!(
         ids.attributes(),
         vec![
-            KeyValue::new("assistant_id", "asst-1"),
+            KeyValue::new("gen_ai.agent.id", "asst-1"),
             KeyValue::new("app.channel.id", "web"),
         ]
     );
@@ -237,11 +260,11 @@ mod baggage {
     #[test]
     fn to_baggage_writes_attribute_keys_and_keeps_other_members() {
         let ids = Ids::from_headers(&full()).unwrap();
-        let mut baggage = Baggage::parse("tenant=acme,assistant_id=stale");
+        let mut baggage = Baggage::parse("tenant=acme,gen_ai.agent.id=stale");
         ids.to_baggage(&mut baggage);
         assert_eq!(
             baggage.to_header(),
-            "tenant=acme,assistant_id=asst-1,app.channel.id=web,session_id=sess-9,enduser.id=u-42"
+            "tenant=acme,gen_ai.agent.id=asst-1,app.channel.id=web,session.id=sess-9,enduser.id=u-42"
         );
     }
 
@@ -256,7 +279,7 @@ mod baggage {
         ids.to_baggage(&mut baggage);
         assert_eq!(
             baggage.to_header(),
-            "assistant_id=asst-1,app.channel.id=web"
+            "gen_ai.agent.id=asst-1,app.channel.id=web"
         );
     }
 
@@ -272,7 +295,7 @@ mod baggage {
         ids.to_baggage(&mut baggage);
         let header = baggage.to_header();
         assert!(
-            header.starts_with("assistant_id=asst%201%2C%3D%25,"),
+            header.starts_with("gen_ai.agent.id=asst%201%2C%3D%25,"),
             "{header}"
         );
         let parsed = Baggage::parse(&header);
@@ -281,7 +304,7 @@ mod baggage {
 
     #[test]
     fn missing_member_is_a_baggage_error() {
-        let err = Ids::from_baggage(&Baggage::parse("assistant_id=a")).unwrap_err();
+        let err = Ids::from_baggage(&Baggage::parse("gen_ai.agent.id=a")).unwrap_err();
         assert_eq!(err.kind(), &CommonAttributesErrorKind::Missing);
         assert_eq!(err.carrier(), Carrier::Baggage);
         assert_eq!(err.header(), "app.channel.id");
@@ -294,7 +317,7 @@ mod baggage {
     #[test]
     fn hostile_members_are_typed_errors() {
         // A control character smuggled in through percent-encoding.
-        let err = Ids::from_baggage(&Baggage::parse("assistant_id=a%0Ab,app.channel.id=web"))
+        let err = Ids::from_baggage(&Baggage::parse("gen_ai.agent.id=a%0Ab,app.channel.id=web"))
             .unwrap_err();
         assert_eq!(
             err.kind(),
@@ -302,11 +325,11 @@ mod baggage {
         );
         assert_eq!(
             err.to_string(),
-            "baggage member `assistant_id` contains a control character at byte 1"
+            "baggage member `gen_ai.agent.id` contains a control character at byte 1"
         );
         // The same key twice is ambiguous.
         let err = Ids::from_baggage(&Baggage::parse(
-            "assistant_id=a,assistant_id=b,app.channel.id=w",
+            "gen_ai.agent.id=a,gen_ai.agent.id=b,app.channel.id=w",
         ))
         .unwrap_err();
         assert_eq!(err.kind(), &CommonAttributesErrorKind::Repeated);
@@ -314,7 +337,7 @@ mod baggage {
         let long = "x".repeat(DEFAULT_MAX_VALUE_LEN + 1);
         let mut baggage = Baggage::parse("app.channel.id=web");
         baggage
-            .push(BaggageMember::new("assistant_id", long).unwrap())
+            .push(BaggageMember::new("gen_ai.agent.id", long).unwrap())
             .unwrap();
         let err = Ids::from_baggage(&baggage).unwrap_err();
         assert!(matches!(
@@ -323,7 +346,7 @@ mod baggage {
         ));
         // Whitespace only.
         let err =
-            Ids::from_baggage(&Baggage::parse("assistant_id=%20,app.channel.id=w")).unwrap_err();
+            Ids::from_baggage(&Baggage::parse("gen_ai.agent.id=%20,app.channel.id=w")).unwrap_err();
         assert_eq!(err.kind(), &CommonAttributesErrorKind::Empty);
     }
 

@@ -33,6 +33,7 @@ use crate::scope::CommonAttributes;
 /// use telemetry_runtime::outbound::reqwest_middleware::{reqwest, ClientBuilder};
 ///
 /// #[derive(Clone, CommonAttributes)]
+/// #[common_attributes(namespace = "acme")]
 /// struct Ids {
 ///     assistant_id: String,        // sent as x-assistant-id
 ///     session_id: Option<String>,  // sent as x-session-id when present

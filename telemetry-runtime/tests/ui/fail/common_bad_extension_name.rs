@@ -1,6 +1,7 @@
 use telemetry_runtime::CommonAttributes;
 
 #[derive(Clone, Debug, CommonAttributes)]
+#[common_attributes(namespace = "acme")]
 struct Ids {
     #[attr(extension = "Assistant-ID")]
     assistant_id: String,

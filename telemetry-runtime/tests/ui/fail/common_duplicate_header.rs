@@ -1,6 +1,7 @@
 use telemetry_runtime::CommonAttributes;
 
 #[derive(Clone, CommonAttributes)]
+#[common_attributes(namespace = "acme")]
 struct Ids {
     user_id: String,
     // Header names are case-insensitive: this is `x-user-id` again.

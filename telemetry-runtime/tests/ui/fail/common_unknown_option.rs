@@ -1,6 +1,7 @@
 use telemetry_runtime::CommonAttributes;
 
 #[derive(Clone, CommonAttributes)]
+#[common_attributes(namespace = "acme")]
 #[common_attributes(prefx = "x-acme-")]
 struct Ids {
     #[attr(heder = "x-asst")]

@@ -2,6 +2,7 @@ use telemetry_runtime::CommonAttributes;
 use telemetry_runtime::scope::HeaderMap;
 
 #[derive(Clone, CommonAttributes)]
+#[common_attributes(namespace = "acme")]
 struct Ids {
     assistant_id: String,
     retries: u64,

@@ -6,8 +6,9 @@ use telemetry_runtime::{CommonAttributes, cloudevent_handler};
 
 #[derive(Clone, Debug, CommonAttributes)]
 struct Ids {
+    #[attr(key = "gen_ai.agent.id")]
     assistant_id: String,
-    #[attr(extension = "chan")]
+    #[attr(key = "acme.channel.id", extension = "chan")]
     channel_id: Option<String>,
 }
 

@@ -9,7 +9,7 @@ mod reexport {
 }
 
 #[derive(Clone, Debug, CommonAttributes)]
-#[common_attributes(prefix = "x-acme-")]
+#[common_attributes(prefix = "x-acme-", namespace = "acme")]
 pub struct Ids {
     assistant_id: String,
     #[attr(header = "x-session", key = "session.id")]
@@ -21,7 +21,7 @@ pub struct Ids {
 }
 
 #[derive(Clone, Debug, reexport::runtime::CommonAttributes)]
-#[common_attributes(crate = reexport::runtime)]
+#[common_attributes(crate = reexport::runtime, namespace = "acme.billing")]
 struct Renamed {
     tenant_id: String,
 }
@@ -42,6 +42,7 @@ fn main() {
     let ids: Ids = generic(&headers).unwrap();
     assert_eq!(ids.r#type.as_deref(), Some("t"));
     assert_eq!(ids.log_fields()[2].0, "type");
+    assert_eq!(ids.attributes()[2].key.as_str(), "acme.type");
     assert_eq!(ids.metric_dimensions().len(), 1);
     assert!(generic::<Renamed>(&headers).is_some());
     assert!(Empty::from_headers(&headers).unwrap().attributes().is_empty());
