@@ -349,7 +349,7 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
                 continue;
             }
         };
-        if !key.contains('.') && !(namespace_invalid && !key_written) {
+        if !key.contains('.') && (key_written || !namespace_invalid) {
             errors.push(syn::Error::new(
                 key_span,
                 unnamespaced_key(&key, &name, key_written),
