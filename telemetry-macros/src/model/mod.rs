@@ -1,6 +1,8 @@
 //! The contract model shared by the built-in table, `#[derive(SpanContract)]` and
 //! `#[llm_span]`.
 
+pub mod builtin;
+
 use proc_macro2::Ident;
 
 /// Semantic-conventions attribute types.

@@ -5,8 +5,8 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Ident, ItemFn, ReturnType};
 
-use crate::handler_args::HandlerArgs;
-use crate::span_expand::{as_written, record_outcome, relocate};
+use crate::cloudevent_handler::parse::HandlerArgs;
+use crate::shared::function::{as_written, record_outcome, relocate};
 
 /// The instrumented function.
 pub fn expand(

@@ -4,8 +4,8 @@ use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr};
 
-use crate::args;
-use crate::errors::Errors;
+use crate::shared::arguments as args;
+use crate::shared::errors::Errors;
 
 /// One `name = expr` attribute argument.
 pub struct AttrArg {

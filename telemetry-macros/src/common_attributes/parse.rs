@@ -1,36 +1,21 @@
-//! Parsing and validating `#[derive(CommonAttributes)]`.
+//! Reading `#[derive(CommonAttributes)]`: the struct's options and each field's header,
+//! key, extension name and type, with the spans [`validate`](super::validate) reports on.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Token, Type};
 
-use crate::errors::Errors;
-use crate::suggest::closest;
+use crate::shared::errors::Errors;
+use crate::shared::runtime_path;
+use crate::shared::suggest::unknown_option;
 
 const STRUCT_OPTIONS: &[&str] = &["prefix", "namespace", "crate"];
 const FIELD_OPTIONS: &[&str] = &["header", "key", "extension", "metric"];
 const DEFAULT_PREFIX: &str = "x-";
 
-/// Field names whose identifier has a name in the OpenTelemetry semantic-conventions
-/// registry (v1.41.0), suggested when such a field has no namespaced key. Each key is a row of
-/// `telemetry-runtime/semconv/facts.tsv` (checked by a unit test below, and against the
-/// registry by `.ci/check-semconv`).
-const REGISTRY_KEYS: &[(&str, &str)] = &[
-    ("agent_id", "gen_ai.agent.id"),
-    ("agent_name", "gen_ai.agent.name"),
-    ("assistant_id", "gen_ai.agent.id"),
-    ("conversation_id", "gen_ai.conversation.id"),
-    ("enduser_id", "enduser.id"),
-    ("session_id", "session.id"),
-    ("thread_id", "gen_ai.conversation.id"),
-    ("user_id", "user.id"),
-    ("user_name", "user.name"),
-];
-
 /// A namespace, or a dotted key: segments of lower-case letters, digits and `_`, each starting
 /// with a letter, joined by `.`.
-fn is_dotted_name(name: &str) -> bool {
+pub fn is_dotted_name(name: &str) -> bool {
     !name.is_empty()
         && name.split('.').all(|segment| {
             segment.starts_with(|c: char| c.is_ascii_lowercase())
@@ -38,24 +23,6 @@ fn is_dotted_name(name: &str) -> bool {
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         })
-}
-
-/// The error for an attribute key without a namespace, with the registry's name for the
-/// field where it has one.
-fn unnamespaced_key(key: &str, field: &str, explicit: bool) -> String {
-    let registry = REGISTRY_KEYS
-        .iter()
-        .find(|(name, _)| *name == field)
-        .map(|(_, key)| format!("`#[attr(key = \"{key}\")]` (the semantic-conventions name), or "))
-        .unwrap_or_default();
-    if explicit {
-        return format!(
-            "attribute key `{key}` has no namespace: span attributes, metric dimensions and baggage keys of an application are dotted names in its own namespace; write {registry}`#[attr(key = \"yourapp.{key}\")]`"
-        );
-    }
-    format!(
-        "attribute key `{key}` (the field name) has no namespace: span attributes, metric dimensions and baggage keys of an application are dotted names in its own namespace; write {registry}`#[attr(key = \"yourapp.{field}\")]`, or `#[common_attributes(namespace = \"yourapp\")]` on the struct to record every field as `yourapp.<field>`"
-    )
 }
 
 /// One identifier field.
@@ -71,12 +38,29 @@ pub struct Field {
     pub extension: String,
     pub optional: bool,
     pub metric: bool,
+    /// Whether `key` was written (`#[attr(key = "...")]`) rather than derived.
+    pub key_written: bool,
+    pub spans: FieldSpans,
+}
+
+/// Where a field's names were written, for the errors of [`validate`](super::validate).
+pub struct FieldSpans {
+    /// The `header = "..."` literal, or the field name.
+    pub header: Span,
+    /// The `key = "..."` literal, or the field name.
+    pub key: Span,
+    /// The `extension = "..."` literal, when given.
+    pub extension: Option<Span>,
+    /// The field name.
+    pub field: Span,
 }
 
 /// What the derive found.
 pub struct Parsed {
     pub fields: Vec<Field>,
     pub krate: TokenStream,
+    /// The `namespace` option was given and is invalid (reported once, on its literal).
+    pub namespace_invalid: bool,
 }
 
 /// `Some(optional)` when the type is `String` or `Option<String>`; else the error, on the
@@ -132,7 +116,7 @@ fn field_type(ty: &Type) -> Result<bool, syn::Error> {
 /// An HTTP header name character (RFC 9110 `tchar`).
 /// A CloudEvents attribute name: lower-case letters and digits, at most 20 of them (CloudEvents
 /// 1.0 §"Attribute Naming Convention").
-fn is_extension_name(name: &str) -> bool {
+pub fn is_extension_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 20
         && name
@@ -151,13 +135,6 @@ fn default_extension(name: &str) -> String {
 
 fn is_tchar(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
-}
-
-fn unknown_option(kind: &str, option: &str, known: &[&str]) -> String {
-    let hint = closest(option, known.iter().copied())
-        .map(|s| format!(": did you mean `{s}`?"))
-        .unwrap_or_else(|| format!(": expected one of {}", known.join(", ")));
-    format!("unknown `#[{kind}]` option `{option}`{hint}")
 }
 
 /// Skips the value of an unknown option (`= expr` or `(...)`), so the options after it are
@@ -210,7 +187,7 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
     let mut namespace: Option<String> = None;
     // An invalid namespace is reported once, on its literal, not again on every field.
     let mut namespace_invalid = false;
-    let mut krate = quote!(::telemetry_runtime);
+    let mut krate: Option<syn::Path> = None;
     for attr in input
         .attrs
         .iter()
@@ -249,12 +226,11 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
                     }
                 }
                 "crate" => {
-                    let path: syn::Path = meta.value()?.parse()?;
-                    krate = quote!(#path);
+                    krate = Some(meta.value()?.parse()?);
                 }
                 _ => {
                     errors.push(meta.error(unknown_option(
-                        "common_attributes",
+                        "`#[common_attributes]` option",
                         &option,
                         STRUCT_OPTIONS,
                     )));
@@ -332,7 +308,7 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
                     }
                     "metric" => metric = true,
                     _ => {
-                        errors.push(meta.error(unknown_option("attr", &option, FIELD_OPTIONS)));
+                        errors.push(meta.error(unknown_option("`#[attr]` option", &option, FIELD_OPTIONS)));
                         skip_value(&meta)?;
                     }
                 }
@@ -349,51 +325,6 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
                 continue;
             }
         };
-        if !key.contains('.') && (key_written || !namespace_invalid) {
-            errors.push(syn::Error::new(
-                key_span,
-                unnamespaced_key(&key, &name, key_written),
-            ));
-        }
-        if let Some(previous) = fields.iter().find(|f| f.header == header) {
-            errors.push(syn::Error::new(
-                header_span,
-                format!(
-                    "duplicate header name `{header}`: field `{}` already reads it (header names are case-insensitive); give this field its own with `#[attr(header = \"...\")]`",
-                    previous.name
-                ),
-            ));
-            continue;
-        }
-        if let Some(previous) = fields.iter().find(|f| f.key == key) {
-            errors.push(syn::Error::new(
-                key_span,
-                format!(
-                    "duplicate attribute key `{key}`: field `{}` already records it; give this field its own with `#[attr(key = \"...\")]`",
-                    previous.name
-                ),
-            ));
-            continue;
-        }
-        if extension_span.is_none() && !is_extension_name(&extension) {
-            errors.push(syn::Error::new(
-                field_ident.span(),
-                format!(
-                    "the CloudEvents extension name derived from `{name}` (`{extension}`) is not 1 to 20 lower-case letters and digits; name one with `#[attr(extension = \"...\")]`"
-                ),
-            ));
-            continue;
-        }
-        if let Some(previous) = fields.iter().find(|f| f.extension == extension) {
-            errors.push(syn::Error::new(
-                extension_span.unwrap_or_else(|| field_ident.span()),
-                format!(
-                    "duplicate CloudEvents extension name `{extension}`: field `{}` already uses it; give this field its own with `#[attr(extension = \"...\")]`",
-                    previous.name
-                ),
-            ));
-            continue;
-        }
         fields.push(Field {
             ident: field_ident.clone(),
             name,
@@ -402,31 +333,24 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Parsed {
             extension,
             optional,
             metric,
+            key_written,
+            spans: FieldSpans {
+                header: header_span,
+                key: key_span,
+                extension: extension_span,
+                field: field_ident.span(),
+            },
         });
     }
-    Parsed { fields, krate }
+    Parsed {
+        fields,
+        krate: runtime_path(krate.as_ref()),
+        namespace_invalid,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn registry_keys_are_facts() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../telemetry-runtime/semconv/facts.tsv"
-        );
-        let facts = std::fs::read_to_string(path).expect("the facts table of the runtime crate");
-        for (field, key) in super::REGISTRY_KEYS {
-            assert!(
-                facts
-                    .lines()
-                    .any(|line| line.split('\t').next() == Some(key)),
-                "{field} -> {key} is not a row of facts.tsv"
-            );
-            assert!(super::is_dotted_name(key));
-        }
-    }
-
     #[test]
     fn dotted_names() {
         assert!(super::is_dotted_name("acme"));

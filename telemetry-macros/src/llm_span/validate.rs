@@ -5,11 +5,11 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{Expr, Lit};
 
-use crate::builtin::{self, Builtin};
-use crate::errors::Errors;
+use crate::llm_span::parse::SpanArgs;
+use crate::model::builtin::{self, Builtin};
 use crate::model::{AttrType, ContractSpec, Requirement, SPAN_KINDS};
-use crate::span_args::SpanArgs;
-use crate::suggest::closest;
+use crate::shared::errors::Errors;
+use crate::shared::suggest::closest;
 
 /// The contract a span follows.
 pub enum Target {
@@ -279,4 +279,14 @@ pub fn not_a_function(item: &proc_macro2::TokenStream) -> syn::Error {
         format!("#[llm_span] goes on a function or method, not on {what}")
     };
     syn::Error::new(at, message)
+}
+
+/// Checks of the function itself, beside its arguments.
+pub fn check_function(item: &syn::ItemFn, errors: &mut Errors) {
+    if let Some(constness) = &item.sig.constness {
+        errors.push(syn::Error::new(
+            constness.span,
+            "#[llm_span] cannot instrument a `const fn`: spans are recorded at run time; remove `const`",
+        ));
+    }
 }

@@ -1,13 +1,14 @@
-//! Parsing and validating `#[derive(SpanContract)]`.
+//! Reading `#[derive(SpanContract)]`: the struct's options and fields into a contract model,
+//! with the spans [`validate`](super::validate) puts its errors on.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr, Type};
 
-use crate::errors::Errors;
 use crate::model::{AttrSpec, AttrType, ContractSpec, Requirement, SPAN_KINDS};
-use crate::suggest::closest;
+use crate::shared::errors::Errors;
+use crate::shared::runtime_path;
+use crate::shared::suggest::{closest, unknown_option};
 
 const CONTRACT_OPTIONS: &[&str] = &["kind", "span_kind", "name", "crate", "returns"];
 const ATTR_OPTIONS: &[&str] = &[
@@ -24,6 +25,20 @@ const ATTR_OPTIONS: &[&str] = &[
 pub struct Parsed {
     pub spec: ContractSpec,
     pub krate: TokenStream,
+    /// Where each attribute of `spec.attrs` was written, in the same order.
+    pub spans: Vec<AttrSpans>,
+    /// The `name = "..."` literal, or the call site.
+    pub name_span: Span,
+}
+
+/// Where one attribute was written.
+pub struct AttrSpans {
+    /// The `key = "..."` literal, or the field name.
+    pub key: Span,
+    /// The `required` option, when given.
+    pub required: Option<Span>,
+    /// The field name.
+    pub field: Span,
 }
 
 fn attr_type(ty: &Type) -> Option<AttrType> {
@@ -108,7 +123,7 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
     let mut span_kind = "internal".to_owned();
     let mut name: Option<String> = None;
     let mut name_span = Span::call_site();
-    let mut krate = quote!(::telemetry_runtime);
+    let mut krate: Option<syn::Path> = None;
     let mut returns = None;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("contract")) {
         let result = attr.parse_nested_meta(|meta| {
@@ -141,17 +156,15 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
                     }
                 }
                 "crate" => {
-                    let path: syn::Path = meta.value()?.parse()?;
-                    krate = quote!(#path);
+                    krate = Some(meta.value()?.parse()?);
                 }
                 "returns" => returns = Some(meta.value()?.parse::<syn::Path>()?),
                 _ => {
-                    let hint = closest(&key, CONTRACT_OPTIONS.iter().copied())
-                        .map(|s| format!(": did you mean `{s}`?"))
-                        .unwrap_or_else(|| {
-                            format!(": expected one of {}", CONTRACT_OPTIONS.join(", "))
-                        });
-                    return Err(meta.error(format!("unknown contract option `{key}`{hint}")));
+                    return Err(meta.error(unknown_option(
+                        "contract option",
+                        &key,
+                        CONTRACT_OPTIONS,
+                    )));
                 }
             }
             Ok(())
@@ -163,6 +176,7 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
     let kind = kind.unwrap_or_else(|| snake(&ident.to_string()));
 
     let mut attrs: Vec<AttrSpec> = Vec::new();
+    let mut spans: Vec<AttrSpans> = Vec::new();
     for field in fields.into_iter().flatten() {
         let Some(field_ident) = &field.ident else {
             continue;
@@ -201,10 +215,7 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
                     }
                     "fixed" => fixed = Some(meta.value()?.parse::<LitStr>()?.value()),
                     _ => {
-                        let hint = closest(&option, ATTR_OPTIONS.iter().copied())
-                            .map(|s| format!(": did you mean `{s}`?"))
-                            .unwrap_or_else(|| format!(": expected one of {}", ATTR_OPTIONS.join(", ")));
-                        return Err(meta.error(format!("unknown attribute option `{option}`{hint}")));
+                        return Err(meta.error(unknown_option("attribute option", &option, ATTR_OPTIONS)));
                     }
                 }
                 Ok(())
@@ -221,47 +232,20 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
             errors.push(unsupported_type(&field.ty));
             continue;
         };
-        if content && requirement == Requirement::Required {
-            errors.push(syn::Error::new(
-                required_span.unwrap_or_else(|| field_ident.span()),
-                "a content attribute cannot be required: content is recorded only when content capture is on; remove `required`",
-            ));
-            requirement = Requirement::OptIn;
-        }
-        if let Some(previous) = attrs.iter().find(|a| a.key == key) {
-            errors.push(syn::Error::new(
-                key_span,
-                format!(
-                    "duplicate attribute key `{key}`: field `{}` already records it; give each field its own key with `#[attr(key = \"...\")]`",
-                    previous.arg
-                ),
-            ));
-            continue;
-        }
         attrs.push(AttrSpec {
             arg,
             key,
             ty,
             requirement,
-            fixed: if fixed.is_some() { fixed } else { None },
+            fixed,
+        });
+        spans.push(AttrSpans {
+            key: key_span,
+            required: required_span,
+            field: field_ident.span(),
         });
     }
     let name = name.unwrap_or_else(|| kind.clone());
-    for placeholder in placeholders(&name) {
-        if !attrs.iter().any(|a| a.key == placeholder) {
-            let hint = if let Some(a) = attrs.iter().find(|a| a.arg == placeholder) {
-                format!(": placeholders are attribute keys, write `{{{}}}`", a.key)
-            } else if let Some(key) = closest(&placeholder, attrs.iter().map(|a| a.key.as_str())) {
-                format!(": did you mean `{{{key}}}`?")
-            } else {
-                String::new()
-            };
-            errors.push(syn::Error::new(
-                name_span,
-                format!("the span name uses `{{{placeholder}}}` but the contract has no attribute with that key{hint}"),
-            ));
-        }
-    }
     Some(Parsed {
         spec: ContractSpec {
             ident,
@@ -274,21 +258,10 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
             stream: None,
             doc: String::new(),
         },
-        krate,
+        krate: runtime_path(krate.as_ref()),
+        spans,
+        name_span,
     })
-}
-
-fn placeholders(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = name;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        out.push(rest[open + 1..open + close].to_owned());
-        rest = &rest[open + close + 1..];
-    }
-    out
 }
 
 fn snake(camel: &str) -> String {

@@ -4,9 +4,9 @@ use proc_macro2::TokenStream;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr};
 
-use crate::args;
-use crate::errors::Errors;
-use crate::suggest::closest;
+use crate::shared::arguments as args;
+use crate::shared::errors::Errors;
+use crate::shared::suggest::closest;
 
 /// The arguments `#[cloudevent_handler]` takes.
 pub const OPTIONS: &[&str] = &["event", "common", "system", "destination", "crate"];

@@ -11,6 +11,15 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+/// The message for an option no macro knows: the typo it is closest to, or the list of the
+/// options there are (`what` names the kind of option, e.g. "contract option").
+pub fn unknown_option(what: &str, option: &str, known: &[&str]) -> String {
+    let hint = closest(option, known.iter().copied())
+        .map(|s| format!(": did you mean `{s}`?"))
+        .unwrap_or_else(|| format!(": expected one of {}", known.join(", ")));
+    format!("unknown {what} `{option}`{hint}")
+}
+
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();

@@ -3,7 +3,7 @@
 use syn::spanned::Spanned;
 use syn::{FnArg, Ident, ItemFn, Pat, Type};
 
-use crate::errors::Errors;
+use crate::shared::errors::Errors;
 
 /// Checks the function and returns the name of the parameter holding the event.
 pub fn check(item: &ItemFn, event: Option<&Ident>, errors: &mut Errors) -> Option<Ident> {

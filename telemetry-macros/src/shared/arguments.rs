@@ -6,7 +6,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, Meta, Token};
 
-use crate::errors::Errors;
+use crate::shared::errors::Errors;
 
 struct RawArgs(Punctuated<Meta, Token![,]>);
 

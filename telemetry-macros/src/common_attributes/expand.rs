@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{DeriveInput, LitStr};
 
-use crate::common_parse::{Field, Parsed};
+use crate::common_attributes::parse::{Field, Parsed};
 
 /// `Some(KeyValue)` / `Option<KeyValue>` of each field, for `attributes` and
 /// `metric_dimensions`.
