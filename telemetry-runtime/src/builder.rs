@@ -6,11 +6,8 @@ use tracing_subscriber::Layer;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 use crate::config::{ContentCapture, ExporterKind, LogFormat, Overrides, Protocol, SamplerConfig};
-use crate::init::{BaseSubscriber, InitError, TelemetryGuard};
+use crate::install::{BaseSubscriber, Extensions, InitError, TelemetryGuard};
 use crate::redaction::KeyPattern;
-
-/// A layer added to the toolkit's subscriber stack.
-pub type BoxedLayer = Box<dyn Layer<BaseSubscriber> + Send + Sync + 'static>;
 
 /// Sets up telemetry from code. Every value set here wins over the matching `OTEL_*`
 /// variable; everything left unset comes from the environment, then from the defaults.
@@ -24,18 +21,10 @@ pub type BoxedLayer = Box<dyn Layer<BaseSubscriber> + Send + Sync + 'static>;
 /// # Ok(()) }
 /// ```
 #[must_use = "call `.init()` to install telemetry"]
+#[derive(Default)]
 pub struct TelemetryBuilder {
-    pub(crate) overrides: Overrides,
-    pub(crate) layers: Vec<BoxedLayer>,
-    pub(crate) log_writer: Option<BoxMakeWriter>,
-    pub(crate) export_warning_interval: Duration,
-    pub(crate) log_events_as_span_events: bool,
-    pub(crate) content_max_bytes: usize,
-    pub(crate) legacy_names: bool,
-    pub(crate) inherit_trace_context: bool,
-    pub(crate) traces_json_file: Option<std::path::PathBuf>,
-    pub(crate) prometheus: bool,
-    pub(crate) forward_baggage: bool,
+    overrides: Overrides,
+    extensions: Extensions,
 }
 
 impl std::fmt::Debug for TelemetryBuilder {
@@ -49,26 +38,8 @@ impl std::fmt::Debug for TelemetryBuilder {
             .field("endpoint_set", &o.endpoint.is_some())
             .field("headers", &header_names)
             .field("content_capture", &o.content_capture)
-            .field("layers", &self.layers.len())
+            .field("layers", &self.extensions.layers.len())
             .finish_non_exhaustive()
-    }
-}
-
-impl Default for TelemetryBuilder {
-    fn default() -> Self {
-        Self {
-            overrides: Overrides::default(),
-            layers: Vec::new(),
-            log_writer: None,
-            export_warning_interval: Duration::from_secs(30),
-            log_events_as_span_events: false,
-            content_max_bytes: crate::genai::capture::DEFAULT_MAX_CONTENT_BYTES,
-            legacy_names: false,
-            inherit_trace_context: true,
-            traces_json_file: None,
-            prometheus: false,
-            forward_baggage: false,
-        }
     }
 }
 
@@ -225,7 +196,7 @@ impl TelemetryBuilder {
     /// propagator. Off by default: baggage a client sent is read, not passed on. See
     /// [`propagation::forwards_baggage`](crate::propagation::forwards_baggage).
     pub fn forward_baggage(mut self, forward: bool) -> Self {
-        self.forward_baggage = forward;
+        self.overrides.code.forward_baggage = forward;
         self
     }
 
@@ -237,7 +208,7 @@ impl TelemetryBuilder {
 
     /// Adds a layer of your own to the subscriber stack, after the toolkit's layers.
     pub fn with_layer(mut self, layer: impl Layer<BaseSubscriber> + Send + Sync + 'static) -> Self {
-        self.layers.push(Box::new(layer));
+        self.extensions.layers.push(Box::new(layer));
         self
     }
 
@@ -246,27 +217,27 @@ impl TelemetryBuilder {
     where
         W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
     {
-        self.log_writer = Some(BoxMakeWriter::new(writer));
+        self.extensions.log_writer = Some(BoxMakeWriter::new(writer));
         self
     }
 
     /// Minimum time between two warnings about failing export (default 30 s).
     pub fn export_warning_interval(mut self, interval: Duration) -> Self {
-        self.export_warning_interval = interval;
+        self.overrides.code.export_warning_interval = interval;
         self
     }
 
     /// Also record log events inside a span as events of that span (off by default: it
     /// duplicates what the log records carry and costs about 350 ns per event).
     pub fn log_events_as_span_events(mut self, enabled: bool) -> Self {
-        self.log_events_as_span_events = enabled;
+        self.overrides.code.log_events_as_span_events = enabled;
         self
     }
 
     /// Size limit of one captured content value (prompts, completions), in bytes of JSON;
     /// longer content is truncated and stays valid JSON. Default 16 KiB.
     pub fn content_max_bytes(mut self, max: usize) -> Self {
-        self.content_max_bytes = max;
+        self.overrides.code.content_max_bytes = max;
         self
     }
 
@@ -274,7 +245,7 @@ impl TelemetryBuilder {
     /// `gen_ai.provider.name`, `llm.usage.*` beside `gen_ai.usage.*`), for backends that still
     /// read them. Off by default.
     pub fn legacy_names(mut self, enabled: bool) -> Self {
-        self.legacy_names = enabled;
+        self.overrides.code.legacy_names = enabled;
         self
     }
 
@@ -282,7 +253,7 @@ impl TelemetryBuilder {
     /// and makes that context the parent of this process's root spans (see
     /// [`process`](crate::process)). On by default.
     pub fn inherit_trace_context(mut self, enabled: bool) -> Self {
-        self.inherit_trace_context = enabled;
+        self.overrides.code.inherit_trace_context = enabled;
         self
     }
 
@@ -292,7 +263,7 @@ impl TelemetryBuilder {
     /// flushes or shuts down, replaced whole each time; at most 100 000 spans are kept.
     /// Needs the `otlp` feature (without it, a `TR-W005` warning and no file).
     pub fn traces_json_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
-        self.traces_json_file = Some(path.into());
+        self.overrides.code.traces_json_file = Some(path.into());
         self
     }
 
@@ -301,13 +272,15 @@ impl TelemetryBuilder {
     /// `telemetry_runtime::prometheus::encode` (or its axum handler) returns them. Needs the
     /// `prometheus` feature (without it, a `TR-W005` warning and no endpoint).
     pub fn prometheus(mut self, enabled: bool) -> Self {
-        self.prometheus = enabled;
+        self.overrides.code.prometheus = enabled;
         self
     }
 
     /// Installs telemetry. The first call installs; later calls return the installed state
     /// without re-installing anything.
     pub fn init(self) -> Result<TelemetryGuard, InitError> {
-        crate::init::install(self, |name| std::env::var(name).ok())
+        crate::install::install(&self.overrides, self.extensions, |name| {
+            std::env::var(name).ok()
+        })
     }
 }

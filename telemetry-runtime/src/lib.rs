@@ -29,7 +29,7 @@ mod global_slot;
 pub mod http;
 #[cfg(any(feature = "axum", feature = "reqwest"))]
 mod http_semconv;
-mod init;
+mod install;
 mod logs;
 mod metrics;
 #[cfg(feature = "reqwest")]
@@ -47,12 +47,12 @@ pub mod span;
 mod status;
 pub mod task;
 
-pub use builder::{BoxedLayer, TelemetryBuilder};
+pub use builder::TelemetryBuilder;
 pub use config::{
     ConfigError, ConfigWarning, ContentCapture, ExporterKind, LogFormat, Protocol, SamplerConfig,
     Signal, WarningCode,
 };
-pub use init::{BaseSubscriber, InitError, TelemetryGuard, init, status};
+pub use install::{BaseSubscriber, BoxedLayer, InitError, TelemetryGuard, init, status};
 pub use status::{SignalStatus, Status};
 
 /// The versions of the OpenTelemetry and tracing crates this toolkit is built on, so your

@@ -4,6 +4,7 @@
 //! set in code, so it is unit-tested without touching the process environment. Builder
 //! values win over environment values; per-signal variables win over generic ones.
 
+mod code;
 mod endpoint;
 mod env;
 mod error;
@@ -12,6 +13,7 @@ mod parse;
 mod tests;
 mod warning;
 
+pub use code::{CodeSettings, DEFAULT_MAX_CONTENT_BYTES};
 pub use endpoint::Protocol;
 #[allow(unused_imports)]
 pub(crate) use env::*;
@@ -250,6 +252,8 @@ pub struct Config {
     /// `TELEMETRY_REDACT_QUERY_KEYS`: the query keys whose values are replaced
     /// ([`KeyPattern::credentials`] by default).
     pub redact_query_keys: KeyPattern,
+    /// The settings set in code only.
+    pub code: CodeSettings,
     /// Non-fatal problems found while resolving, to be reported at startup.
     pub warnings: Vec<ConfigWarning>,
 }
@@ -283,6 +287,8 @@ pub(crate) struct Overrides {
     pub content_capture: Option<ContentCapture>,
     pub redact_keys: Option<KeyPattern>,
     pub redact_query_keys: Option<KeyPattern>,
+    /// The settings set in code only, carried into [`Config::code`].
+    pub code: CodeSettings,
 }
 
 /// The three signals, in reporting order.
@@ -394,6 +400,7 @@ impl Config {
             content_capture,
             redact_keys,
             redact_query_keys,
+            code: o.code.clone(),
             warnings: Vec::new(),
         };
         warning::apply(&mut config, features);
@@ -442,6 +449,7 @@ impl Config {
                 .redact_query_keys
                 .clone()
                 .unwrap_or_else(KeyPattern::credentials),
+            code: o.code.clone(),
             warnings: Vec::new(),
         }
     }

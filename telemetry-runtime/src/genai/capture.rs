@@ -10,7 +10,7 @@ use crate::config::ContentCapture;
 use super::content::ContentValue;
 
 /// Default limit of one captured content value, in bytes of JSON.
-pub const DEFAULT_MAX_CONTENT_BYTES: usize = 16 * 1024;
+pub use crate::config::DEFAULT_MAX_CONTENT_BYTES;
 
 static MODE: AtomicU8 = AtomicU8::new(0);
 static MAX_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_CONTENT_BYTES);

@@ -1,0 +1,48 @@
+//! [`InitError`]: why `init()` installed nothing.
+
+use std::fmt;
+
+use crate::config::ConfigError;
+
+/// Why `init()` failed. Nothing was installed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum InitError {
+    /// A configuration value is invalid.
+    Config(ConfigError),
+    /// Another global `tracing` subscriber is already installed; add your layers through
+    /// [`TelemetryBuilder::with_layer`](crate::TelemetryBuilder::with_layer) instead of
+    /// installing your own subscriber.
+    SubscriberAlreadySet,
+    /// The export thread could not be started.
+    ExportRuntime(std::io::Error),
+}
+
+impl fmt::Display for InitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InitError::Config(e) => e.fmt(f),
+            InitError::SubscriberAlreadySet => f.write_str(
+                "a global tracing subscriber is already installed; add your layers with \
+                 TelemetryBuilder::with_layer instead",
+            ),
+            InitError::ExportRuntime(e) => write!(f, "cannot start the export thread: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for InitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InitError::Config(e) => Some(e),
+            InitError::ExportRuntime(e) => Some(e),
+            InitError::SubscriberAlreadySet => None,
+        }
+    }
+}
+
+impl From<ConfigError> for InitError {
+    fn from(e: ConfigError) -> Self {
+        InitError::Config(e)
+    }
+}

@@ -1,0 +1,72 @@
+//! The meter provider: one provider with every reader asked for, the configured exporter's
+//! and, when asked, the Prometheus pull reader.
+
+use std::sync::Arc;
+
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
+
+use crate::config::{Config, ConfigWarning, ExporterKind};
+use crate::export::stats::ExportStats;
+
+use super::export::Otlp;
+
+/// The provider of `config`, if it has a reader; a reader that cannot be built is a warning.
+pub(super) fn provider(
+    config: &Config,
+    resource: &Resource,
+    otlp: Option<&Otlp>,
+    stats: &Arc<ExportStats>,
+    warnings: &mut Vec<ConfigWarning>,
+) -> Option<SdkMeterProvider> {
+    let mut meter = SdkMeterProvider::builder().with_resource(resource.clone());
+    let mut readers = 0;
+    match config.metrics.exporter {
+        #[cfg(feature = "otlp")]
+        ExporterKind::Otlp => match otlp.map(|otlp| {
+            otlp.metric_reader(&config.metrics, config.metric_export_timeout, stats.clone())
+        }) {
+            Some(Ok(reader)) => {
+                meter = meter.with_reader(
+                    PeriodicReader::builder(reader)
+                        .with_interval(config.metric_export_interval)
+                        .build(),
+                );
+                readers += 1;
+            }
+            Some(Err(e)) => warnings.push(super::export::exporter_unavailable("metrics", e)),
+            None => {}
+        },
+        ExporterKind::Console => {
+            meter = meter.with_reader(
+                PeriodicReader::builder(opentelemetry_stdout::MetricExporter::default())
+                    .with_interval(config.metric_export_interval)
+                    .build(),
+            );
+            readers += 1;
+        }
+        _ => {}
+    }
+    #[cfg(not(feature = "otlp"))]
+    let _ = (otlp, stats);
+    if config.code.prometheus {
+        #[cfg(feature = "prometheus")]
+        match crate::prometheus::reader() {
+            Ok(reader) => {
+                meter = meter.with_reader(reader);
+                readers += 1;
+            }
+            Err(e) => warnings.push(ConfigWarning {
+                code: crate::config::WarningCode::ExporterUnavailable,
+                message: format!("the Prometheus reader could not be built: {e}"),
+            }),
+        }
+        #[cfg(not(feature = "prometheus"))]
+        warnings.push(super::export::feature_missing(
+            "prometheus",
+            "the Prometheus metrics",
+            "/metrics",
+        ));
+    }
+    (readers > 0).then(|| meter.build())
+}

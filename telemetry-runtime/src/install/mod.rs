@@ -1,0 +1,222 @@
+//! Installation: `init()` turns a resolved [`Config`] into installed providers, the global
+//! subscriber and the process-wide state, once; one file per concern.
+//!
+//! - [`traces`], [`logs`], [`metrics`]: each signal's provider, from its part of the config;
+//! - `export`: the export thread they share, and their warnings;
+//! - [`subscriber`]: the global `tracing` subscriber with the toolkit's layers and the user's;
+//! - `globals`: the content rules before the subscriber, the tracer, logger, meter and
+//!   propagator after it;
+//! - [`guard`]: the guard that shuts it all down; [`error`]: why installing failed.
+//!
+//! The builder only collects values; [`Config::resolve`] decides everything (exporter kinds
+//! included), and this module wires what it decided.
+
+pub(crate) mod error;
+mod export;
+mod globals;
+pub(crate) mod guard;
+mod logs;
+mod metrics;
+pub(crate) mod subscriber;
+mod traces;
+
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use opentelemetry_sdk::logs::SdkLoggerProvider;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{Config, ConfigWarning, ExporterKind, Overrides};
+use crate::export::stats::ExportStats;
+use crate::resource;
+use crate::status::{SignalStatus, Status};
+
+pub use error::InitError;
+pub use guard::TelemetryGuard;
+pub(crate) use subscriber::Extensions;
+pub use subscriber::{BaseSubscriber, BoxedLayer};
+
+static INSTALLED: Mutex<Option<Arc<Installed>>> = Mutex::new(None);
+
+/// Everything `init()` installed.
+struct Installed {
+    config: Config,
+    warnings: Vec<ConfigWarning>,
+    tracer_provider: Option<SdkTracerProvider>,
+    logger_provider: Option<SdkLoggerProvider>,
+    meter_provider: Option<SdkMeterProvider>,
+    trace_stats: Arc<ExportStats>,
+    log_stats: Arc<ExportStats>,
+    metric_stats: Arc<ExportStats>,
+    /// Taken at shutdown.
+    #[cfg_attr(not(feature = "otlp"), allow(dead_code))]
+    export: Mutex<export::ExportThread>,
+    shutdown_budget: Duration,
+    shut_down: AtomicBool,
+}
+
+/// Sets up telemetry from the `OTEL_*` environment. Idempotent: the first call installs,
+/// later calls return the installed state. See [`builder()`](crate::builder()) to set values in code.
+///
+/// ```no_run
+/// # fn main() -> Result<(), telemetry_runtime::InitError> {
+/// let _guard = telemetry_runtime::init()?;
+/// tracing::info!("ready");
+/// # Ok(()) }
+/// ```
+pub fn init() -> Result<TelemetryGuard, InitError> {
+    crate::TelemetryBuilder::new().init()
+}
+
+/// What is active now: exporters, endpoints, sampler, drop counters and warnings.
+pub fn status() -> Status {
+    let slot = INSTALLED.lock().unwrap_or_else(PoisonError::into_inner);
+    match slot.as_ref() {
+        Some(state) => state.status(),
+        None => Status::not_initialized(),
+    }
+}
+
+/// Resolves the configuration from `overrides` and the environment read through `lookup`,
+/// and installs it, unless an earlier call did.
+pub(crate) fn install(
+    overrides: &Overrides,
+    extensions: Extensions,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<TelemetryGuard, InitError> {
+    let mut slot = INSTALLED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(state) = slot.as_ref() {
+        return Ok(TelemetryGuard {
+            state: state.clone(),
+            owner: false,
+        });
+    }
+    let mut inherited_warnings = Vec::new();
+    let inherited = overrides
+        .code
+        .inherit_trace_context
+        .then(|| crate::process::from_env(&lookup, &mut inherited_warnings))
+        .flatten();
+    let mut config = Config::resolve(lookup, overrides)?;
+    config.warnings.extend(inherited_warnings);
+    let filter = subscriber::filter(&config)?;
+    if tracing::dispatcher::has_been_set() {
+        return Err(InitError::SubscriberAlreadySet);
+    }
+    let state = Arc::new(Installed::build(config, extensions, filter)?);
+    if let Some(cx) = inherited {
+        // The process parent of root spans (see `process`): installed before `init()`
+        // returns, so before any span of the application.
+        crate::process::install(cx);
+    }
+    for warning in &state.warnings {
+        tracing::warn!(target: "telemetry_runtime::init", code = warning.code.as_str(), "{}", warning.message);
+    }
+    *slot = Some(state.clone());
+    Ok(TelemetryGuard { state, owner: true })
+}
+
+impl Installed {
+    fn build(config: Config, extensions: Extensions, filter: EnvFilter) -> Result<Self, InitError> {
+        let mut warnings = config.warnings.clone();
+        let trace_stats = Arc::new(ExportStats::default());
+        let log_stats = Arc::new(ExportStats::default());
+        let metric_stats = Arc::new(ExportStats::default());
+        let enabled = !config.sdk_disabled;
+
+        let export = export::ExportThread::start(&config)?;
+        let otlp = export.otlp(&config);
+        let resource = resource::build(&config);
+        let tracer_provider = enabled.then(|| {
+            traces::provider(
+                &config,
+                &resource,
+                otlp.as_ref(),
+                &trace_stats,
+                &mut warnings,
+            )
+        });
+        let logger_provider = enabled
+            .then(|| logs::provider(&config, &resource, otlp.as_ref(), &log_stats, &mut warnings))
+            .flatten();
+        let meter_provider = enabled
+            .then(|| {
+                metrics::provider(
+                    &config,
+                    &resource,
+                    otlp.as_ref(),
+                    &metric_stats,
+                    &mut warnings,
+                )
+            })
+            .flatten();
+
+        globals::install_rules(&config);
+        subscriber::install(
+            &config,
+            extensions,
+            filter,
+            tracer_provider.as_ref(),
+            logger_provider.as_ref(),
+        )?;
+        globals::install_providers(
+            &config,
+            tracer_provider.as_ref(),
+            logger_provider.as_ref(),
+            meter_provider.as_ref(),
+        );
+
+        // Warnings are logged, exported and shown by `status()`: no endpoint credentials.
+        for warning in &mut warnings {
+            if let std::borrow::Cow::Owned(scrubbed) =
+                crate::redaction::scrub_userinfo(&warning.message)
+            {
+                warning.message = scrubbed;
+            }
+        }
+        let shutdown_budget = guard::shutdown_budget(&config);
+        Ok(Installed {
+            config,
+            warnings,
+            tracer_provider,
+            logger_provider,
+            meter_provider,
+            trace_stats,
+            log_stats,
+            metric_stats,
+            export: Mutex::new(export),
+            shutdown_budget,
+            shut_down: AtomicBool::new(false),
+        })
+    }
+
+    fn status(&self) -> Status {
+        let c = &self.config;
+        let signal = |s: &crate::config::SignalConfig, stats: &ExportStats| SignalStatus {
+            exporter: s.exporter,
+            endpoint: s
+                .endpoint
+                .as_deref()
+                .map(|e| crate::redaction::scrub_userinfo(e).into_owned()),
+            protocol: (s.exporter == ExporterKind::Otlp).then_some(s.protocol),
+            exported: stats.exported(),
+            dropped: stats.dropped(),
+        };
+        Status {
+            initialized: true,
+            sdk_disabled: c.sdk_disabled,
+            service_name: c.service_name.clone(),
+            traces: signal(&c.traces, &self.trace_stats),
+            logs: signal(&c.logs, &self.log_stats),
+            metrics: signal(&c.metrics, &self.metric_stats),
+            sampler: c.sampler,
+            log_format: c.log_format,
+            content_capture: c.content_capture,
+            redacted: crate::redaction::redacted(),
+            warnings: self.warnings.clone(),
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The global `tracing` subscriber: the `RUST_LOG` filter, stdout lines, spans to
+//! OpenTelemetry, events to log records, then the user's layers.
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::logs::SdkLoggerProvider;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
+use tracing_subscriber::layer::{Layered, SubscriberExt};
+use tracing_subscriber::{EnvFilter, Layer, Registry, filter::filter_fn};
+
+use crate::config::{Config, ConfigError};
+use crate::logs::{bridge::OtelLogBridge, format::LineFormat, targets};
+
+use super::InitError;
+
+/// The subscriber under the toolkit's layers: the registry with the `RUST_LOG` filter. Your
+/// own layers (see [`TelemetryBuilder::with_layer`](crate::TelemetryBuilder::with_layer)) are
+/// layers over this type.
+pub type BaseSubscriber = Layered<EnvFilter, Registry>;
+
+/// A layer of yours, boxed, added to the subscriber after the toolkit's own.
+pub type BoxedLayer = Box<dyn Layer<BaseSubscriber> + Send + Sync + 'static>;
+
+/// What the application adds to the subscriber: not configuration, so not in [`Config`].
+#[derive(Default)]
+pub(crate) struct Extensions {
+    /// The user's layers, after the toolkit's.
+    pub layers: Vec<BoxedLayer>,
+    /// Where log lines go instead of stdout.
+    pub log_writer: Option<BoxMakeWriter>,
+}
+
+/// The `RUST_LOG` filter of `config`, checked before anything is installed.
+pub(super) fn filter(config: &Config) -> Result<EnvFilter, InitError> {
+    EnvFilter::try_new(&config.log_filter).map_err(|e| {
+        InitError::Config(ConfigError::InvalidValue {
+            variable: "RUST_LOG".into(),
+            value: config.log_filter.clone(),
+            expected: format!("tracing filter directives such as `info,my_crate=debug` ({e})"),
+        })
+    })
+}
+
+/// Builds the subscriber and sets it as the global default.
+pub(super) fn install(
+    config: &Config,
+    extensions: Extensions,
+    filter: EnvFilter,
+    tracer_provider: Option<&SdkTracerProvider>,
+    logger_provider: Option<&SdkLoggerProvider>,
+) -> Result<(), InitError> {
+    let mut layers: Vec<BoxedLayer> = Vec::with_capacity(3 + extensions.layers.len());
+    let lines = tracing_subscriber::fmt::layer()
+        .with_ansi(false)
+        .event_format(LineFormat {
+            format: config.log_format,
+            redact: true,
+        });
+    layers.push(match extensions.log_writer {
+        Some(writer) => lines.with_writer(writer).boxed(),
+        None => lines.boxed(),
+    });
+    if let Some(provider) = tracer_provider {
+        let span_events = config.code.log_events_as_span_events;
+        let layer = tracing_opentelemetry::layer()
+            .with_tracer(crate::process::InheritingTracer::new(
+                provider.tracer(crate::INSTRUMENTATION_SCOPE),
+            ))
+            .with_location(false)
+            .with_target(false)
+            .with_threads(false)
+            .with_tracked_inactivity(false)
+            // A string field named `error` of a log event would become the span's status
+            // description and an `exception.message`, Debug-quoted: content, and the key
+            // rule cannot see it. `dyn Error` fields are redacted at export.
+            .with_error_events_to_status(false)
+            .with_error_events_to_exceptions(false)
+            .with_filter(filter_fn(move |meta| {
+                (span_events || meta.is_span()) && !targets::is_internal(meta.target())
+            }));
+        layers.push(layer.boxed());
+    }
+    if let Some(provider) = logger_provider {
+        let layer = OtelLogBridge::new(provider, true)
+            .with_filter(filter_fn(|meta| !targets::is_internal(meta.target())));
+        layers.push(layer.boxed());
+    }
+    layers.extend(extensions.layers);
+    let subscriber = Registry::default().with(filter).with(layers);
+    tracing::subscriber::set_global_default(subscriber).map_err(|_| InitError::SubscriberAlreadySet)
+}
