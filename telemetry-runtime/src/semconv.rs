@@ -118,32 +118,14 @@ mod tests {
 
     #[test]
     fn every_contract_attribute_is_in_a_table_with_its_semconv_type() {
-        use crate::contracts::*;
-        use crate::span::{Contract, Source};
+        use telemetry_vocabulary::builtin::BUILTINS;
+        use telemetry_vocabulary::{STEP_KEYS, STREAM_KEYS, ValueKind};
         let facts = rows(FACTS);
         let project = project_rows();
-        let contracts: &[(&str, &[crate::span::AttributeSpec])] = &[
-            (Chat::KIND, Chat::ATTRIBUTES),
-            (TextCompletion::KIND, TextCompletion::ATTRIBUTES),
-            (GenerateContent::KIND, GenerateContent::ATTRIBUTES),
-            (Embeddings::KIND, Embeddings::ATTRIBUTES),
-            (Retrieval::KIND, Retrieval::ATTRIBUTES),
-            (ExecuteTool::KIND, ExecuteTool::ATTRIBUTES),
-            (InvokeAgent::KIND, InvokeAgent::ATTRIBUTES),
-            (CreateAgent::KIND, CreateAgent::ATTRIBUTES),
-            (HttpHandler::KIND, HttpHandler::ATTRIBUTES),
-            (TokenizeInput::KIND, TokenizeInput::ATTRIBUTES),
-            (RagRetrieve::KIND, RagRetrieve::ATTRIBUTES),
-            (EmbedQuery::KIND, EmbedQuery::ATTRIBUTES),
-            (VectorSearch::KIND, VectorSearch::ATTRIBUTES),
-            (Rerank::KIND, Rerank::ATTRIBUTES),
-            (LlmPrefill::KIND, LlmPrefill::ATTRIBUTES),
-            (LlmDecode::KIND, LlmDecode::ATTRIBUTES),
-            (FormatOutput::KIND, FormatOutput::ATTRIBUTES),
-        ];
         let mut checked = 0;
-        for (kind, attributes) in contracts {
-            for attr in attributes.iter() {
+        for builtin in BUILTINS {
+            let kind = builtin.kind;
+            for attr in builtin.attributes() {
                 let row = facts
                     .iter()
                     .chain(&project)
@@ -154,92 +136,101 @@ mod tests {
                         attr.key
                     )
                 };
-                let fits = ty == attr.ty || (attr.content && (ty == "any" || ty == "string"));
+                let content = attr.kind == ValueKind::Content;
+                let fits =
+                    ty == attr.kind.semconv() || (content && (ty == "any" || ty == "string"));
                 assert!(
                     fits,
                     "`{kind}`: {} is {ty} in the table, {} in the contract",
-                    attr.key, attr.ty
+                    attr.key,
+                    attr.kind.semconv()
                 );
                 checked += 1;
             }
-            let operation = attributes.iter().find(|a| a.key == "gen_ai.operation.name");
-            if let Some(op) = operation {
-                assert_eq!(op.source, Source::Fixed);
+            if let Some(operation) = builtin.operation {
                 let (_, _, members) = facts
                     .iter()
                     .find(|(n, _, _)| n == "gen_ai.operation.name")
                     .unwrap();
+                assert_eq!(operation, kind);
                 assert!(
-                    members.split(',').any(|m| m == *kind),
+                    members.split(',').any(|m| m == kind),
                     "`{kind}` is not a gen_ai.operation.name value"
                 );
             }
         }
         assert!(checked > 100, "{checked}");
-        for keys in [LlmDecode::STEP_KEYS.map(|k| [k.steps, k.mean_ms, k.max_ms])]
-            .into_iter()
-            .flatten()
-        {
-            for key in keys {
-                assert!(project.iter().any(|(n, _, _)| n == key), "{key}");
-            }
+        for key in [STEP_KEYS.steps, STEP_KEYS.mean_ms, STEP_KEYS.max_ms] {
+            assert!(project.iter().any(|(n, _, _)| n == key), "{key}");
         }
-        let stream = Chat::STREAM_KEYS.unwrap();
-        for key in [stream.time_to_first_chunk, stream.output_tokens] {
+        for key in [STREAM_KEYS.time_to_first_chunk, STREAM_KEYS.output_tokens] {
             assert!(facts.iter().any(|(n, _, _)| n == key), "{key}");
         }
-        assert!(project.iter().any(|(n, _, _)| n == stream.chunks));
+        assert!(project.iter().any(|(n, _, _)| n == STREAM_KEYS.chunks));
     }
 
+    /// The runtime's contract types are generated from the vocabulary: their attributes are
+    /// the vocabulary's, in order, with the same requirement levels and sources.
     #[test]
-    fn the_pipeline_registry_and_the_pipeline_contracts_agree() {
-        use crate::contracts::*;
-        use crate::span::{Contract, Requirement};
-        use opentelemetry::trace::SpanKind;
-        fn level(r: Requirement) -> &'static str {
-            match r {
+    fn generated_contracts_are_the_vocabulary() {
+        use crate::span::{Contract, Requirement, Source};
+        fn same<C: Contract>() {
+            let builtin = telemetry_vocabulary::builtin::find(C::KIND).expect("a built-in kind");
+            let expected: Vec<(&str, &str, &str, bool)> = builtin
+                .attributes()
+                .iter()
+                .map(|a| {
+                    (
+                        a.key,
+                        a.kind.semconv(),
+                        a.requirement.semconv(),
+                        a.fixed.is_some(),
+                    )
+                })
+                .collect();
+            let level = |r: Requirement| match r {
                 Requirement::Required => "required",
                 Requirement::ConditionallyRequired => "conditionally_required",
                 Requirement::Recommended => "recommended",
                 Requirement::OptIn => "opt_in",
-            }
-        }
-        fn kind_name(k: &SpanKind) -> &'static str {
-            match k {
-                SpanKind::Server => "server",
-                SpanKind::Client => "client",
-                SpanKind::Producer => "producer",
-                SpanKind::Consumer => "consumer",
-                SpanKind::Internal => "internal",
-            }
-        }
-        fn expected<C: Contract>() -> (String, String, Vec<(String, String)>) {
-            let mut refs: Vec<(String, String)> = C::ATTRIBUTES
+            };
+            let generated: Vec<(&str, &str, &str, bool)> = C::ATTRIBUTES
                 .iter()
-                .map(|a| (a.key.to_owned(), level(a.requirement).to_owned()))
+                .map(|a| (a.key, a.ty, level(a.requirement), a.source == Source::Fixed))
                 .collect();
-            if let Some(steps) = C::STEP_KEYS {
-                for key in [steps.steps, steps.mean_ms, steps.max_ms] {
-                    refs.push((key.to_owned(), "recommended".to_owned()));
-                }
-            }
-            (
-                format!("span.{}", C::KIND),
-                kind_name(&C::SPAN_KIND).to_owned(),
-                refs,
-            )
+            assert_eq!(generated, expected, "{}", C::KIND);
+            assert_eq!(C::STEP_KEYS.is_some(), builtin.steps, "{}", C::KIND);
+            assert_eq!(C::STREAM_KEYS.is_some(), builtin.stream, "{}", C::KIND);
         }
-        let contracts = [
-            expected::<HttpHandler>(),
-            expected::<TokenizeInput>(),
-            expected::<RagRetrieve>(),
-            expected::<EmbedQuery>(),
-            expected::<VectorSearch>(),
-            expected::<Rerank>(),
-            expected::<LlmPrefill>(),
-            expected::<LlmDecode>(),
-            expected::<FormatOutput>(),
-        ];
+        same::<crate::contracts::Chat>();
+        same::<crate::contracts::Embeddings>();
+        same::<crate::contracts::LlmDecode>();
+        same::<crate::contracts::HttpHandler>();
+    }
+
+    #[test]
+    fn the_pipeline_registry_and_the_pipeline_contracts_agree() {
+        use telemetry_vocabulary::STEP_KEYS;
+        use telemetry_vocabulary::builtin::BUILTINS;
+        // The pipeline contracts: the built-ins that are not a GenAI operation.
+        let contracts: Vec<(String, String, Vec<(String, String)>)> = BUILTINS
+            .iter()
+            .filter(|b| b.operation.is_none())
+            .map(|b| {
+                let mut refs: Vec<(String, String)> = b
+                    .attributes()
+                    .iter()
+                    .map(|a| (a.key.to_owned(), a.requirement.semconv().to_owned()))
+                    .collect();
+                if b.steps {
+                    for key in [STEP_KEYS.steps, STEP_KEYS.mean_ms, STEP_KEYS.max_ms] {
+                        refs.push((key.to_owned(), "recommended".to_owned()));
+                    }
+                }
+                (format!("span.{}", b.kind), b.span_kind.to_owned(), refs)
+            })
+            .collect();
+        assert_eq!(contracts.len(), 9);
         let registry = registry();
         let spans: Vec<&Group> = registry.iter().filter(|g| g.ty == "span").collect();
         assert_eq!(
@@ -264,7 +255,7 @@ mod tests {
             }
         }
         // Every attribute the registry defines is used by a contract or the stream keys.
-        let stream = Chat::STREAM_KEYS.unwrap();
+        let stream = telemetry_vocabulary::STREAM_KEYS;
         for (name, ty, _) in &project {
             assert!(
                 contracts

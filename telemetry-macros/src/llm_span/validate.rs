@@ -37,7 +37,7 @@ pub fn resolve(args: &SpanArgs, errors: &mut Errors) -> Option<Target> {
         (Some(kind), None) => {
             let value = kind.value();
             match builtin::find(&value) {
-                Some(b) => Some(Target::Builtin(b, Box::new(b.spec()))),
+                Some(b) => Some(Target::Builtin(b, Box::new(builtin::spec(b)))),
                 None => {
                     let hint = match closest(&value, builtin::all_kinds()) {
                         Some(s) => format!("did you mean `{s}`?"),

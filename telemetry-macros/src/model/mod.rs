@@ -5,44 +5,18 @@ pub mod builtin;
 
 use proc_macro2::Ident;
 
-/// Semantic-conventions attribute types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AttrType {
-    Str,
-    Int,
-    Double,
-    Bool,
-    StrArray,
-    /// JSON content (`any` in the registry), recorded only with content capture on.
-    Content,
+pub use telemetry_vocabulary::{Requirement, SPAN_KINDS, ValueKind as AttrType};
+
+/// The names the generated code uses for a value kind.
+pub trait Codegen {
+    /// The runtime conversion in `span::value::to_value`.
+    fn converter(self) -> &'static str;
+    /// The runtime trait a value of this kind implements.
+    fn value_trait(self) -> &'static str;
 }
 
-impl AttrType {
-    pub fn semconv(self) -> &'static str {
-        match self {
-            AttrType::Str => "string",
-            AttrType::Int => "int",
-            AttrType::Double => "double",
-            AttrType::Bool => "boolean",
-            AttrType::StrArray => "string[]",
-            AttrType::Content => "any",
-        }
-    }
-
-    /// A short description of the values it takes, for messages.
-    pub fn describe(self) -> &'static str {
-        match self {
-            AttrType::Str => "a string",
-            AttrType::Int => "an integer",
-            AttrType::Double => "a floating-point number",
-            AttrType::Bool => "a boolean",
-            AttrType::StrArray => "a list of strings",
-            AttrType::Content => "message content",
-        }
-    }
-
-    /// The runtime conversion in `span::value::to_value`.
-    pub fn converter(self) -> &'static str {
+impl Codegen for AttrType {
+    fn converter(self) -> &'static str {
         match self {
             AttrType::Str => "string",
             AttrType::Int => "int",
@@ -53,7 +27,7 @@ impl AttrType {
         }
     }
 
-    pub fn value_trait(self) -> &'static str {
+    fn value_trait(self) -> &'static str {
         match self {
             AttrType::Str => "StrAttr",
             AttrType::Int => "IntAttr",
@@ -65,22 +39,13 @@ impl AttrType {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Requirement {
-    Required,
-    ConditionallyRequired,
-    Recommended,
-    OptIn,
-}
-
-impl Requirement {
-    pub fn runtime_variant(self) -> &'static str {
-        match self {
-            Requirement::Required => "Required",
-            Requirement::ConditionallyRequired => "ConditionallyRequired",
-            Requirement::Recommended => "Recommended",
-            Requirement::OptIn => "OptIn",
-        }
+/// The runtime's `span::Requirement` variant of a level.
+pub fn runtime_variant(requirement: Requirement) -> &'static str {
+    match requirement {
+        Requirement::Required => "Required",
+        Requirement::ConditionallyRequired => "ConditionallyRequired",
+        Requirement::Recommended => "Recommended",
+        Requirement::OptIn => "OptIn",
     }
 }
 
@@ -136,8 +101,6 @@ pub struct ContractSpec {
     pub stream: Option<StreamKeys>,
     pub doc: String,
 }
-
-pub const SPAN_KINDS: &[&str] = &["client", "server", "internal", "producer", "consumer"];
 
 pub fn span_kind_variant(kind: &str) -> &'static str {
     match kind {

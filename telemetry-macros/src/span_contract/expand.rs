@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{AttrSpec, AttrType, ContractSpec, span_kind_variant};
+use crate::model::{AttrSpec, AttrType, Codegen as _, ContractSpec, span_kind_variant};
 
 fn camel(arg: &str) -> String {
     arg.split('_')
@@ -48,7 +48,10 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
         let arg = &a.arg;
         let key = &a.key;
         let ty = a.ty.semconv();
-        let req = Ident::new(a.requirement.runtime_variant(), Span::call_site());
+        let req = Ident::new(
+            crate::model::runtime_variant(a.requirement),
+            Span::call_site(),
+        );
         let source = if a.fixed.is_some() {
             quote!(Fixed)
         } else {
@@ -66,17 +69,7 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
     });
     // A template whose one placeholder ends it (`chat {gen_ai.request.model}`) is split here,
     // so the runtime finds the name by the value alone.
-    let suffix = match name.split_once('{') {
-        Some((prefix, rest))
-            if !prefix.contains('}')
-                && rest.ends_with('}')
-                && !rest[..rest.len() - 1].contains(['{', '}'])
-                && rest.len() > 1 =>
-        {
-            Some((prefix.to_owned(), rest[..rest.len() - 1].to_owned()))
-        }
-        _ => None,
-    };
+    let suffix = telemetry_vocabulary::template::suffix(name);
     let fill_name = match &suffix {
         Some((prefix, key)) => {
             quote!(#private::span::fill_name_suffix(#name, #prefix, #key, attributes))

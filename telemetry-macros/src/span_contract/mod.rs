@@ -61,7 +61,7 @@ pub fn builtin_contracts() -> TokenStream {
     let krate = quote!(crate);
     let vis = quote!(pub);
     let items = builtin::BUILTINS.iter().map(|b| {
-        let spec = b.spec();
+        let spec = builtin::spec(b);
         let ident = &spec.ident;
         let doc = &spec.doc;
         let kind_doc = format!("`#[llm_span(kind = \"{}\")]`", spec.kind);

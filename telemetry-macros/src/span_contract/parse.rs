@@ -45,11 +45,10 @@ fn attr_type(ty: &Type) -> Option<AttrType> {
     let Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
     let name = last.ident.to_string();
+    if let Some(kind) = AttrType::of_rust_type(&name) {
+        return Some(kind);
+    }
     Some(match name.as_str() {
-        "String" | "str" => AttrType::Str,
-        "i64" | "i32" | "u32" | "u64" | "usize" | "i16" | "u16" | "u8" | "i8" => AttrType::Int,
-        "f64" | "f32" => AttrType::Double,
-        "bool" => AttrType::Bool,
         "Vec" => {
             let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
                 return None;

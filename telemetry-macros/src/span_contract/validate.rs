@@ -36,11 +36,11 @@ pub fn check(parsed: &mut Parsed, errors: &mut Errors) {
             index += 1;
         }
     }
-    for placeholder in placeholders(&parsed.spec.name) {
+    for placeholder in telemetry_vocabulary::template::placeholders(&parsed.spec.name) {
         if !attrs.iter().any(|a| a.key == placeholder) {
             let hint = if let Some(a) = attrs.iter().find(|a| a.arg == placeholder) {
                 format!(": placeholders are attribute keys, write `{{{}}}`", a.key)
-            } else if let Some(key) = closest(&placeholder, attrs.iter().map(|a| a.key.as_str())) {
+            } else if let Some(key) = closest(placeholder, attrs.iter().map(|a| a.key.as_str())) {
                 format!(": did you mean `{{{key}}}`?")
             } else {
                 String::new()
@@ -51,17 +51,4 @@ pub fn check(parsed: &mut Parsed, errors: &mut Errors) {
             ));
         }
     }
-}
-
-fn placeholders(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = name;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        out.push(rest[open + 1..open + close].to_owned());
-        rest = &rest[open + close + 1..];
-    }
-    out
 }

@@ -188,25 +188,22 @@ fn build(template: &'static str, attributes: &[KeyValue]) -> String {
 }
 
 fn write_name(name: &mut String, template: &'static str, attributes: &[KeyValue]) {
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let Some(len) = rest[open..].find('}') else {
-            break;
+    for part in telemetry_vocabulary::template::parts(template) {
+        let Some(key) = part.key else {
+            name.push_str(part.text);
+            continue;
         };
-        let key = &rest[open + 1..open + len];
         match attributes.iter().find(|kv| kv.key.as_str() == key) {
             Some(kv) => {
-                name.push_str(&rest[..open]);
+                name.push_str(part.text);
                 match &kv.value {
                     Value::String(v) => name.push_str(v.as_str()),
                     other => name.push_str(&other.as_str()),
                 }
             }
-            None => name.push_str(rest[..open].trim_end()),
+            None => name.push_str(part.text.trim_end()),
         }
-        rest = &rest[open + len + 1..];
     }
-    name.push_str(rest);
 }
 
 #[cfg(test)]

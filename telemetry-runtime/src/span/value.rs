@@ -123,9 +123,13 @@ macro_rules! int_attr {
         }
     )*};
 }
-int_attr!(
-    i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, i128, u128
-);
+/// The integer types, as the vocabulary lists them (a test checks it).
+macro_rules! integer_types {
+    ($m:ident) => {
+        $m! { i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, i128, u128 }
+    };
+}
+integer_types!(int_attr);
 
 impl<T: IntAttr + ?Sized> IntAttr for &T {
     fn int_value(&self) -> Option<i64> {
@@ -271,5 +275,17 @@ pub mod to_value {
     #[inline]
     pub fn string_array<V: StrArrayAttr + ?Sized>(v: &V) -> Option<Value> {
         v.str_array_value().map(|a| Value::Array(Array::String(a)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn int_attr_covers_the_vocabulary_integer_types() {
+        macro_rules! names {
+            ($($t:ty),*) => { [$(stringify!($t)),*] };
+        }
+        let implemented: &[&str] = &integer_types!(names);
+        assert_eq!(implemented, telemetry_vocabulary::INTEGER_TYPES);
     }
 }
