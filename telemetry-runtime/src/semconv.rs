@@ -213,7 +213,9 @@ mod tests {
         use telemetry_vocabulary::STEP_KEYS;
         use telemetry_vocabulary::builtin::BUILTINS;
         // The pipeline contracts: the built-ins that are not a GenAI operation.
-        let contracts: Vec<(String, String, Vec<(String, String)>)> = BUILTINS
+        /// A span group: its id, its span kind, and its attribute refs with their levels.
+        type SpanGroup = (String, String, Vec<(String, String)>);
+        let contracts: Vec<SpanGroup> = BUILTINS
             .iter()
             .filter(|b| b.operation.is_none())
             .map(|b| {
