@@ -51,7 +51,7 @@ pub(crate) fn is_sensitive_key(key: &str) -> bool {
     }
     // `si%67=` is `sig=`: judge the decoded key too (`+` is a space in a query).
     key.contains(['%', '+'])
-        && crate::config::percent_decode(&key.replace('+', " "))
+        && crate::percent::percent_decode(&key.replace('+', " "))
             .is_ok_and(|decoded| crate::redaction::is_sensitive_query_key(&decoded))
 }
 

@@ -22,6 +22,8 @@ mod builder;
 pub mod cloudevents;
 pub mod config;
 pub mod console;
+mod constants;
+pub mod contracts;
 mod export;
 pub mod genai;
 mod global_slot;
@@ -34,6 +36,7 @@ mod logs;
 mod metrics;
 #[cfg(feature = "reqwest")]
 pub mod outbound;
+mod percent;
 pub mod process;
 #[cfg(feature = "prometheus")]
 pub mod prometheus;
@@ -61,9 +64,6 @@ pub use opentelemetry;
 pub use opentelemetry_sdk;
 pub use tracing;
 
-/// The name of the toolkit's instrumentation scope and `telemetry.distro.name`.
-pub(crate) const INSTRUMENTATION_SCOPE: &str = "telemetry-runtime";
-
 /// A builder to set values in code; they win over the environment.
 pub fn builder() -> TelemetryBuilder {
     TelemetryBuilder::new()
@@ -79,7 +79,6 @@ pub mod __private {
     pub use crate::genai::content::ContentValue;
     pub use crate::span;
     pub use opentelemetry;
-    pub use tracing;
 
     /// A required attribute that has been given (typestate of the start builders).
     #[derive(Debug)]
@@ -89,34 +88,7 @@ pub mod __private {
     pub enum Unset {}
     pub use crate::contracts;
 
-    /// The log layers with redaction on or off, for `benches/log_redaction.rs`: the same
-    /// layers `init()` installs (which always redacts).
-    pub mod bench {
-        use tracing_subscriber::Layer;
-
-        /// The stdout line layer (human format) writing to `writer`.
-        pub fn line_layer<S, W>(writer: W, redact: bool) -> impl Layer<S>
-        where
-            S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
-            W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
-        {
-            tracing_subscriber::fmt::layer()
-                .with_ansi(false)
-                .with_writer(writer)
-                .event_format(crate::logs::format::LineFormat {
-                    format: crate::LogFormat::Human,
-                    redact,
-                })
-        }
-
-        /// The OpenTelemetry logs bridge into `provider`.
-        pub fn bridge_layer<S: tracing::Subscriber>(
-            provider: &opentelemetry_sdk::logs::SdkLoggerProvider,
-            redact: bool,
-        ) -> impl Layer<S> {
-            crate::logs::bridge::OtelLogBridge::new(provider, redact)
-        }
-    }
+    pub use crate::logs::bench;
 
     /// What `#[derive(CommonAttributes)]` generates code with.
     pub mod common {
@@ -130,54 +102,6 @@ pub mod __private {
         pub use opentelemetry::KeyValue;
         pub use std::string::String;
         pub use std::vec::Vec;
-    }
-}
-
-/// The built-in span contracts: the GenAI semantic-conventions operations and the LLM
-/// serving pipeline. Each type is used by `#[llm_span(kind = "...")]`; its handle type is what
-/// `handle = name` gives the function body.
-pub mod contracts {
-    telemetry_macros::__builtin_contracts!();
-
-    impl LlmDecodeHandle<'_> {
-        /// One decode step: counted, and its duration folded into `llm.decode.mean_step_ms`
-        /// and `llm.decode.max_step_ms`. No span per step, no allocation.
-        #[inline]
-        pub fn step(&self) {
-            self.span().step();
-        }
-
-        /// One decode step with its own child span `llm.decode.step`, for when per-step spans
-        /// are wanted: the step is counted like [`step`](Self::step) when the returned guard
-        /// drops, and the child span ends then.
-        pub fn step_span(&self) -> DecodeStep<'_> {
-            DecodeStep {
-                parent: self.span(),
-                child: self.span().child("llm.decode.step"),
-            }
-        }
-    }
-
-    /// One decode step with its own span; see [`LlmDecodeHandle::step_span`].
-    #[derive(Debug)]
-    #[must_use = "the step ends when this guard drops"]
-    pub struct DecodeStep<'a> {
-        parent: &'a crate::span::SpanCore,
-        child: crate::span::SpanCore,
-    }
-
-    impl DecodeStep<'_> {
-        /// Makes the step span current on this thread until the guard drops.
-        pub fn enter(&self) -> Option<crate::opentelemetry::ContextGuard> {
-            self.child.enter()
-        }
-    }
-
-    impl Drop for DecodeStep<'_> {
-        fn drop(&mut self) {
-            self.child.end();
-            self.parent.step();
-        }
     }
 }
 

@@ -13,7 +13,10 @@ pub(crate) fn build(config: &Config) -> Resource {
     Resource::builder_empty()
         .with_detector(Box::new(TelemetryResourceDetector))
         .with_attributes([
-            KeyValue::new(semconv::TELEMETRY_DISTRO_NAME, crate::INSTRUMENTATION_SCOPE),
+            KeyValue::new(
+                semconv::TELEMETRY_DISTRO_NAME,
+                crate::constants::INSTRUMENTATION_SCOPE,
+            ),
             KeyValue::new(semconv::TELEMETRY_DISTRO_VERSION, env!("CARGO_PKG_VERSION")),
         ])
         .with_attributes(

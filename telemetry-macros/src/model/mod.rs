@@ -7,35 +7,36 @@ use proc_macro2::Ident;
 
 pub use telemetry_vocabulary::{Requirement, SPAN_KINDS, ValueKind as AttrType};
 
-/// The names the generated code uses for a value kind.
+/// The names the generated code uses for a value kind other than content (content goes
+/// through `ContentValue` and the capture policy instead).
 pub trait Codegen {
-    /// The runtime conversion in `span::value::to_value`.
-    fn converter(self) -> &'static str;
-    /// The runtime trait a value of this kind implements.
-    fn value_trait(self) -> &'static str;
+    /// The runtime conversion in `span::value::to_value`; `None` for content.
+    fn converter(self) -> Option<&'static str>;
+    /// The runtime trait a value of this kind implements; `None` for content.
+    fn value_trait(self) -> Option<&'static str>;
 }
 
 impl Codegen for AttrType {
-    fn converter(self) -> &'static str {
-        match self {
+    fn converter(self) -> Option<&'static str> {
+        Some(match self {
             AttrType::Str => "string",
             AttrType::Int => "int",
             AttrType::Double => "double",
             AttrType::Bool => "boolean",
             AttrType::StrArray => "string_array",
-            AttrType::Content => "content",
-        }
+            AttrType::Content => return None,
+        })
     }
 
-    fn value_trait(self) -> &'static str {
-        match self {
+    fn value_trait(self) -> Option<&'static str> {
+        Some(match self {
             AttrType::Str => "StrAttr",
             AttrType::Int => "IntAttr",
             AttrType::Double => "DoubleAttr",
             AttrType::Bool => "BoolAttr",
             AttrType::StrArray => "StrArrayAttr",
-            AttrType::Content => "ContentValue",
-        }
+            AttrType::Content => return None,
+        })
     }
 }
 

@@ -45,7 +45,6 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
     let fixed_count = spec.attrs.iter().filter(|a| a.fixed.is_some()).count();
 
     let attribute_specs = spec.attrs.iter().map(|a| {
-        let arg = &a.arg;
         let key = &a.key;
         let ty = a.ty.semconv();
         let req = Ident::new(
@@ -57,13 +56,11 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
         } else {
             quote!(Argument)
         };
-        let content = a.is_content();
         quote! {
             #private::span::AttributeSpec {
-                arg: #arg, key: #key, ty: #ty,
+                key: #key, ty: #ty,
                 requirement: #private::span::Requirement::#req,
                 source: #private::span::Source::#source,
-                content: #content,
             }
         }
     });
@@ -111,7 +108,6 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
     let setters = spec.attrs.iter().filter(|a| a.fixed.is_none()).map(|a| {
         let method = Ident::new(&a.arg, Span::call_site());
         let key = &a.key;
-        let value_trait = Ident::new(a.ty.value_trait(), Span::call_site());
         let doc = format!("`{}` ({}, {:?})", a.key, a.ty.semconv(), a.requirement);
         let (ret, build) = match required.iter().position(|r| r.arg == a.arg) {
             Some(i) => {
@@ -140,18 +136,22 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
                     self.attrs.push(#private::opentelemetry::KeyValue::new(#key, v));
                 }
             }
-        } else {
-            let conv = Ident::new(a.ty.converter(), Span::call_site());
+        } else if let Some(conv) = a.ty.converter() {
+            let conv = Ident::new(conv, Span::call_site());
             quote! {
                 if let ::core::option::Option::Some(v) = #private::span::value::to_value::#conv(value) {
                     self.attrs.push(#private::opentelemetry::KeyValue::new(#key, v));
                 }
             }
-        };
-        let trait_path = if a.ty == AttrType::Content {
-            quote!(#private::ContentValue)
         } else {
-            quote!(#private::span::value::#value_trait)
+            quote!()
+        };
+        let trait_path = match a.ty.value_trait() {
+            Some(value_trait) => {
+                let value_trait = Ident::new(value_trait, Span::call_site());
+                quote!(#private::span::value::#value_trait)
+            }
+            None => quote!(#private::ContentValue),
         };
         quote! {
             #[doc = #doc]
@@ -167,22 +167,22 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
         let method = format_ident!("set_{}", a.arg);
         let key = &a.key;
         let doc = format!("Sets `{}` while the span runs.", a.key);
-        if a.ty == AttrType::Content {
+        if let (Some(value_trait), Some(conv)) = (a.ty.value_trait(), a.ty.converter()) {
+            let value_trait = Ident::new(value_trait, Span::call_site());
+            let conv = Ident::new(conv, Span::call_site());
+            quote! {
+                #[doc = #doc]
+                pub fn #method<V: #private::span::value::#value_trait + ?::core::marker::Sized>(&self, value: &V) {
+                    self.span.set(#key, #private::span::value::to_value::#conv(value));
+                }
+            }
+        } else {
             quote! {
                 #[doc = #doc]
                 pub fn #method<V: #private::ContentValue + ?::core::marker::Sized>(&self, value: &V) {
                     if let ::core::option::Option::Some(json) = #private::content_for_span(value) {
                         self.span.set(#key, ::core::option::Option::Some(json.into()));
                     }
-                }
-            }
-        } else {
-            let value_trait = Ident::new(a.ty.value_trait(), Span::call_site());
-            let conv = Ident::new(a.ty.converter(), Span::call_site());
-            quote! {
-                #[doc = #doc]
-                pub fn #method<V: #private::span::value::#value_trait + ?::core::marker::Sized>(&self, value: &V) {
-                    self.span.set(#key, #private::span::value::to_value::#conv(value));
                 }
             }
         }

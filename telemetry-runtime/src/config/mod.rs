@@ -18,7 +18,7 @@ pub use endpoint::Protocol;
 #[allow(unused_imports)]
 pub(crate) use env::*;
 pub use error::ConfigError;
-pub(crate) use parse::percent_decode;
+
 pub use warning::{ConfigWarning, WarningCode};
 
 use std::time::Duration;

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::env::{OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG};
 use super::{ConfigError, ContentCapture, ExporterKind, LogFormat, Protocol, SamplerConfig};
+use crate::percent::{DecodeError, percent_decode};
 use crate::redaction::KeyPattern;
 
 /// Expected text of the exporter variables.
@@ -168,40 +169,6 @@ pub(crate) fn parse_keys(
         return Err(invalid(variable, value, EXPECTED_KEYS));
     }
     Ok(base.with(fragments))
-}
-
-/// Why a percent-encoded value cannot be decoded.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum DecodeError {
-    /// A `%` not followed by two hex digits.
-    BadEscape,
-    /// The decoded bytes are not UTF-8.
-    NotUtf8,
-}
-
-/// Decodes `%XX` escapes (W3C baggage style: `+` stays a `+`).
-pub(crate) fn percent_decode(value: &str) -> Result<String, DecodeError> {
-    fn hex(b: u8) -> Option<u8> {
-        (b as char).to_digit(16).map(|d| d as u8)
-    }
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hi = bytes.get(i + 1).copied().and_then(hex);
-            let lo = bytes.get(i + 2).copied().and_then(hex);
-            match (hi, lo) {
-                (Some(hi), Some(lo)) => out.push(hi << 4 | lo),
-                _ => return Err(DecodeError::BadEscape),
-            }
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| DecodeError::NotUtf8)
 }
 
 /// Whether `name` is a valid HTTP header name (an RFC 9110 token).
@@ -527,17 +494,6 @@ mod tests {
             "invalid value `all` for OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: \
              expected one of NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT, true, false"
         );
-    }
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("a%20b%2Cc%3d"), Ok("a b,c=".to_owned()));
-        assert_eq!(percent_decode("a+b"), Ok("a+b".to_owned()));
-        assert_eq!(percent_decode("caf%C3%A9"), Ok("café".to_owned()));
-        assert_eq!(percent_decode("100%"), Err(DecodeError::BadEscape));
-        assert_eq!(percent_decode("%4"), Err(DecodeError::BadEscape));
-        assert_eq!(percent_decode("%zz"), Err(DecodeError::BadEscape));
-        assert_eq!(percent_decode("%FF"), Err(DecodeError::NotUtf8));
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {

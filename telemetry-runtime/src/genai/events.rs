@@ -35,7 +35,7 @@ pub(crate) fn emit_operation_details(
             let sc = span.span_context();
             record.set_trace_context(sc.trace_id(), sc.span_id(), Some(sc.trace_flags()));
             for kv in content {
-                record.add_attribute(kv.key, crate::logs::bridge::from_value(&kv.value));
+                record.add_attribute(kv.key, crate::span::value::to_any_value(&kv.value));
             }
             logger.emit(record);
         }

@@ -7,4 +7,4 @@ pub mod events;
 pub mod metrics;
 mod outcome;
 
-pub use outcome::{FinishReasons, GenerationOutcome};
+pub use outcome::GenerationOutcome;

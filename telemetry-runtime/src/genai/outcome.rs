@@ -4,9 +4,6 @@ use opentelemetry::{Array, StringValue, Value};
 
 use crate::span::SpanCore;
 
-/// Finish reasons of a response (`gen_ai.response.finish_reasons`), one per choice.
-pub type FinishReasons<'a> = &'a [&'a str];
-
 /// The outcome a `chat`, `text_completion` or `generate_content` span needs from the value
 /// the function returns (the `Ok` value of a `Result`): token usage, and optionally finish
 /// reasons, response id and model.

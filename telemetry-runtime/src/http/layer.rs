@@ -275,7 +275,7 @@ where
         let cx = match crate::span::tracer::current() {
             Some(tracer) => parent.with_span(tracer.build_with_context(builder, &parent)),
             None => {
-                let tracer = opentelemetry::global::tracer(crate::INSTRUMENTATION_SCOPE);
+                let tracer = opentelemetry::global::tracer(crate::constants::INSTRUMENTATION_SCOPE);
                 parent.with_span(tracer.build_with_context(builder, &parent))
             }
         };

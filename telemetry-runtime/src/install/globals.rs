@@ -12,8 +12,8 @@ use crate::config::Config;
 /// The capture mode, the redaction keys and baggage forwarding: before the subscriber, so
 /// every event and span is judged by them from the first on.
 pub(super) fn install_rules(config: &Config) {
-    crate::genai::capture::set_mode(config.content_capture);
-    crate::genai::capture::set_max_bytes(config.code.content_max_bytes);
+    crate::redaction::content_policy::set_mode(config.content_capture);
+    crate::redaction::content_policy::set_max_bytes(config.code.content_max_bytes);
     crate::redaction::install(config.redact_keys.clone(), config.redact_query_keys.clone());
     crate::propagation::set_forward_baggage(config.code.forward_baggage);
 }
@@ -29,13 +29,15 @@ pub(super) fn install_providers(
     crate::span::set_legacy_names(config.code.legacy_names);
     if let Some(provider) = logger_provider {
         use opentelemetry::logs::LoggerProvider as _;
-        crate::genai::events::install_logger(provider.logger(crate::INSTRUMENTATION_SCOPE));
+        crate::genai::events::install_logger(
+            provider.logger(crate::constants::INSTRUMENTATION_SCOPE),
+        );
     }
     if let Some(provider) = tracer_provider {
-        crate::span::install_tracer(provider.tracer(crate::INSTRUMENTATION_SCOPE));
-        opentelemetry::global::set_tracer_provider(crate::process::InheritingTracerProvider::new(
-            provider.clone(),
-        ));
+        crate::span::install_tracer(provider.tracer(crate::constants::INSTRUMENTATION_SCOPE));
+        opentelemetry::global::set_tracer_provider(
+            crate::span::inheriting::InheritingTracerProvider::new(provider.clone()),
+        );
         // Strict W3C Trace Context level 2 and Baggage, for every inject and extract through
         // the global propagator; baggage is injected only when forwarded.
         opentelemetry::global::set_text_map_propagator(crate::propagation::CarrierPropagator::new());
@@ -43,7 +45,7 @@ pub(super) fn install_providers(
     if let Some(provider) = meter_provider {
         use opentelemetry::metrics::MeterProvider as _;
         crate::metrics::install(crate::metrics::Instruments::new(
-            &provider.meter(crate::INSTRUMENTATION_SCOPE),
+            &provider.meter(crate::constants::INSTRUMENTATION_SCOPE),
         ));
         opentelemetry::global::set_meter_provider(provider.clone());
     }

@@ -68,7 +68,9 @@ struct Installed {
 /// # Ok(()) }
 /// ```
 pub fn init() -> Result<TelemetryGuard, InitError> {
-    crate::TelemetryBuilder::new().init()
+    install(&Overrides::default(), Extensions::default(), |name| {
+        std::env::var(name).ok()
+    })
 }
 
 /// What is active now: exporters, endpoints, sampler, drop counters and warnings.

@@ -63,8 +63,8 @@ pub(super) fn install(
     if let Some(provider) = tracer_provider {
         let span_events = config.code.log_events_as_span_events;
         let layer = tracing_opentelemetry::layer()
-            .with_tracer(crate::process::InheritingTracer::new(
-                provider.tracer(crate::INSTRUMENTATION_SCOPE),
+            .with_tracer(crate::span::inheriting::InheritingTracer::new(
+                provider.tracer(crate::constants::INSTRUMENTATION_SCOPE),
             ))
             .with_location(false)
             .with_target(false)

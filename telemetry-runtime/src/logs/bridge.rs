@@ -6,7 +6,6 @@
 //! attributes of the request scope's identifiers ([`crate::scope`]).
 
 use opentelemetry::logs::{AnyValue, LogRecord, Logger, LoggerProvider, Severity};
-use opentelemetry::{Array, Value};
 use opentelemetry_sdk::logs::{SdkLogger, SdkLoggerProvider};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::Layer;
@@ -26,7 +25,7 @@ pub(crate) struct OtelLogBridge {
 impl OtelLogBridge {
     pub(crate) fn new(provider: &SdkLoggerProvider, redact: bool) -> Self {
         Self {
-            logger: provider.logger(crate::INSTRUMENTATION_SCOPE),
+            logger: provider.logger(crate::constants::INSTRUMENTATION_SCOPE),
             redact,
         }
     }
@@ -57,24 +56,6 @@ fn any_value(value: FieldValue) -> AnyValue {
     }
 }
 
-/// A span attribute value as a log attribute value (arrays as lists).
-pub(crate) fn from_value(value: &Value) -> AnyValue {
-    fn list<T: Clone + Into<AnyValue>>(values: &[T]) -> AnyValue {
-        values.iter().cloned().collect()
-    }
-    match value {
-        Value::Bool(v) => AnyValue::Boolean(*v),
-        Value::I64(v) => AnyValue::Int(*v),
-        Value::F64(v) => AnyValue::Double(*v),
-        Value::String(v) => AnyValue::String(v.clone()),
-        Value::Array(Array::Bool(v)) => list(v),
-        Value::Array(Array::I64(v)) => list(v),
-        Value::Array(Array::F64(v)) => list(v),
-        Value::Array(Array::String(v)) => list(v),
-        _ => AnyValue::String(value.as_str().into_owned().into()),
-    }
-}
-
 impl<S: Subscriber> Layer<S> for OtelLogBridge {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         let meta = event.metadata();
@@ -99,7 +80,10 @@ impl<S: Subscriber> Layer<S> for OtelLogBridge {
                 .iter()
                 .any(|(name, _)| *name == attribute.key.as_str())
             {
-                record.add_attribute(attribute.key.clone(), from_value(&attribute.value));
+                record.add_attribute(
+                    attribute.key.clone(),
+                    crate::span::value::to_any_value(&attribute.value),
+                );
             }
         });
         for (name, value) in fields.fields {

@@ -145,7 +145,7 @@ impl TracingMiddleware {
         let cx = match crate::span::tracer::current() {
             Some(tracer) => parent.with_span(tracer.build_with_context(builder, &parent)),
             None => {
-                let tracer = opentelemetry::global::tracer(crate::INSTRUMENTATION_SCOPE);
+                let tracer = opentelemetry::global::tracer(crate::constants::INSTRUMENTATION_SCOPE);
                 parent.with_span(tracer.build_with_context(builder, &parent))
             }
         };
@@ -218,7 +218,7 @@ impl ClientSpan {
                 span.set_attribute(KeyValue::new("error.type", error_type(error)));
                 span.set_status(Status::error(error_description(
                     error,
-                    crate::genai::capture::spans_carry_content(),
+                    crate::redaction::content_policy::spans_carry_content(),
                 )));
             }
         }

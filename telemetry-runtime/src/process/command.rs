@@ -39,7 +39,7 @@ pub trait CommandExt {
 
 /// The three variables for `cx`: `Some(value)` to set, `None` to remove.
 pub(crate) fn env_values(cx: &Context) -> [(&'static str, Option<String>); 3] {
-    let cx = super::inherited::parent_for(cx, None).unwrap_or_else(|| cx.clone());
+    let cx = crate::propagation::process_parent::parent_for(cx, None).unwrap_or_else(|| cx.clone());
     let map = TraceContextMap::from_context(&cx);
     // Baggage only when forwarding is on (the map's already follows the same switch).
     let baggage = match map.baggage() {

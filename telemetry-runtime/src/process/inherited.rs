@@ -4,69 +4,14 @@
 use opentelemetry::Context;
 use opentelemetry::baggage::BaggageExt;
 use opentelemetry::propagation::{Extractor, TextMapPropagator};
-use opentelemetry::trace::{SpanContext, SpanKind, TraceContextExt};
+use opentelemetry::trace::TraceContextExt;
 
 use super::{BAGGAGE_ENV, TRACEPARENT_ENV, TRACESTATE_ENV};
 use crate::config::{ConfigWarning, WarningCode};
-use crate::global_slot::GlobalSlot;
 use crate::propagation::{
     BAGGAGE_HEADER, Baggage, TRACEPARENT_HEADER, TRACESTATE_HEADER, TraceParent, TraceState,
     strict_w3c_propagators,
 };
-
-struct Inherited {
-    /// The remote parent (if valid) and the baggage.
-    cx: Context,
-    /// The remote parent, when `TRACEPARENT` was valid.
-    parent: Option<SpanContext>,
-}
-
-static INHERITED: GlobalSlot<Inherited> = GlobalSlot::new();
-
-/// The context this process inherited from its environment at `init()`: the remote parent
-/// span from `TRACEPARENT` (and `TRACESTATE`) and the baggage from `BAGGAGE`. `None` when
-/// `init()` has not run, found nothing valid, or was told not to read them.
-///
-/// Spans need nothing from it (their parent is set already, see the
-/// [module documentation](super)); it is for code that wants the inherited baggage, or that
-/// passes the context on by hand.
-pub fn inherited() -> Option<&'static Context> {
-    INHERITED.get().map(|inherited| &inherited.cx)
-}
-
-/// The parent context a span of `kind` should start with when `cx` has no valid span and the
-/// process inherited a parent; `None` to keep `cx`. For `process::CommandExt`, `kind` is
-/// `None`.
-#[inline]
-pub(super) fn parent_for(cx: &Context, kind: Option<&SpanKind>) -> Option<Context> {
-    let inherited = INHERITED.get()?;
-    let parent = under(inherited.parent.as_ref()?, cx, kind)?;
-    // A `TRACESTATE` with members OpenTelemetry cannot hold is forwarded whole from here on.
-    Some(crate::propagation::with_received_trace_state(
-        &inherited.cx,
-        parent,
-    ))
-}
-
-/// `cx` with `parent` as its span when it has no valid span of its own and `kind` is not
-/// SERVER or CONSUMER: a request or a message that arrives without a context of its own is
-/// not work the parent process asked for, so it starts its own trace (and its own request
-/// id) rather than every request joining the trace of the process's launcher.
-fn under(parent: &SpanContext, cx: &Context, kind: Option<&SpanKind>) -> Option<Context> {
-    if matches!(kind, Some(SpanKind::Server | SpanKind::Consumer))
-        || cx.span().span_context().is_valid()
-    {
-        return None;
-    }
-    Some(cx.with_remote_span_context(parent.clone()))
-}
-
-/// Installs the inherited context for the rest of the process (`init()` does, once).
-pub(crate) fn install(cx: Context) {
-    let span_context = cx.span().span_context().clone();
-    let parent = span_context.is_valid().then_some(span_context);
-    INHERITED.install(Inherited { cx, parent });
-}
 
 /// The environment read as a carrier: header names map to the upper-case variables; empty
 /// values count as unset.
@@ -168,8 +113,9 @@ fn shown(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::propagation::process_parent::{parent_for, under as parent_under};
     use opentelemetry::StringValue;
-    use opentelemetry::trace::{SpanId, TraceId};
+    use opentelemetry::trace::{SpanContext, SpanId, SpanKind, TraceId};
     use std::collections::HashMap;
 
     const TRACEPARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -287,12 +233,12 @@ mod tests {
         let process_parent = cx.unwrap().span().span_context().clone();
         // Requests and messages that bring no context start their own trace.
         for kind in [SpanKind::Server, SpanKind::Consumer] {
-            assert!(super::under(&process_parent, &Context::new(), Some(&kind)).is_none());
+            assert!(parent_under(&process_parent, &Context::new(), Some(&kind)).is_none());
         }
         for kind in [SpanKind::Internal, SpanKind::Client, SpanKind::Producer] {
-            assert!(super::under(&process_parent, &Context::new(), Some(&kind)).is_some());
+            assert!(parent_under(&process_parent, &Context::new(), Some(&kind)).is_some());
         }
-        let under = |cx: &Context| super::under(&process_parent, cx, None);
+        let under = |cx: &Context| parent_under(&process_parent, cx, None);
         let parent = under(&Context::new()).expect("the process parent");
         assert_eq!(
             parent.span().span_context().span_id(),

@@ -45,12 +45,11 @@
 
 mod command;
 mod inherited;
-mod tracer;
 
+pub use crate::propagation::process_parent::inherited;
+pub(crate) use crate::propagation::process_parent::install;
 pub use command::CommandExt;
-pub use inherited::inherited;
-pub(crate) use inherited::{from_env, install};
-pub(crate) use tracer::{InheritingTracer, InheritingTracerProvider};
+pub(crate) use inherited::from_env;
 
 /// The environment variable of the `traceparent` value: `TRACEPARENT`.
 pub const TRACEPARENT_ENV: &str = "TRACEPARENT";

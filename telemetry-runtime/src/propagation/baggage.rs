@@ -452,7 +452,7 @@ fn percent_encode_into(value: &str, out: &mut String) {
 /// Percent-decodes `value`; `None` if a `%` is not followed by two hex digits or the result
 /// is not UTF-8. The same decoding as `OTEL_RESOURCE_ATTRIBUTES` and the OTLP headers use.
 fn percent_decode(value: &str) -> Option<String> {
-    crate::config::percent_decode(value).ok()
+    crate::percent::percent_decode(value).ok()
 }
 
 #[cfg(test)]

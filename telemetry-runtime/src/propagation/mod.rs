@@ -62,6 +62,7 @@ mod baggage;
 pub mod envelope;
 #[cfg(any(feature = "reqwest", feature = "cloudevents"))]
 mod header_injector;
+pub(crate) mod process_parent;
 mod propagator;
 pub(crate) mod random_flag;
 pub(crate) use propagator::with_received_trace_state;

@@ -169,7 +169,7 @@ pub(crate) fn mark_exported_root(span: &mut SpanData) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::process::InheritingTracer;
+    use crate::span::inheriting::InheritingTracer;
     use opentelemetry::trace::{SpanId, TraceId, TraceState, Tracer as _, TracerProvider as _};
     use opentelemetry_sdk::trace::{InMemorySpanExporter, Sampler, SdkTracerProvider};
 

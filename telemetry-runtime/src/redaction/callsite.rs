@@ -101,8 +101,8 @@ impl FieldRule {
             } else {
                 Mask::default()
             },
-            pass: crate::genai::capture::events_carry_content(),
-            max_bytes: crate::genai::capture::max_bytes(),
+            pass: crate::redaction::content_policy::events_carry_content(),
+            max_bytes: crate::redaction::content_policy::max_bytes(),
         }
     }
 

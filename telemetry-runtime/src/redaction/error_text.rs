@@ -11,8 +11,8 @@ use std::fmt::{self, Display, Write as _};
 pub(crate) fn span_error_message(error: &dyn Display) -> Option<String> {
     error_text(
         error,
-        crate::genai::capture::spans_carry_content(),
-        crate::genai::capture::max_bytes(),
+        crate::redaction::content_policy::spans_carry_content(),
+        crate::redaction::content_policy::max_bytes(),
     )
 }
 

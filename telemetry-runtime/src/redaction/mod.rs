@@ -25,6 +25,7 @@
 //! [`TelemetryBuilder::content_max_bytes`]: crate::TelemetryBuilder::content_max_bytes
 
 mod callsite;
+pub(crate) mod content_policy;
 mod credentials;
 mod error_text;
 mod keys;

@@ -28,7 +28,7 @@ enum Action {
 
 fn action(content_passes: bool) -> Action {
     if content_passes {
-        Action::Pass(crate::genai::capture::max_bytes())
+        Action::Pass(crate::redaction::content_policy::max_bytes())
     } else {
         Action::Replace
     }
@@ -37,7 +37,7 @@ fn action(content_passes: bool) -> Action {
 /// Applies the rule to one span's attributes, its events' and its links' attributes. Returns
 /// how many values were replaced.
 pub(crate) fn redact_span(span: &mut SpanData) -> u64 {
-    let action = action(crate::genai::capture::spans_carry_content());
+    let action = action(crate::redaction::content_policy::spans_carry_content());
     let mut replaced = redact_attributes(&mut span.attributes, action);
     if let Action::Replace = action {
         replaced += redact_error_records(&mut span.attributes, false);
@@ -147,7 +147,7 @@ fn truncate_value(value: &mut Value, max: usize) {
 static RECORDS: LazyLock<SdkLogger> = LazyLock::new(|| {
     SdkLoggerProvider::builder()
         .build()
-        .logger(crate::INSTRUMENTATION_SCOPE)
+        .logger(crate::constants::INSTRUMENTATION_SCOPE)
 });
 
 #[cfg(feature = "otlp")]
@@ -155,7 +155,7 @@ static RECORDS: LazyLock<SdkLogger> = LazyLock::new(|| {
 /// record's attributes cannot be changed in place, so a record that has content is rebuilt;
 /// one that has none is returned as it is.
 pub(crate) fn redact_log(record: SdkLogRecord) -> SdkLogRecord {
-    let action = action(crate::genai::capture::events_carry_content());
+    let action = action(crate::redaction::content_policy::events_carry_content());
     let body_has_content = matches!(record.body(), Some(AnyValue::Map(map))
         if map.iter().any(|(k, v)| needs_change(k, v, action)));
     if !body_has_content

@@ -27,17 +27,11 @@ pub enum Source {
     Fixed,
     /// A macro argument, or the handle while the body runs.
     Argument,
-    /// The return value, through the contract's outcome trait.
-    Return,
-    /// Aggregated by the span itself (step and stream statistics).
-    Aggregate,
 }
 
 /// One attribute of a contract.
 #[derive(Debug, Clone, Copy)]
 pub struct AttributeSpec {
-    /// The argument name in `#[llm_span(...)]` (empty for fixed and aggregated ones).
-    pub arg: &'static str,
     /// The attribute key.
     pub key: &'static str,
     /// The semantic-conventions type: `string`, `int`, `double`, `boolean`, `string[]`.
@@ -46,8 +40,6 @@ pub struct AttributeSpec {
     pub requirement: Requirement,
     /// Where the value comes from.
     pub source: Source,
-    /// Prompt or completion content: recorded only with content capture on.
-    pub content: bool,
 }
 
 /// A span contract: name rule, span kind and typed attributes. Implemented by
@@ -66,18 +58,6 @@ pub trait Contract: 'static {
 
     /// The span name, from the attributes given at start.
     fn span_name(attributes: &[KeyValue]) -> Cow<'static, str>;
-
-    /// Starts a span of this contract under the current context.
-    #[inline]
-    fn start(attributes: impl FnOnce() -> Vec<KeyValue>) -> SpanCore {
-        SpanCore::start::<false>(
-            Self::SPAN_KIND,
-            Self::span_name,
-            attributes,
-            Self::STEP_KEYS,
-            Self::STREAM_KEYS,
-        )
-    }
 }
 
 /// A reference to a function's return value (or its `Ok` value), handed to the contract's

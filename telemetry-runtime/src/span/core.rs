@@ -236,7 +236,7 @@ impl SpanCore {
     #[inline(never)]
     fn begin_with<const DEFER: bool>(
         &mut self,
-        tracer: &crate::process::InheritingTracer,
+        tracer: &crate::span::inheriting::InheritingTracer,
         span_kind: SpanKind,
         name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
         start: StartValues,
@@ -294,7 +294,7 @@ impl SpanCore {
         // SAFETY: running, just started.
         let span = unsafe { live.span.assume_init_mut() };
         if !event.is_empty() {
-            crate::genai::events::emit_operation_details(span, event);
+            super::start_hook::run(span, event);
         }
         inner.cx = parent.with_remote_span_context(span.span_context().clone());
     }

@@ -234,7 +234,7 @@ mod tests {
     #[test]
     fn message_uses_display_only_when_content_enters_spans() {
         assert_eq!((&&ErrorProbe(&Timeout)).message_of(), None);
-        crate::genai::capture::set_mode(crate::ContentCapture::SpanOnly);
+        crate::redaction::content_policy::set_mode(crate::config::ContentCapture::SpanOnly);
         assert!(
             (&&ErrorProbe(&Timeout))
                 .message_of()
@@ -242,9 +242,9 @@ mod tests {
                 .starts_with("timed out")
         );
         assert_eq!((&&ErrorProbe(&Opaque)).message_of(), None);
-        crate::genai::capture::set_mode(crate::ContentCapture::EventOnly);
+        crate::redaction::content_policy::set_mode(crate::config::ContentCapture::EventOnly);
         assert_eq!((&&ErrorProbe(&Timeout)).message_of(), None);
-        crate::genai::capture::set_mode(crate::ContentCapture::NoContent);
+        crate::redaction::content_policy::set_mode(crate::config::ContentCapture::NoContent);
     }
 
     #[test]

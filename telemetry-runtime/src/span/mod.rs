@@ -8,10 +8,12 @@
 mod contract;
 mod core;
 mod error_type;
+pub(crate) mod inheriting;
 mod instrument;
 mod legacy;
 mod name;
 mod run;
+pub(crate) mod start_hook;
 pub(crate) mod tracer;
 pub mod value;
 

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use opentelemetry_sdk::trace::SdkTracer;
 
 use crate::global_slot::GlobalSlot;
-use crate::process::InheritingTracer;
+use crate::span::inheriting::InheritingTracer;
 
 static TRACER: GlobalSlot<InheritingTracer> = GlobalSlot::new();
 static LEGACY_NAMES: AtomicBool = AtomicBool::new(false);

@@ -278,6 +278,25 @@ pub mod to_value {
     }
 }
 
+/// A span attribute value as a log attribute value (arrays as lists).
+pub(crate) fn to_any_value(value: &Value) -> opentelemetry::logs::AnyValue {
+    use opentelemetry::logs::AnyValue;
+    fn list<T: Clone + Into<opentelemetry::logs::AnyValue>>(values: &[T]) -> AnyValue {
+        values.iter().cloned().collect()
+    }
+    match value {
+        Value::Bool(v) => AnyValue::Boolean(*v),
+        Value::I64(v) => AnyValue::Int(*v),
+        Value::F64(v) => AnyValue::Double(*v),
+        Value::String(v) => AnyValue::String(v.clone()),
+        Value::Array(Array::Bool(v)) => list(v),
+        Value::Array(Array::I64(v)) => list(v),
+        Value::Array(Array::F64(v)) => list(v),
+        Value::Array(Array::String(v)) => list(v),
+        _ => AnyValue::String(value.as_str().into_owned().into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -4,11 +4,11 @@ use opentelemetry::trace::{SpanBuilder, Tracer, TracerProvider};
 use opentelemetry::{Context, InstrumentationScope};
 use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
 
-use super::inherited;
+use crate::propagation::process_parent as inherited;
 use crate::propagation::random_flag::{FlaggedSpan, inherited_random};
 
 /// Starts spans with the SDK tracer; a span whose parent context has no valid span (and that
-/// is not a SERVER or CONSUMER span) is started under the process parent (see the [module documentation](super)) when there is
+/// is not a SERVER or CONSUMER span) is started under the process parent (see the [`process` module documentation](crate::process)) when there is
 /// one. Every span of the toolkit goes through it: the tracing-opentelemetry layer's and the
 /// contract spans'. Its spans carry the W3C random-trace-id flag of their trace
 /// ([`FlaggedSpan`]).
