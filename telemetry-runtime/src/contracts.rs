@@ -34,7 +34,7 @@ pub struct DecodeStep<'a> {
 
 impl DecodeStep<'_> {
     /// Makes the step span current on this thread until the guard drops.
-    pub fn enter(&self) -> Option<crate::opentelemetry::ContextGuard> {
+    pub fn enter(&self) -> Option<opentelemetry::ContextGuard> {
         self.child.enter()
     }
 }

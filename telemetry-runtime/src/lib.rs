@@ -42,6 +42,7 @@ pub mod process;
 pub mod prometheus;
 pub mod propagation;
 pub mod redaction;
+mod redaction_rules;
 mod resource;
 mod sampler;
 pub mod scope;
@@ -186,7 +187,9 @@ pub use telemetry_macros::cloudevent_handler;
 /// Options: on the struct, `#[common_attributes(prefix = "...", namespace = "...", crate =
 /// path)]`; on a field, `#[attr(header = "...", key = "...", extension = "...", metric)]`.
 /// Header names are derived as prefix + the field name with `_` as `-`; an overridden
-/// `header` is the whole name (no prefix). Log field names are the field names.
+/// `header` is the whole name (no prefix). Log field names are the field names. Values are
+/// read with [`scope::required_header`] / [`scope::optional_header`] (at most
+/// [`scope::DEFAULT_MAX_VALUE_LEN`] bytes, no control character).
 ///
 /// Every attribute key has a namespace: the span attribute, the metric dimension and the
 /// baggage member cross services, where a bare `user_id` of one team collides with another's.
@@ -199,9 +202,7 @@ pub use telemetry_macros::cloudevent_handler;
 /// struct Ids {
 ///     user_id: String, // error: attribute key `user_id` (the field name) has no namespace
 /// }
-/// ``` Values are read with [`scope::required_header`] /
-/// [`scope::optional_header`] (at most [`scope::DEFAULT_MAX_VALUE_LEN`] bytes, no control
-/// character).
+/// ```
 pub use scope::CommonAttributes;
 pub use telemetry_macros::CommonAttributes;
 

@@ -23,7 +23,7 @@ pub use warning::{ConfigWarning, WarningCode};
 
 use std::time::Duration;
 
-use crate::redaction::KeyPattern;
+use crate::redaction_rules::KeyPattern;
 use parse::invalid;
 use warning::Features;
 
@@ -193,7 +193,7 @@ impl std::fmt::Debug for SignalConfig {
                 &self
                     .endpoint
                     .as_deref()
-                    .map(crate::redaction::scrub_userinfo),
+                    .map(crate::redaction_rules::scrub_userinfo),
             )
             .field("protocol", &self.protocol)
             .field("headers", &headers)

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::env::{OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG};
 use super::{ConfigError, ContentCapture, ExporterKind, LogFormat, Protocol, SamplerConfig};
 use crate::percent::{DecodeError, percent_decode};
-use crate::redaction::KeyPattern;
+use crate::redaction_rules::KeyPattern;
 
 /// Expected text of the exporter variables.
 pub(crate) const EXPECTED_EXPORTER: &str = "one of otlp, console, none";
@@ -42,7 +42,7 @@ pub(crate) fn invalid(variable: &str, value: &str, expected: impl Into<String>) 
     ConfigError::InvalidValue {
         variable: variable.to_owned(),
         // An endpoint's `user:password@` never enters an error message.
-        value: crate::redaction::scrub_userinfo(value).into_owned(),
+        value: crate::redaction_rules::scrub_userinfo(value).into_owned(),
         expected: expected.into(),
     }
 }

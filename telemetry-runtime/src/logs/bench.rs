@@ -13,7 +13,7 @@ where
         .with_ansi(false)
         .with_writer(writer)
         .event_format(crate::logs::format::LineFormat {
-            format: crate::LogFormat::Human,
+            format: crate::config::LogFormat::Human,
             redact,
         })
 }

@@ -26,16 +26,14 @@
 
 mod callsite;
 pub(crate) mod content_policy;
-mod credentials;
 mod error_text;
-mod keys;
 pub(crate) mod sink;
 pub(crate) mod text;
 
+pub(crate) use crate::redaction_rules::scrub_userinfo;
+pub use crate::redaction_rules::{DEFAULT_CONTENT_FRAGMENTS, DEFAULT_CREDENTIAL_KEYS, KeyPattern};
 pub(crate) use callsite::FieldRule;
-pub(crate) use credentials::scrub_userinfo;
 pub(crate) use error_text::{error_text, error_type_name, span_error_message};
-pub use keys::{DEFAULT_CONTENT_FRAGMENTS, DEFAULT_CREDENTIAL_KEYS, KeyPattern};
 
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
