@@ -7,7 +7,7 @@ use syn::{Expr, Lit};
 
 use crate::llm_span::parse::SpanArgs;
 use crate::model::builtin::{self, Builtin};
-use crate::model::{AttrType, ContractSpec, Requirement, SPAN_KINDS};
+use crate::model::{AttrType, ContractSpec, Requirement};
 use crate::shared::errors::Errors;
 use crate::shared::suggest::closest;
 
@@ -63,17 +63,9 @@ pub fn resolve(args: &SpanArgs, errors: &mut Errors) -> Option<Target> {
 
 pub fn check_span_kind(args: &SpanArgs, errors: &mut Errors) {
     if let Some(lit) = &args.span_kind
-        && !SPAN_KINDS.contains(&lit.value().as_str())
+        && let Err(e) = crate::shared::span_kind::check(lit)
     {
-        let value = lit.value();
-        let hint = match closest(&value, SPAN_KINDS.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("write one of {}", SPAN_KINDS.join(", ")),
-        };
-        errors.push(syn::Error::new(
-            lit.span(),
-            format!("unknown span kind `{value}`: {hint}"),
-        ));
+        errors.push(e);
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod arguments;
 pub mod errors;
 pub mod function;
+pub mod span_kind;
 pub mod suggest;
 
 use proc_macro2::TokenStream;

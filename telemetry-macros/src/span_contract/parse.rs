@@ -5,10 +5,10 @@ use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr, Type};
 
-use crate::model::{AttrSpec, AttrType, ContractSpec, Requirement, SPAN_KINDS};
+use crate::model::{AttrSpec, AttrType, ContractSpec, Requirement};
 use crate::shared::errors::Errors;
 use crate::shared::runtime_path;
-use crate::shared::suggest::{closest, unknown_option};
+use crate::shared::suggest::unknown_option;
 
 const CONTRACT_OPTIONS: &[&str] = &["kind", "span_kind", "name", "crate", "returns"];
 const ATTR_OPTIONS: &[&str] = &[
@@ -140,18 +140,9 @@ pub fn parse(input: &DeriveInput, errors: &mut Errors) -> Option<Parsed> {
                 }
                 "span_kind" => {
                     let lit: LitStr = meta.value()?.parse()?;
-                    let value = lit.value();
-                    if SPAN_KINDS.contains(&value.as_str()) {
-                        span_kind = value;
-                    } else {
-                        let hint = match closest(&value, SPAN_KINDS.iter().copied()) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => format!("write one of {}", SPAN_KINDS.join(", ")),
-                        };
-                        errors.push(syn::Error::new(
-                            lit.span(),
-                            format!("unknown span kind `{value}`: {hint}"),
-                        ));
+                    match crate::shared::span_kind::check(&lit) {
+                        Ok(value) => span_kind = value,
+                        Err(e) => errors.push(e),
                     }
                 }
                 "crate" => {
