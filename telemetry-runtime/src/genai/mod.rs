@@ -1,6 +1,7 @@
 //! OpenTelemetry GenAI semantic conventions v1.41.0: the built-in contracts' outcome traits
 //! and content capture.
 
+mod bounded_json;
 pub mod capture;
 pub mod content;
 pub mod events;
