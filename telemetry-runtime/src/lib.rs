@@ -96,9 +96,7 @@ pub mod __private {
         pub use crate::propagation::Baggage;
         pub use crate::scope::{
             CommonAttributes, CommonAttributesError, DEFAULT_MAX_VALUE_LEN, ExtensionSink,
-            ExtensionSource, HeaderMap, insert_extension, insert_header, insert_member,
-            optional_extension, optional_header, optional_member, required_extension,
-            required_header, required_member,
+            ExtensionSource, HeaderMap, insert, optional, required,
         };
         pub use opentelemetry::KeyValue;
         pub use std::string::String;

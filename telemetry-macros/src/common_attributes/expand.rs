@@ -1,6 +1,6 @@
 //! Code generation of `#[derive(CommonAttributes)]`: the `scope::CommonAttributes` impl.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use syn::{DeriveInput, LitStr};
 
@@ -43,6 +43,56 @@ fn collect(len: usize, items: &[TokenStream], item: TokenStream) -> TokenStream 
     }
 }
 
+/// `field: read(carrier, name, max)?` of every field, through the one carrier abstraction
+/// (`scope::optional` / `scope::required`), for headers, baggage and extensions alike.
+fn read_fields(
+    fields: &[Field],
+    private: &TokenStream,
+    carrier: &Ident,
+    name: impl Fn(&Field) -> LitStr,
+) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .map(|f| {
+            let ident = &f.ident;
+            let name = name(f);
+            let read = if f.optional {
+                quote!(optional)
+            } else {
+                quote!(required)
+            };
+            quote! {
+                #ident: #private::#read(#carrier, #name, #private::DEFAULT_MAX_VALUE_LEN)?
+            }
+        })
+        .collect()
+}
+
+/// `insert(carrier, name, value)` of every present field.
+fn write_fields(
+    fields: &[Field],
+    private: &TokenStream,
+    carrier: &Ident,
+    name: impl Fn(&Field) -> LitStr,
+) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .map(|f| {
+            let ident = &f.ident;
+            let name = name(f);
+            if f.optional {
+                quote! {
+                    if let ::core::option::Option::Some(value) = &self.#ident {
+                        #private::insert(#carrier, #name, value);
+                    }
+                }
+            } else {
+                quote!(#private::insert(#carrier, #name, &self.#ident);)
+            }
+        })
+        .collect()
+}
+
 pub fn expand(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
     let ident = &input.ident;
     let private = {
@@ -51,83 +101,18 @@ pub fn expand(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
     };
     let fields = &parsed.fields;
 
-    let reads = fields.iter().map(|f| {
-        let ident = &f.ident;
-        let header = &f.header;
-        let read = if f.optional {
-            quote!(optional_header)
-        } else {
-            quote!(required_header)
-        };
-        quote! {
-            #ident: #private::#read(headers, #header, #private::DEFAULT_MAX_VALUE_LEN)?
-        }
-    });
-    let writes = fields.iter().map(|f| {
-        let ident = &f.ident;
-        let header = &f.header;
-        if f.optional {
-            quote! {
-                if let ::core::option::Option::Some(value) = &self.#ident {
-                    #private::insert_header(headers, #header, value);
-                }
-            }
-        } else {
-            quote!(#private::insert_header(headers, #header, &self.#ident);)
-        }
-    });
-
-    let baggage_reads = fields.iter().map(|f| {
-        let ident = &f.ident;
-        let key = LitStr::new(&f.key, f.ident.span());
-        let read = if f.optional {
-            quote!(optional_member)
-        } else {
-            quote!(required_member)
-        };
-        quote! {
-            #ident: #private::#read(baggage, #key, #private::DEFAULT_MAX_VALUE_LEN)?
-        }
-    });
-    let baggage_writes = fields.iter().map(|f| {
-        let ident = &f.ident;
-        let key = LitStr::new(&f.key, f.ident.span());
-        if f.optional {
-            quote! {
-                if let ::core::option::Option::Some(value) = &self.#ident {
-                    #private::insert_member(baggage, #key, value);
-                }
-            }
-        } else {
-            quote!(#private::insert_member(baggage, #key, &self.#ident);)
-        }
-    });
-
-    let extension_reads = fields.iter().map(|f| {
-        let ident = &f.ident;
-        let name = LitStr::new(&f.extension, f.ident.span());
-        let read = if f.optional {
-            quote!(optional_extension)
-        } else {
-            quote!(required_extension)
-        };
-        quote! {
-            #ident: #private::#read(event, #name, #private::DEFAULT_MAX_VALUE_LEN)?
-        }
-    });
-    let extension_writes = fields.iter().map(|f| {
-        let ident = &f.ident;
-        let name = LitStr::new(&f.extension, f.ident.span());
-        if f.optional {
-            quote! {
-                if let ::core::option::Option::Some(value) = &self.#ident {
-                    #private::insert_extension(event, #name, value);
-                }
-            }
-        } else {
-            quote!(#private::insert_extension(event, #name, &self.#ident);)
-        }
-    });
+    let header = |f: &Field| LitStr::new(&f.header, f.ident.span());
+    let key = |f: &Field| LitStr::new(&f.key, f.ident.span());
+    let extension = |f: &Field| LitStr::new(&f.extension, f.ident.span());
+    let headers = Ident::new("headers", Span::call_site());
+    let baggage = Ident::new("baggage", Span::call_site());
+    let event = Ident::new("event", Span::call_site());
+    let reads = read_fields(fields, &private, &headers, header);
+    let writes = write_fields(fields, &private, &headers, header);
+    let baggage_reads = read_fields(fields, &private, &baggage, key);
+    let baggage_writes = write_fields(fields, &private, &baggage, key);
+    let extension_reads = read_fields(fields, &private, &event, extension);
+    let extension_writes = write_fields(fields, &private, &event, extension);
 
     let (len, items) = key_values(fields.iter(), &private);
     let attributes = collect(len, &items, quote!(#private::KeyValue));

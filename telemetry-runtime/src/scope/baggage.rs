@@ -1,8 +1,7 @@
 //! Reading and writing identifier values as W3C baggage members, with the same validation as
 //! headers ([`validate_value`](super::validate_value)).
 
-use super::error::{Carrier, CommonAttributesError};
-use super::headers::{single, validate_value};
+use super::error::CommonAttributesError;
 use crate::propagation::{Baggage, BaggageMember};
 
 /// The value of the baggage member `key` (percent-decoded), or `None` when there is none; an
@@ -22,16 +21,7 @@ pub fn optional_member(
     key: &'static str,
     max_len: usize,
 ) -> Result<Option<String>, CommonAttributesError> {
-    let values = baggage
-        .members()
-        .iter()
-        .filter(|m| m.key() == key)
-        .map(BaggageMember::value);
-    let Some(value) = single(values, key, Carrier::Baggage)? else {
-        return Ok(None);
-    };
-    validate_value(key, value, max_len).map_err(|e| e.in_carrier(Carrier::Baggage))?;
-    Ok(Some(value.to_owned()))
+    super::carrier::optional(baggage, key, max_len)
 }
 
 /// The value of the baggage member `key`; [`CommonAttributesErrorKind::Missing`](super::CommonAttributesErrorKind::Missing) when it is
@@ -41,8 +31,7 @@ pub fn required_member(
     key: &'static str,
     max_len: usize,
 ) -> Result<String, CommonAttributesError> {
-    optional_member(baggage, key, max_len)?
-        .ok_or_else(|| CommonAttributesError::missing(key).in_carrier(Carrier::Baggage))
+    super::carrier::required(baggage, key, max_len)
 }
 
 /// Sets the baggage member `key` to `value`, replacing members with that key. A key that is

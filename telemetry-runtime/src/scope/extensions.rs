@@ -7,8 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::error::{Carrier, CommonAttributesError};
-use super::headers::validate_value;
+use super::error::CommonAttributesError;
 
 /// Something extension attributes can be read from (a CloudEvent).
 pub trait ExtensionSource {
@@ -45,11 +44,7 @@ pub fn optional_extension(
     name: &'static str,
     max_len: usize,
 ) -> Result<Option<String>, CommonAttributesError> {
-    let Some(value) = source.extension_value(name) else {
-        return Ok(None);
-    };
-    validate_value(name, &value, max_len).map_err(|e| e.in_carrier(Carrier::Extension))?;
-    Ok(Some(value.into_owned()))
+    super::carrier::optional(source, name, max_len)
 }
 
 /// The value of the extension attribute `name`;
@@ -60,11 +55,10 @@ pub fn required_extension(
     name: &'static str,
     max_len: usize,
 ) -> Result<String, CommonAttributesError> {
-    optional_extension(source, name, max_len)?
-        .ok_or_else(|| CommonAttributesError::missing(name).in_carrier(Carrier::Extension))
+    super::carrier::required(source, name, max_len)
 }
 
 /// Sets the extension attribute `name` to `value`.
 pub fn insert_extension(sink: &mut dyn ExtensionSink, name: &'static str, value: &str) {
-    sink.set_extension_value(name, value);
+    super::carrier::insert(sink, name, value);
 }

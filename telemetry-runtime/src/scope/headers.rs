@@ -1,7 +1,7 @@
 //! Reading and writing identifier values in HTTP headers, with the validation every
 //! [`CommonAttributes`](super::CommonAttributes) implementation shares.
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::HeaderMap;
 
 use super::error::{Carrier, CommonAttributesError, CommonAttributesErrorKind};
 
@@ -73,13 +73,7 @@ pub fn optional_header(
     header: &'static str,
     max_len: usize,
 ) -> Result<Option<String>, CommonAttributesError> {
-    let Some(value) = single(headers.get_all(header).iter(), header, Carrier::Header)? else {
-        return Ok(None);
-    };
-    let value = std::str::from_utf8(value.as_bytes())
-        .map_err(|_| CommonAttributesError::new(header, CommonAttributesErrorKind::NotUtf8))?;
-    validate_value(header, value, max_len)?;
-    Ok(Some(value.to_owned()))
+    super::carrier::optional(headers, header, max_len)
 }
 
 /// The value of `header`; [`CommonAttributesErrorKind::Missing`] when it is absent, else as
@@ -89,23 +83,19 @@ pub fn required_header(
     header: &'static str,
     max_len: usize,
 ) -> Result<String, CommonAttributesError> {
-    optional_header(headers, header, max_len)?.ok_or_else(|| CommonAttributesError::missing(header))
+    super::carrier::required(headers, header, max_len)
 }
 
 /// Sets `header` to `value` in `headers`, replacing earlier values. A name or value HTTP
 /// cannot carry (an upper-case or invalid name, a line break) is skipped: never a panic.
 pub fn insert_header(headers: &mut HeaderMap, header: &'static str, value: &str) {
-    if let (Ok(name), Ok(value)) = (
-        HeaderName::from_bytes(header.as_bytes()),
-        HeaderValue::from_str(value),
-    ) {
-        headers.insert(name, value);
-    }
+    super::carrier::insert(headers, header, value);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::HeaderValue;
 
     fn map(values: &[(&'static str, &[u8])]) -> HeaderMap {
         let mut headers = HeaderMap::new();

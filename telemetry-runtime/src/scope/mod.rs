@@ -17,12 +17,14 @@
 //! the trace context too.
 
 mod baggage;
+mod carrier;
 mod error;
 mod extensions;
 mod headers;
 mod task_local;
 
 pub use baggage::{insert_member, optional_member, required_member};
+pub use carrier::{NotText, ValueSink, ValueSource, insert, optional, required};
 pub use error::{Carrier, CommonAttributesError, CommonAttributesErrorKind};
 pub use extensions::{
     ExtensionSink, ExtensionSource, insert_extension, optional_extension, required_extension,
