@@ -66,7 +66,7 @@ const PROTECTED_KEYS: [&str; 8] = [
 /// strings). A value that fails to serialize is recorded as `null`. `value` is serialized
 /// with its own `Serialize` impl, which nests as deep as the value: the types of this module
 /// cap the `serde_json::Value`s they hold at [`MAX_JSON_DEPTH`], and
-/// [`ContentValue::to_content_json`] does it for a bare `serde_json::Value`.
+/// [`ContentValue::to_content_json`](super::content::ContentValue::to_content_json) does it for a bare `serde_json::Value`.
 pub fn to_json_truncated<T: Serialize + ?Sized>(value: &T, max_bytes: usize) -> String {
     let text = match serde_json::to_string(value) {
         Ok(text) => text,

@@ -5,7 +5,7 @@ use super::error::CommonAttributesError;
 use crate::propagation::{Baggage, BaggageMember};
 
 /// The value of the baggage member `key` (percent-decoded), or `None` when there is none; an
-/// error ([`Carrier::Baggage`]) when the key is there more than once or the value fails
+/// error ([`Carrier::Baggage`](super::Carrier::Baggage)) when the key is there more than once or the value fails
 /// [`validate_value`](super::validate_value).
 ///
 /// ```

@@ -23,7 +23,7 @@ pub trait ExtensionSink {
 }
 
 /// The value of the extension attribute `name`, or `None` when there is none; an error
-/// ([`Carrier::Extension`]) when the value fails [`validate_value`](super::validate_value).
+/// ([`Carrier::Extension`](super::Carrier::Extension)) when the value fails [`validate_value`](super::validate_value).
 ///
 /// ```
 /// use std::borrow::Cow;
