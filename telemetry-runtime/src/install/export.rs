@@ -15,6 +15,16 @@ pub(super) type Otlp = crate::export::pipeline::Otlp;
 #[cfg(not(feature = "otlp"))]
 pub(super) enum Otlp {}
 
+/// What every signal's provider is built from.
+pub(super) struct SignalInputs<'a> {
+    /// The resolved configuration.
+    pub(super) config: &'a Config,
+    /// The resource of every signal.
+    pub(super) resource: &'a opentelemetry_sdk::Resource,
+    /// The OTLP pipeline, when the export thread runs.
+    pub(super) otlp: Option<&'a Otlp>,
+}
+
 /// The export thread, started only when a signal exports over OTLP.
 pub(super) struct ExportThread {
     #[cfg(feature = "otlp")]

@@ -2,23 +2,25 @@
 
 use std::sync::Arc;
 
-use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
 
-use crate::config::{Config, ConfigWarning};
+use crate::config::ConfigWarning;
 use crate::export::stats::ExportStats;
 
-use super::export::Otlp;
+use super::export::SignalInputs;
 
 /// The provider of `config`, if logs are exported; a processor that cannot be built is a
 /// warning.
 pub(super) fn provider(
-    config: &Config,
-    resource: &Resource,
-    otlp: Option<&Otlp>,
+    inputs: &SignalInputs<'_>,
     stats: &Arc<ExportStats>,
     warnings: &mut Vec<ConfigWarning>,
 ) -> Option<SdkLoggerProvider> {
+    let SignalInputs {
+        config,
+        resource,
+        otlp,
+    } = *inputs;
     #[cfg(feature = "otlp")]
     if config.logs.exporter == crate::config::ExporterKind::Otlp {
         return match otlp

@@ -3,22 +3,24 @@
 
 use std::sync::Arc;
 
-use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
 
-use crate::config::{Config, ConfigWarning, ExporterKind};
+use crate::config::{ConfigWarning, ExporterKind};
 use crate::export::stats::ExportStats;
 
-use super::export::Otlp;
+use super::export::SignalInputs;
 
 /// The provider of `config`, if it has a reader; a reader that cannot be built is a warning.
 pub(super) fn provider(
-    config: &Config,
-    resource: &Resource,
-    otlp: Option<&Otlp>,
+    inputs: &SignalInputs<'_>,
     stats: &Arc<ExportStats>,
     warnings: &mut Vec<ConfigWarning>,
 ) -> Option<SdkMeterProvider> {
+    let SignalInputs {
+        config,
+        resource,
+        otlp,
+    } = *inputs;
     let mut meter = SdkMeterProvider::builder().with_resource(resource.clone());
     let mut readers = 0;
     match config.metrics.exporter {

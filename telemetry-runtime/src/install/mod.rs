@@ -132,28 +132,18 @@ impl Installed {
         let export = export::ExportThread::start(&config)?;
         let otlp = export.otlp(&config);
         let resource = resource::build(&config);
-        let tracer_provider = enabled.then(|| {
-            traces::provider(
-                &config,
-                &resource,
-                otlp.as_ref(),
-                &trace_stats,
-                &mut warnings,
-            )
-        });
+        let inputs = export::SignalInputs {
+            config: &config,
+            resource: &resource,
+            otlp: otlp.as_ref(),
+        };
+        let tracer_provider =
+            enabled.then(|| traces::provider(&inputs, &trace_stats, &mut warnings));
         let logger_provider = enabled
-            .then(|| logs::provider(&config, &resource, otlp.as_ref(), &log_stats, &mut warnings))
+            .then(|| logs::provider(&inputs, &log_stats, &mut warnings))
             .flatten();
         let meter_provider = enabled
-            .then(|| {
-                metrics::provider(
-                    &config,
-                    &resource,
-                    otlp.as_ref(),
-                    &metric_stats,
-                    &mut warnings,
-                )
-            })
+            .then(|| metrics::provider(&inputs, &metric_stats, &mut warnings))
             .flatten();
 
         globals::install_rules(&config);

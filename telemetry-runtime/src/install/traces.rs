@@ -3,24 +3,26 @@
 
 use std::sync::Arc;
 
-use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
-use crate::config::{Config, ConfigWarning, ExporterKind};
+use crate::config::{ConfigWarning, ExporterKind};
 use crate::console::ConsoleSpanProcessor;
 use crate::export::stats::ExportStats;
 use crate::sampler;
 
-use super::export::Otlp;
+use super::export::SignalInputs;
 
 /// The provider of `config`; a processor that cannot be built is a warning, not an error.
 pub(super) fn provider(
-    config: &Config,
-    resource: &Resource,
-    otlp: Option<&Otlp>,
+    inputs: &SignalInputs<'_>,
     stats: &Arc<ExportStats>,
     warnings: &mut Vec<ConfigWarning>,
 ) -> SdkTracerProvider {
+    let SignalInputs {
+        config,
+        resource,
+        otlp,
+    } = *inputs;
     let mut tracer = SdkTracerProvider::builder()
         .with_resource(resource.clone())
         .with_sampler(sampler::build(config.sampler));
