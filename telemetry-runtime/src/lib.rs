@@ -16,14 +16,24 @@
 //! endpoint, spans and log records go through bounded queues to a dedicated export thread:
 //! a collector that is down or hangs costs counted drops, never a blocked application.
 #![deny(missing_docs)]
+// Without the SDK (a library that only instruments) no tracer can be installed: the
+// configuration, the helpers only installation uses, and the code after an SDK span starts
+// are unreachable by design. Builds with the SDK are held to every lint.
+#![cfg_attr(
+    not(feature = "sdk"),
+    allow(dead_code, unused_imports, unreachable_code, unused_variables)
+)]
 
+#[cfg(feature = "sdk")]
 mod builder;
 #[cfg(feature = "cloudevents")]
 pub mod cloudevents;
 pub mod config;
+#[cfg(feature = "sdk")]
 pub mod console;
 mod constants;
 pub mod contracts;
+#[cfg(feature = "sdk")]
 mod export;
 pub mod genai;
 mod global_slot;
@@ -31,7 +41,9 @@ mod global_slot;
 pub mod http;
 #[cfg(any(feature = "axum", feature = "reqwest"))]
 mod http_semconv;
+#[cfg(feature = "sdk")]
 mod install;
+#[cfg(feature = "sdk")]
 mod logs;
 mod metrics;
 #[cfg(feature = "reqwest")]
@@ -43,29 +55,37 @@ pub mod prometheus;
 pub mod propagation;
 pub mod redaction;
 mod redaction_rules;
+#[cfg(feature = "sdk")]
 mod resource;
+#[cfg(feature = "sdk")]
 mod sampler;
 pub mod scope;
 pub mod semconv;
 pub mod span;
+#[cfg(feature = "sdk")]
 mod status;
 pub mod task;
 
+#[cfg(feature = "sdk")]
 pub use builder::TelemetryBuilder;
 pub use config::{
     ConfigError, ConfigWarning, ContentCapture, ExporterKind, LogFormat, Protocol, SamplerConfig,
     Signal, WarningCode,
 };
+#[cfg(feature = "sdk")]
 pub use install::{BaseSubscriber, BoxedLayer, InitError, TelemetryGuard, init, status};
+#[cfg(feature = "sdk")]
 pub use status::{SignalStatus, Status};
 
 /// The versions of the OpenTelemetry and tracing crates this toolkit is built on, so your
 /// code uses exactly these.
 pub use opentelemetry;
+#[cfg(feature = "sdk")]
 pub use opentelemetry_sdk;
 pub use tracing;
 
 /// A builder to set values in code; they win over the environment.
+#[cfg(feature = "sdk")]
 pub fn builder() -> TelemetryBuilder {
     TelemetryBuilder::new()
 }
@@ -89,6 +109,7 @@ pub mod __private {
     pub enum Unset {}
     pub use crate::contracts;
 
+    #[cfg(feature = "sdk")]
     pub use crate::logs::bench;
 
     /// What `#[derive(CommonAttributes)]` generates code with.

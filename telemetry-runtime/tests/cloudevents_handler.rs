@@ -2,6 +2,7 @@
 //! in-memory exporter: span names, kinds, parents and links, attributes with their types,
 //! status and events; CommonAttributes read from extensions; errors, panics and
 //! cancellation.
+#![cfg(feature = "sdk")]
 #![cfg(feature = "cloudevents")]
 
 mod common;

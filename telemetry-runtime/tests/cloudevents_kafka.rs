@@ -1,6 +1,7 @@
 //! Trace context through Kafka record headers, on rdkafka's own header types (`OwnedHeaders`
 //! as a producer builds them, `BorrowedHeaders` as a consumer reads them): the transport's
 //! `traceparent` and the event's `ce_traceparent` (binary content mode), and hostile values.
+#![cfg(feature = "sdk")]
 #![cfg(all(feature = "cloudevents", feature = "rdkafka"))]
 
 mod common;

@@ -1,5 +1,6 @@
 //! `#[derive(CommonAttributes)]`: reading identifiers from headers, writing them back, and the
 //! span attributes, log fields and metric dimensions they become.
+#![cfg(feature = "sdk")]
 
 use telemetry_runtime::CommonAttributes;
 use telemetry_runtime::opentelemetry::KeyValue;

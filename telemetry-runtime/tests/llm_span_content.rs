@@ -1,6 +1,7 @@
 //! Content capture: prompts, completions, tool arguments and results stay out of spans by
 //! default, enter them as JSON strings (semantic-conventions shapes) when capture is on, and
 //! are truncated to valid JSON under a size limit.
+#![cfg(feature = "sdk")]
 
 mod common;
 

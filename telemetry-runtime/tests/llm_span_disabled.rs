@@ -1,6 +1,7 @@
 //! With no tracer installed, instrumented functions behave exactly as without the macro:
 //! same return values, errors and panics, attribute expressions never evaluated, nothing
 //! exported. Also: uninstalling and reinstalling, and a sampler that drops everything.
+#![cfg(feature = "sdk")]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The GenAI built-in kinds, exported through the SDK: span name, span kind, every attribute
 //! with its type, the outcome of the return value, status and events, legacy names.
+#![cfg(feature = "sdk")]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! `#[llm_span]` spans and `tracing` spans (through tracing-opentelemetry on the same
 //! provider) nest both ways, in sync code and across `.await`, in one trace.
+#![cfg(feature = "sdk")]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! The LLM serving pipeline kinds: each span's name, kind and typed attributes, the request
 //! tree (`http.handler` -> tokenize / rag.retrieve (embed, search, rerank) / prefill / decode /
 //! format) with its parent links in one trace, decode step statistics and handle setters.
+#![cfg(feature = "sdk")]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Every function shape `#[llm_span]` accepts, and how each one ends its span: sync and async
 //! fns (both tokio flavours), methods, generics, `impl Future`, boxed futures (async-trait),
 //! streams (open until the end, chunk statistics, early drop), errors, panics, cancellation.
+#![cfg(feature = "sdk")]
 
 mod common;
 

@@ -3,6 +3,7 @@
 //!
 //! Regenerate the expected output after changing a message with
 //! `TRYBUILD=overwrite cargo test -p telemetry-runtime --test ui`, then read every `.stderr`.
+#![cfg(feature = "sdk")]
 
 #[test]
 fn ui() {

@@ -5,7 +5,7 @@
 use opentelemetry::Context;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
 
-use crate::propagation::{HeaderInjector, strict_w3c_propagators};
+use crate::propagation::{Inject, strict_w3c_propagators};
 
 /// Writes `cx`'s span context into `carrier` (`traceparent`, `tracestate`), and its baggage
 /// (`baggage`) when [`forwards_baggage`](crate::propagation::forwards_baggage). Nothing is
@@ -25,5 +25,5 @@ pub fn extract_context(carrier: &dyn Extractor) -> Context {
 /// transport's context of an event sent over HTTP, beside the event's own `ce-traceparent`
 /// (binary mode) or `traceparent` attribute (structured mode).
 pub fn inject_http_headers(cx: &Context, headers: &mut http::HeaderMap) {
-    inject_context(cx, &mut HeaderInjector(headers));
+    inject_context(cx, &mut Inject(headers));
 }

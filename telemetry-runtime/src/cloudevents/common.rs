@@ -20,7 +20,7 @@ impl ExtensionSource for Event {
 }
 
 impl ExtensionSink for Event {
-    fn set_extension_value(&mut self, name: &'static str, value: &str) {
+    fn set_extension_value(&mut self, name: &str, value: &str) {
         self.set_extension(name, value);
     }
 }

@@ -20,27 +20,32 @@
 //! assert!(kafka::creation_context(&headers).is_none());
 //! ```
 
+use std::borrow::Cow;
+use std::ops::ControlFlow;
+
 use opentelemetry::Context;
-use opentelemetry::propagation::{Extractor, Injector};
+use opentelemetry::propagation::Extractor as _;
 use opentelemetry::trace::SpanContext;
 use rdkafka::message::{Header, Headers, OwnedHeaders};
 
-use crate::propagation::StrictW3cPropagator;
+use crate::propagation::{
+    Carrier, Extract, Inject, NotText, StrictW3cPropagator, ValueSink, ValueSource,
+};
 
 /// The header prefix of CloudEvents attributes in Kafka binary content mode.
 pub const CE_PREFIX: &str = "ce_";
 
-/// An [`Extractor`] over Kafka headers (any [`Headers`]: `OwnedHeaders`, `BorrowedHeaders`),
-/// reading the headers named `prefix` + key. Every value of a key is seen; a value that is not
-/// UTF-8, or a null value, reads as empty (invalid).
+/// Kafka headers (any [`Headers`]: `OwnedHeaders`, `BorrowedHeaders`) as a carrier, the
+/// headers named `prefix` + key. Every value of a key is seen; a value that is not UTF-8, or
+/// a null value, is not text (an invalid value).
 #[derive(Debug, Clone, Copy)]
-pub struct HeaderExtractor<'a, H: ?Sized> {
+pub struct RecordHeaders<'a, H: ?Sized> {
     headers: &'a H,
     prefix: &'static str,
 }
 
-impl<'a, H: Headers + ?Sized> HeaderExtractor<'a, H> {
-    /// Reads the headers as they are named (`traceparent`).
+impl<'a, H: Headers + ?Sized> RecordHeaders<'a, H> {
+    /// The headers as they are named (`traceparent`).
     pub fn new(headers: &'a H) -> Self {
         Self {
             headers,
@@ -48,32 +53,38 @@ impl<'a, H: Headers + ?Sized> HeaderExtractor<'a, H> {
         }
     }
 
-    /// Reads the headers named `prefix` + key (`ce_traceparent` with [`CE_PREFIX`]).
+    /// The headers named `prefix` + key (`ce_traceparent` with [`CE_PREFIX`]).
     pub fn with_prefix(headers: &'a H, prefix: &'static str) -> Self {
         Self { headers, prefix }
     }
-
-    fn values(&self, key: &str) -> Vec<&'a str> {
-        let headers: &'a H = self.headers;
-        (0..headers.count())
-            .filter_map(|i| headers.try_get(i))
-            .filter(|h| {
-                h.key
-                    .strip_prefix(self.prefix)
-                    .is_some_and(|rest| rest.eq_ignore_ascii_case(key))
-            })
-            .map(|h| {
-                h.value
-                    .and_then(|v| std::str::from_utf8(v).ok())
-                    .unwrap_or("")
-            })
-            .collect()
-    }
 }
 
-impl<H: Headers + ?Sized> Extractor for HeaderExtractor<'_, H> {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.values(key).into_iter().next()
+impl<H: Headers + ?Sized> ValueSource for RecordHeaders<'_, H> {
+    const CARRIER: Carrier = Carrier::Header;
+
+    fn for_each_value<'a>(
+        &'a self,
+        key: &str,
+        each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
+    ) {
+        let headers = self.headers;
+        for header in (0..headers.count()).filter_map(|i| headers.try_get(i)) {
+            let named = header
+                .key
+                .strip_prefix(self.prefix)
+                .is_some_and(|rest| rest.eq_ignore_ascii_case(key));
+            if !named {
+                continue;
+            }
+            let text = header
+                .value
+                .and_then(|v| std::str::from_utf8(v).ok())
+                .map(Cow::Borrowed)
+                .ok_or(NotText);
+            if each(text).is_break() {
+                return;
+            }
+        }
     }
 
     fn keys(&self) -> Vec<&str> {
@@ -83,44 +94,59 @@ impl<H: Headers + ?Sized> Extractor for HeaderExtractor<'_, H> {
             .filter_map(|h| h.key.strip_prefix(self.prefix))
             .collect()
     }
+}
 
-    fn get_all(&self, key: &str) -> Option<Vec<&str>> {
-        let values = self.values(key);
-        (!values.is_empty()).then_some(values)
+/// The [`Extractor`](opentelemetry::propagation::Extractor) of Kafka headers
+/// ([`RecordHeaders`]).
+pub type HeaderExtractor<'a, H> = Extract<RecordHeaders<'a, H>>;
+
+impl<'a, H: Headers + ?Sized> Extract<RecordHeaders<'a, H>> {
+    /// Reads the headers as they are named (`traceparent`).
+    pub fn new(headers: &'a H) -> Self {
+        Extract(RecordHeaders::new(headers))
+    }
+
+    /// Reads the headers named `prefix` + key (`ce_traceparent` with [`CE_PREFIX`]).
+    pub fn with_prefix(headers: &'a H, prefix: &'static str) -> Self {
+        Extract(RecordHeaders::with_prefix(headers, prefix))
     }
 }
 
-/// An [`Injector`] that appends headers named `prefix` + key to [`OwnedHeaders`] (which can
-/// only grow: inject into headers that do not have the keys yet).
+/// [`OwnedHeaders`] being appended to, under `prefix` + key. Kafka headers can only grow:
+/// write into headers that do not have the keys yet.
 #[derive(Debug)]
-pub struct HeaderInjector {
+pub struct AppendHeaders {
     headers: Option<OwnedHeaders>,
     prefix: &'static str,
 }
 
-impl HeaderInjector {
-    /// Appends to `headers`, under `prefix` + key.
-    pub fn new(headers: OwnedHeaders, prefix: &'static str) -> Self {
-        Self {
-            headers: Some(headers),
-            prefix,
-        }
-    }
-
-    /// The headers, with what was injected.
-    pub fn into_headers(self) -> OwnedHeaders {
-        self.headers.unwrap_or_default()
-    }
-}
-
-impl Injector for HeaderInjector {
-    fn set(&mut self, key: &str, value: String) {
+impl ValueSink for AppendHeaders {
+    fn insert_value(&mut self, key: &str, value: &str) {
         let name = format!("{}{key}", self.prefix);
         let headers = self.headers.take().unwrap_or_default();
         self.headers = Some(headers.insert(Header {
             key: &name,
-            value: Some(value.as_str()),
+            value: Some(value),
         }));
+    }
+}
+
+/// The [`Injector`](opentelemetry::propagation::Injector) that appends to Kafka headers
+/// ([`AppendHeaders`]).
+pub type HeaderInjector = Inject<AppendHeaders>;
+
+impl Inject<AppendHeaders> {
+    /// Appends to `headers`, under `prefix` + key.
+    pub fn new(headers: OwnedHeaders, prefix: &'static str) -> Self {
+        Inject(AppendHeaders {
+            headers: Some(headers),
+            prefix,
+        })
+    }
+
+    /// The headers, with what was injected.
+    pub fn into_headers(self) -> OwnedHeaders {
+        self.0.headers.unwrap_or_default()
     }
 }
 

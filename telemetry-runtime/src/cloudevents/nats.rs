@@ -13,46 +13,55 @@
 //! # Ok(()) }
 //! ```
 
+use std::borrow::Cow;
+use std::ops::ControlFlow;
+
 use async_nats::{HeaderMap, HeaderName, HeaderValue, Message};
 use opentelemetry::Context;
-use opentelemetry::propagation::{Extractor, Injector};
 
-/// An [`Injector`] over NATS headers: sets (replaces) a header. A name or value NATS cannot
-/// carry (a line break, a `:` in the name) is skipped: never a panic.
-#[derive(Debug)]
-pub struct HeaderInjector<'a>(pub &'a mut HeaderMap);
+use crate::propagation::{Carrier, Extract, Inject, NotText, ValueSink, ValueSource};
 
-impl Injector for HeaderInjector<'_> {
-    fn set(&mut self, key: &str, value: String) {
-        if let (Ok(name), Ok(value)) = (key.parse::<HeaderName>(), value.parse::<HeaderValue>()) {
-            self.0.insert(name, value);
+/// The [`Injector`](opentelemetry::propagation::Injector) of NATS headers: sets (replaces) a
+/// header. A name or value NATS cannot carry (a line break, a `:` in the name) is skipped:
+/// never a panic. Build it as `Inject(&mut headers)`.
+pub type HeaderInjector<'a> = Inject<&'a mut HeaderMap>;
+
+/// The [`Extractor`](opentelemetry::propagation::Extractor) of NATS headers, every value of a
+/// header seen (two `traceparent` values are invalid, and a new trace starts). Build it as
+/// `Extract(&headers)`.
+pub type HeaderExtractor<'a> = Extract<&'a HeaderMap>;
+
+impl ValueSource for HeaderMap {
+    const CARRIER: Carrier = Carrier::Header;
+
+    fn for_each_value<'a>(
+        &'a self,
+        key: &str,
+        each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
+    ) {
+        for value in self.get_all(key) {
+            if each(Ok(Cow::Borrowed(value.as_str()))).is_break() {
+                return;
+            }
         }
-    }
-}
-
-/// An [`Extractor`] over NATS headers that yields every value of a header (two
-/// `traceparent` values are invalid, and a new trace starts).
-#[derive(Debug, Clone, Copy)]
-pub struct HeaderExtractor<'a>(pub &'a HeaderMap);
-
-impl Extractor for HeaderExtractor<'_> {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.0.get(key).map(HeaderValue::as_str)
     }
 
     fn keys(&self) -> Vec<&str> {
-        self.0.iter().map(|(name, _)| name.as_ref()).collect()
+        self.iter().map(|(name, _)| name.as_ref()).collect()
     }
+}
 
-    fn get_all(&self, key: &str) -> Option<Vec<&str>> {
-        let values: Vec<&str> = self.0.get_all(key).map(HeaderValue::as_str).collect();
-        (!values.is_empty()).then_some(values)
+impl ValueSink for HeaderMap {
+    fn insert_value(&mut self, key: &str, value: &str) {
+        if let (Ok(name), Ok(value)) = (key.parse::<HeaderName>(), value.parse::<HeaderValue>()) {
+            self.insert(name, value);
+        }
     }
 }
 
 /// Writes the current context into `headers` (replacing propagation headers already there).
 pub fn inject(headers: &mut HeaderMap) {
-    super::inject_context(&Context::current(), &mut HeaderInjector(headers));
+    super::inject_context(&Context::current(), &mut Inject(headers));
 }
 
 /// New headers holding the current context, for `publish_with_headers`.
@@ -66,7 +75,7 @@ pub fn headers() -> HeaderMap {
 /// itself when the message has no headers or no valid `traceparent`).
 pub fn extract(message: &Message) -> Context {
     match &message.headers {
-        Some(headers) => super::extract_context(&HeaderExtractor(headers)),
+        Some(headers) => super::extract_context(&Extract(headers)),
         None => Context::current(),
     }
 }
@@ -74,6 +83,7 @@ pub fn extract(message: &Message) -> Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use opentelemetry::propagation::Injector as _;
     use opentelemetry::trace::TraceContextExt as _;
 
     const TP: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -81,7 +91,7 @@ mod tests {
     #[test]
     fn injector_skips_what_nats_cannot_carry() {
         let mut headers = HeaderMap::new();
-        let mut injector = HeaderInjector(&mut headers);
+        let mut injector = Inject(&mut headers);
         injector.set("traceparent", TP.to_owned());
         injector.set("bad:name", "v".to_owned());
         injector.set("x-line", "a\r\nb".to_owned());
@@ -94,13 +104,13 @@ mod tests {
     fn one_traceparent_is_a_parent_two_are_not() {
         let mut headers = HeaderMap::new();
         headers.append("traceparent", TP);
-        let cx = super::super::extract_context(&HeaderExtractor(&headers));
+        let cx = super::super::extract_context(&Extract(&headers));
         assert_eq!(
             cx.span().span_context().trace_id().to_string(),
             "4bf92f3577b34da6a3ce929d0e0e4736"
         );
         headers.append("traceparent", TP);
-        let cx = super::super::extract_context(&HeaderExtractor(&headers));
+        let cx = super::super::extract_context(&Extract(&headers));
         assert!(!cx.span().span_context().is_valid());
     }
 }

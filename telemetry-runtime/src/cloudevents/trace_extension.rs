@@ -3,34 +3,17 @@
 //! parsers.
 
 use ::cloudevents::Event;
-use ::cloudevents::event::ExtensionValue;
 use opentelemetry::Context;
-use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator as _};
+use opentelemetry::propagation::{Injector, TextMapPropagator as _};
 use opentelemetry::trace::{SpanContext, TraceContextExt as _};
 
-use crate::propagation::StrictW3cPropagator;
+use crate::propagation::{Extract, Inject, StrictW3cPropagator};
+use crate::scope::{ExtensionSink, ExtensionSource};
 
 /// The extension attribute holding the creation context's `traceparent`.
 pub const TRACEPARENT_EXTENSION: &str = "traceparent";
 /// The extension attribute holding the creation context's `tracestate`.
 pub const TRACESTATE_EXTENSION: &str = "tracestate";
-
-/// Reads an event's extensions as propagation fields. A non-string extension value reads as
-/// an empty (invalid) value.
-struct ExtensionExtractor<'a>(&'a Event);
-
-impl Extractor for ExtensionExtractor<'_> {
-    fn get(&self, key: &str) -> Option<&str> {
-        match self.0.extension(key)? {
-            ExtensionValue::String(value) => Some(value),
-            _ => Some(""),
-        }
-    }
-
-    fn keys(&self) -> Vec<&str> {
-        self.0.iter_extensions().map(|(name, _)| name).collect()
-    }
-}
 
 /// The creation context of `event`: its Distributed Tracing extension, parsed strictly (an
 /// invalid `traceparent` is none; an invalid `tracestate` is dropped, the `traceparent` kept).
@@ -51,7 +34,7 @@ impl Extractor for ExtensionExtractor<'_> {
 /// assert_eq!(cx.trace_id().to_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
 /// ```
 pub fn creation_context(event: &Event) -> Option<SpanContext> {
-    StrictW3cPropagator::new().extract_span_context(&ExtensionExtractor(event))
+    StrictW3cPropagator::new().extract_span_context(&Extract(event as &dyn ExtensionSource))
 }
 
 /// Writes `span_context` as the event's creation context, unless the event already has a
@@ -63,7 +46,7 @@ pub fn set_creation_context(event: &mut Event, span_context: &SpanContext) -> bo
         return false;
     }
     event.remove_extension(TRACESTATE_EXTENSION);
-    write_creation_context(span_context, &mut ExtensionInjector(event))
+    write_creation_context(span_context, &mut Inject(event as &mut dyn ExtensionSink))
 }
 
 /// Writes `span_context` as `traceparent` / `tracestate` through `carrier`, with the strict
@@ -79,15 +62,6 @@ pub(super) fn write_creation_context(
     let cx = Context::new().with_remote_span_context(span_context.clone());
     StrictW3cPropagator::new().inject_context(&cx, carrier);
     true
-}
-
-/// Writes propagation fields as string extension attributes of an event.
-struct ExtensionInjector<'a>(&'a mut Event);
-
-impl Injector for ExtensionInjector<'_> {
-    fn set(&mut self, key: &str, value: String) {
-        self.0.set_extension(key, value);
-    }
 }
 
 #[cfg(test)]

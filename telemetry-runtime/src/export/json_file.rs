@@ -91,7 +91,7 @@ impl SpanProcessor for JsonFileSpanProcessor {
             return;
         }
         crate::redaction::sink::redact_span(&mut span);
-        crate::propagation::random_flag::mark_exported_root(&mut span);
+        crate::span::flagged::mark_exported_root(&mut span);
         let mut spans = self.spans.lock().unwrap_or_else(PoisonError::into_inner);
         if spans.len() < self.max_spans {
             spans.push(span);

@@ -20,7 +20,7 @@ impl<E: SpanExporter + 'static> BatchExport for SpanBatchExport<E> {
         // On the export thread: content values are replaced here, whatever set them.
         for span in &mut batch {
             crate::redaction::sink::redact_span(span);
-            crate::propagation::random_flag::mark_exported_root(span);
+            crate::span::flagged::mark_exported_root(span);
         }
         self.0.export(batch)
     }

@@ -17,11 +17,11 @@ use tower_service::Service;
 
 use super::attributes::RequestAttributes;
 use super::body::TelemetryBody;
-use super::carrier::HeaderExtractor;
 use super::future::ResponseFuture;
 use super::request_id::{REQUEST_ID_ATTRIBUTE, RequestId, header_value};
 use super::telemetry::{RequestMetrics, RequestTelemetry};
 use crate::http_semconv::{method, span_name};
+use crate::propagation::Extract;
 use crate::propagation::{StrictBaggagePropagator, StrictW3cPropagator};
 use crate::scope::{CommonAttributes, CommonAttributesError, Frame};
 
@@ -221,7 +221,7 @@ where
 
         // 1. The remote context and baggage.
         let (w3c, baggage) = &*PROPAGATORS;
-        let carrier = HeaderExtractor(&parts.headers);
+        let carrier = Extract(&parts.headers);
         let parent = baggage.extract_with_context(
             &w3c.extract_with_context(&Context::new(), &carrier),
             &carrier,

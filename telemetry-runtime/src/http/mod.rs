@@ -37,14 +37,17 @@
 
 mod attributes;
 mod body;
-mod carrier;
 mod future;
 mod layer;
 mod request_id;
 mod telemetry;
 
 pub use body::TelemetryBody;
-pub use carrier::HeaderExtractor;
+/// The [`Extractor`](opentelemetry::propagation::Extractor) of an HTTP header map, every
+/// value of a header seen (two `traceparent` headers are two, and a new trace starts); a
+/// value that is not UTF-8 reads as an empty, invalid value. Build it as
+/// `Extract(&headers)` ([`propagation::Extract`](crate::propagation::Extract)).
+pub type HeaderExtractor<'a> = crate::propagation::Extract<&'a ::http::HeaderMap>;
 pub use future::ResponseFuture;
 pub use layer::{TelemetryLayer, TelemetryService};
 pub use request_id::{

@@ -17,7 +17,7 @@ use super::attributes::{error_description, error_type, request_attributes};
 use super::carrier::add_missing;
 use super::template::UrlTemplate;
 use crate::http_semconv::{method, protocol_version, span_name};
-use crate::propagation::HeaderInjector;
+use crate::propagation::Inject;
 use crate::propagation::{
     BAGGAGE_HEADER, StrictBaggagePropagator, StrictW3cPropagator, TRACESTATE_HEADER,
 };
@@ -159,10 +159,10 @@ impl TracingMiddleware {
             // The trace context headers must name this span: a `tracestate` of another trace
             // (or of none) must not go out beside its `traceparent`.
             headers.remove(TRACESTATE_HEADER);
-            w3c.inject_context(cx, &mut HeaderInjector(headers));
+            w3c.inject_context(cx, &mut Inject(&mut *headers));
         }
         if self.forward_baggage && !headers.contains_key(BAGGAGE_HEADER) {
-            baggage.inject_context(cx, &mut HeaderInjector(headers));
+            baggage.inject_context(cx, &mut Inject(&mut *headers));
         }
         if !self.common.is_empty() {
             let mut extra = HeaderMap::new();

@@ -1,16 +1,19 @@
 //! The context a process inherited from its parent through `TRACEPARENT`, `TRACESTATE` and
 //! `BAGGAGE`: read once by `init()`, then the parent of the process's root spans.
 
+use std::borrow::Cow;
+use std::ops::ControlFlow;
+
 use opentelemetry::Context;
 use opentelemetry::baggage::BaggageExt;
-use opentelemetry::propagation::{Extractor, TextMapPropagator};
+use opentelemetry::propagation::TextMapPropagator;
 use opentelemetry::trace::TraceContextExt;
 
 use super::{BAGGAGE_ENV, TRACEPARENT_ENV, TRACESTATE_ENV};
 use crate::config::{ConfigWarning, WarningCode};
 use crate::propagation::{
-    BAGGAGE_HEADER, Baggage, TRACEPARENT_HEADER, TRACESTATE_HEADER, TraceParent, TraceState,
-    strict_w3c_propagators,
+    BAGGAGE_HEADER, Baggage, Carrier, Extract, NotText, TRACEPARENT_HEADER, TRACESTATE_HEADER,
+    TraceParent, TraceState, ValueSource, strict_w3c_propagators,
 };
 
 /// The environment read as a carrier: header names map to the upper-case variables; empty
@@ -34,9 +37,17 @@ impl EnvCarrier {
     }
 }
 
-impl Extractor for EnvCarrier {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.0[Self::index(key)?].as_deref()
+impl ValueSource for EnvCarrier {
+    const CARRIER: Carrier = Carrier::Header;
+
+    fn for_each_value<'a>(
+        &'a self,
+        key: &str,
+        each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
+    ) {
+        if let Some(value) = Self::index(key).and_then(|i| self.0[i].as_deref()) {
+            let _ = each(Ok(Cow::Borrowed(value)));
+        }
     }
 
     fn keys(&self) -> Vec<&str> {
@@ -97,7 +108,7 @@ pub(crate) fn from_env(
             });
         }
     }
-    let cx = strict_w3c_propagators().extract_with_context(&Context::new(), &carrier);
+    let cx = strict_w3c_propagators().extract_with_context(&Context::new(), &Extract(&carrier));
     (cx.has_active_span() || !cx.baggage().is_empty()).then_some(cx)
 }
 

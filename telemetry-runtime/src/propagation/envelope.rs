@@ -29,16 +29,21 @@
 //! Reading `_trace_context` leniently needs a self-describing format (JSON, MessagePack, CBOR,
 //! YAML...): the format is asked what the value is.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::ops::ControlFlow;
 
 use opentelemetry::Context;
-use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
+use opentelemetry::propagation::TextMapPropagator;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER, strict_w3c_propagators};
+use super::{
+    BAGGAGE_HEADER, Carrier, Extract, Inject, NotText, TRACEPARENT_HEADER, TRACESTATE_HEADER,
+    ValueSink, ValueSource, strict_w3c_propagators,
+};
 
 /// The key of the trace context map in a message: `_trace_context`.
 pub const TRACE_CONTEXT_KEY: &str = "_trace_context";
@@ -51,7 +56,8 @@ const NOT_A_STRING: &str = "\0";
 /// it holds, as received (keys matched without regard to ASCII case; a repeated key keeps
 /// every value, so that two `traceparent`s are rejected as in HTTP).
 ///
-/// It is an OpenTelemetry [`Injector`] and [`Extractor`]; [`from_context`](Self::from_context)
+/// It is a [`ValueSource`] and a [`ValueSink`] (an OpenTelemetry extractor and injector through
+/// [`Extract`] and [`Inject`]); [`from_context`](Self::from_context)
 /// and [`extract`](Self::extract) use the strict propagators.
 ///
 /// ```
@@ -85,7 +91,7 @@ impl TraceContextMap {
     /// written by the strict propagators. Empty when `cx` has no valid span and no baggage.
     pub fn from_context(cx: &Context) -> Self {
         let mut map = Self::new();
-        super::CarrierPropagator::new().inject_context(cx, &mut map);
+        super::CarrierPropagator::new().inject_context(cx, &mut Inject(&mut map));
         map
     }
 
@@ -124,7 +130,7 @@ impl TraceContextMap {
     /// [`extract`](Self::extract) on top of `cx`: its values are kept unless the map replaces
     /// them.
     pub fn extract_with_context(&self, cx: &Context) -> Context {
-        strict_w3c_propagators().extract_with_context(cx, self)
+        strict_w3c_propagators().extract_with_context(cx, &Extract(self))
     }
 
     /// The map as a JSON object (`traceparent`, `tracestate`, `baggage`, each present only
@@ -203,17 +209,32 @@ fn single(values: &[String]) -> Option<&str> {
     }
 }
 
-impl Injector for TraceContextMap {
-    fn set(&mut self, key: &str, value: String) {
+impl ValueSink for TraceContextMap {
+    fn insert_value(&mut self, key: &str, value: &str) {
         if let Some(values) = self.values_mut(key) {
-            *values = vec![value];
+            *values = vec![value.to_owned()];
         }
     }
 }
 
-impl Extractor for TraceContextMap {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.values(key).and_then(|v| v.first()).map(String::as_str)
+impl ValueSource for TraceContextMap {
+    const CARRIER: Carrier = Carrier::Header;
+
+    fn for_each_value<'a>(
+        &'a self,
+        key: &str,
+        each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
+    ) {
+        for value in self.values(key).unwrap_or_default() {
+            let text = if value == NOT_A_STRING {
+                Err(NotText)
+            } else {
+                Ok(Cow::Borrowed(value.as_str()))
+            };
+            if each(text).is_break() {
+                return;
+            }
+        }
     }
 
     fn keys(&self) -> Vec<&str> {
@@ -226,11 +247,6 @@ impl Extractor for TraceContextMap {
         .filter(|(_, values)| !values.is_empty())
         .map(|(key, _)| key)
         .collect()
-    }
-
-    fn get_all(&self, key: &str) -> Option<Vec<&str>> {
-        self.values(key)
-            .map(|values| values.iter().map(String::as_str).collect())
     }
 }
 

@@ -5,6 +5,9 @@
 //! - [`TraceState`]: the `tracestate` header (§3.3);
 //! - [`Baggage`]: the `baggage` header (<https://www.w3.org/TR/baggage/>);
 //! - [`extract`]: a remote [`SpanContext`] from all the values of each header;
+//! - [`ValueSource`] / [`ValueSink`]: the one carrier abstraction of every transport (every
+//!   value of a key, insert), with [`Extract`] / [`Inject`] as its OpenTelemetry extractor
+//!   and injector;
 //! - [`Traced`] and [`envelope`]: the `_trace_context` map of messages without headers;
 //! - [`StrictW3cPropagator`] (`traceparent` + `tracestate`) and [`StrictBaggagePropagator`]
 //!   (`baggage`): OpenTelemetry [`TextMapPropagator`](opentelemetry::propagation::TextMapPropagator)s
@@ -59,9 +62,8 @@
 //!   180 list-members and 8192 bytes are kept. See [`Baggage`].
 
 mod baggage;
+mod carrier;
 pub mod envelope;
-#[cfg(any(feature = "reqwest", feature = "cloudevents"))]
-mod header_injector;
 pub(crate) mod process_parent;
 mod propagator;
 pub(crate) mod random_flag;
@@ -79,9 +81,8 @@ pub use baggage::{
     Baggage, BaggageError, BaggageMember, BaggageProperty, MAX_BYTES as BAGGAGE_MAX_BYTES,
     MAX_MEMBERS as BAGGAGE_MAX_MEMBERS,
 };
+pub use carrier::{Carrier, Extract, Inject, NotText, ValueSink, ValueSource};
 pub use envelope::{TRACE_CONTEXT_KEY, TraceContextMap, Traced};
-#[cfg(any(feature = "reqwest", feature = "cloudevents"))]
-pub(crate) use header_injector::HeaderInjector;
 pub use propagator::{
     CarrierPropagator, StrictBaggagePropagator, StrictW3cPropagator, TraceFlagsPolicy,
     forwards_baggage, set_forward_baggage, strict_w3c_propagators,

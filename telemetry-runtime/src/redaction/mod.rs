@@ -27,6 +27,7 @@
 mod callsite;
 pub(crate) mod content_policy;
 mod error_text;
+#[cfg(feature = "sdk")]
 pub(crate) mod sink;
 pub(crate) mod text;
 

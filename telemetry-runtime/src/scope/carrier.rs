@@ -4,33 +4,13 @@
 //! value is validated the same way whatever carries it.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
-
-use super::error::{Carrier, CommonAttributesError, CommonAttributesErrorKind};
+use super::error::{CommonAttributesError, CommonAttributesErrorKind};
 use super::extensions::{ExtensionSink, ExtensionSource};
-use super::headers::{single, validate_value};
+use super::headers::validate_value;
 use crate::propagation::{Baggage, BaggageMember};
-
-/// A value a carrier holds that is not text (a header value that is not UTF-8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NotText;
-
-/// Where identifier values are read from.
-pub trait ValueSource {
-    /// Which carrier this is, for the errors.
-    const CARRIER: Carrier;
-
-    /// Every value of `key`, in order.
-    fn values(&self, key: &str) -> Vec<Result<Cow<'_, str>, NotText>>;
-}
-
-/// Where identifier values are written to.
-pub trait ValueSink {
-    /// Sets `key` to `value`, replacing what was there; a key or value the carrier cannot hold
-    /// is skipped, never a panic.
-    fn insert_value(&mut self, key: &'static str, value: &str);
-}
+pub use crate::propagation::{Carrier, NotText, ValueSink, ValueSource};
 
 /// The value of `key`, validated (not empty, at most `max_len` bytes, no control character);
 /// `None` when absent; an error when it is given twice or is invalid.
@@ -39,12 +19,24 @@ pub fn optional<C: ValueSource + ?Sized>(
     key: &'static str,
     max_len: usize,
 ) -> Result<Option<String>, CommonAttributesError> {
-    let Some(value) = single(carrier.values(key).into_iter(), key, C::CARRIER)? else {
+    let error = |kind| CommonAttributesError::new(key, kind).in_carrier(C::CARRIER);
+    let mut first = None;
+    let mut repeated = false;
+    carrier.for_each_value(key, &mut |value| {
+        if first.is_some() {
+            repeated = true;
+            return ControlFlow::Break(());
+        }
+        first = Some(value);
+        ControlFlow::Continue(())
+    });
+    if repeated {
+        return Err(error(CommonAttributesErrorKind::Repeated));
+    }
+    let Some(value) = first else {
         return Ok(None);
     };
-    let value = value.map_err(|NotText| {
-        CommonAttributesError::new(key, CommonAttributesErrorKind::NotUtf8).in_carrier(C::CARRIER)
-    })?;
+    let value = value.map_err(|NotText| error(CommonAttributesErrorKind::NotUtf8))?;
     validate_value(key, &value, max_len).map_err(|e| e.in_carrier(C::CARRIER))?;
     Ok(Some(value.into_owned()))
 }
@@ -64,46 +56,28 @@ pub fn insert<C: ValueSink + ?Sized>(carrier: &mut C, key: &'static str, value: 
     carrier.insert_value(key, value);
 }
 
-impl ValueSource for HeaderMap {
-    const CARRIER: Carrier = Carrier::Header;
-
-    fn values(&self, key: &str) -> Vec<Result<Cow<'_, str>, NotText>> {
-        self.get_all(key)
-            .iter()
-            .map(|v| {
-                std::str::from_utf8(v.as_bytes())
-                    .map(Cow::Borrowed)
-                    .map_err(|_| NotText)
-            })
-            .collect()
-    }
-}
-
-impl ValueSink for HeaderMap {
-    fn insert_value(&mut self, key: &'static str, value: &str) {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(key.as_bytes()),
-            HeaderValue::from_str(value),
-        ) {
-            self.insert(name, value);
-        }
-    }
-}
-
 impl ValueSource for Baggage {
     const CARRIER: Carrier = Carrier::Baggage;
 
-    fn values(&self, key: &str) -> Vec<Result<Cow<'_, str>, NotText>> {
-        self.members()
-            .iter()
-            .filter(|m| m.key() == key)
-            .map(|m| Ok(Cow::Borrowed(m.value())))
-            .collect()
+    fn for_each_value<'a>(
+        &'a self,
+        key: &str,
+        each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
+    ) {
+        for member in self.members().iter().filter(|m| m.key() == key) {
+            if each(Ok(Cow::Borrowed(member.value()))).is_break() {
+                return;
+            }
+        }
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.members().iter().map(BaggageMember::key).collect()
     }
 }
 
 impl ValueSink for Baggage {
-    fn insert_value(&mut self, key: &'static str, value: &str) {
+    fn insert_value(&mut self, key: &str, value: &str) {
         if let Ok(member) = BaggageMember::new(key, value) {
             let _ = self.insert(member);
         }
@@ -113,13 +87,19 @@ impl ValueSink for Baggage {
 impl ValueSource for dyn ExtensionSource + '_ {
     const CARRIER: Carrier = Carrier::Extension;
 
-    fn values(&self, key: &str) -> Vec<Result<Cow<'_, str>, NotText>> {
-        self.extension_value(key).map(Ok).into_iter().collect()
+    fn for_each_value<'a>(
+        &'a self,
+        key: &str,
+        each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
+    ) {
+        if let Some(value) = self.extension_value(key) {
+            let _ = each(Ok(value));
+        }
     }
 }
 
 impl ValueSink for dyn ExtensionSink + '_ {
-    fn insert_value(&mut self, key: &'static str, value: &str) {
+    fn insert_value(&mut self, key: &str, value: &str) {
         self.set_extension_value(key, value);
     }
 }
@@ -127,18 +107,23 @@ impl ValueSink for dyn ExtensionSink + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::{HeaderMap, HeaderValue};
 
     /// A carrier of the application's own: message headers as pairs.
     struct Pairs(Vec<(&'static str, &'static str)>);
 
     impl ValueSource for Pairs {
         const CARRIER: Carrier = Carrier::Header;
-        fn values(&self, key: &str) -> Vec<Result<Cow<'_, str>, NotText>> {
-            self.0
-                .iter()
-                .filter(|(k, _)| k.eq_ignore_ascii_case(key))
-                .map(|(_, v)| Ok(Cow::Borrowed(*v)))
-                .collect()
+        fn for_each_value<'a>(
+            &'a self,
+            key: &str,
+            each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
+        ) {
+            for (_, value) in self.0.iter().filter(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                if each(Ok(Cow::Borrowed(value))).is_break() {
+                    return;
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 //! [`CommonAttributesError`]: why a request's identifiers could not be read.
 
+pub use crate::propagation::Carrier;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -14,29 +15,6 @@ pub struct CommonAttributesError {
     header: Cow<'static, str>,
     carrier: Carrier,
     kind: CommonAttributesErrorKind,
-}
-
-/// Where a [`CommonAttributes`](super::CommonAttributes) value was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Carrier {
-    /// An HTTP (or message) header.
-    #[default]
-    Header,
-    /// A W3C baggage member.
-    Baggage,
-    /// A CloudEvents extension attribute.
-    Extension,
-}
-
-impl Carrier {
-    fn noun(self) -> &'static str {
-        match self {
-            Carrier::Header => "header",
-            Carrier::Baggage => "baggage member",
-            Carrier::Extension => "CloudEvents extension",
-        }
-    }
 }
 
 /// What was wrong with a value; see [`CommonAttributesError`].

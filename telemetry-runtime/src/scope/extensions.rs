@@ -19,7 +19,7 @@ pub trait ExtensionSource {
 /// Something extension attributes can be written to (a CloudEvent).
 pub trait ExtensionSink {
     /// Sets the extension attribute `name` to the string `value`, replacing an earlier value.
-    fn set_extension_value(&mut self, name: &'static str, value: &str);
+    fn set_extension_value(&mut self, name: &str, value: &str);
 }
 
 /// The value of the extension attribute `name`, or `None` when there is none; an error

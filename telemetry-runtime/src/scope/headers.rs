@@ -3,7 +3,7 @@
 
 use http::HeaderMap;
 
-use super::error::{Carrier, CommonAttributesError, CommonAttributesErrorKind};
+use super::error::{CommonAttributesError, CommonAttributesErrorKind};
 
 /// The longest value accepted by default, in bytes.
 pub const DEFAULT_MAX_VALUE_LEN: usize = 256;
@@ -45,25 +45,6 @@ pub fn validate_value(
         ));
     }
     Ok(())
-}
-
-/// The one value of `values`, `None` when there is none; [`CommonAttributesErrorKind::Repeated`]
-/// (about `name` in `carrier`) when there are more, as which one counts would be ambiguous.
-pub(super) fn single<T>(
-    mut values: impl Iterator<Item = T>,
-    name: &'static str,
-    carrier: Carrier,
-) -> Result<Option<T>, CommonAttributesError> {
-    let Some(value) = values.next() else {
-        return Ok(None);
-    };
-    if values.next().is_some() {
-        return Err(
-            CommonAttributesError::new(name, CommonAttributesErrorKind::Repeated)
-                .in_carrier(carrier),
-        );
-    }
-    Ok(Some(value))
 }
 
 /// The value of `header`, or `None` when it is absent; an error when it is sent more than

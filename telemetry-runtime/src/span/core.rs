@@ -43,7 +43,7 @@ pub struct StreamKeys {
 struct Live {
     /// Initialised while `running`. Written in place when the span starts: built elsewhere
     /// and moved in, its 288 bytes were copied once per wrapper around it.
-    span: MaybeUninit<crate::propagation::random_flag::FlaggedSpan>,
+    span: MaybeUninit<super::backend::EngineSpan>,
     /// The span started and has not ended yet (`span` is initialised): what the drop and
     /// `end_cancelled` read to know whether the span still needs ending.
     running: bool,
@@ -55,7 +55,7 @@ struct Live {
 
 impl Live {
     /// The running SDK span.
-    fn span(&mut self) -> Option<&mut crate::propagation::random_flag::FlaggedSpan> {
+    fn span(&mut self) -> Option<&mut super::backend::EngineSpan> {
         // SAFETY: `span` is initialised while `running`.
         self.running.then(|| unsafe { self.span.assume_init_mut() })
     }
@@ -236,7 +236,7 @@ impl SpanCore {
     #[inline(never)]
     fn begin_with<const DEFER: bool>(
         &mut self,
-        tracer: &crate::span::inheriting::InheritingTracer,
+        tracer: &super::backend::EngineTracer,
         span_kind: SpanKind,
         name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
         start: StartValues,
@@ -281,7 +281,7 @@ impl SpanCore {
             let live = UnsafeCell::raw_get(addr_of!((*inner).live));
             addr_of_mut!((*live).late).write(late);
             tracer.build_into(
-                addr_of_mut!((*live).span).cast::<crate::propagation::random_flag::FlaggedSpan>(),
+                addr_of_mut!((*live).span).cast::<super::backend::EngineSpan>(),
                 builder,
                 &parent,
             );

@@ -5,7 +5,8 @@ use opentelemetry::{Context, InstrumentationScope};
 use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
 
 use crate::propagation::process_parent as inherited;
-use crate::propagation::random_flag::{FlaggedSpan, inherited_random};
+use crate::propagation::random_flag::inherited_random;
+use crate::span::flagged::FlaggedSpan;
 
 /// Starts spans with the SDK tracer; a span whose parent context has no valid span (and that
 /// is not a SERVER or CONSUMER span) is started under the process parent (see the [`process` module documentation](crate::process)) when there is

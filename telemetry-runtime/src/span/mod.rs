@@ -3,11 +3,17 @@
 //! Spans are recorded through the OpenTelemetry SDK directly (values given at start, the
 //! parent taken from the current context), and the span's context is attached while the body
 //! runs, so `tracing` spans and log lines inside nest under it, and it nests under the
-//! `tracing` span that calls it.
+//! `tracing` span that calls it. Without the `sdk` feature (a library that only instruments)
+//! the engine compiles against the OpenTelemetry API alone and every span is the disabled
+//! one until an application with the SDK installs the runtime (`backend.rs`).
 
+mod backend;
 mod contract;
 mod core;
 mod error_type;
+#[cfg(feature = "sdk")]
+pub(crate) mod flagged;
+#[cfg(feature = "sdk")]
 pub(crate) mod inheriting;
 mod instrument;
 mod legacy;
@@ -17,6 +23,7 @@ pub(crate) mod start_hook;
 pub(crate) mod tracer;
 pub mod value;
 
+pub(crate) use backend::EngineSpan;
 pub use contract::{AttributeSpec, Contract, RecordReturn, Requirement, Returned, Source};
 pub use core::{SpanCore, StartValues, StepKeys, StreamKeys};
 pub use error_type::ErrorType;
@@ -30,6 +37,6 @@ pub use instrument::{TokenProbe, ViaChunkTokens, ViaNoTokens};
 pub use name::{fill_name, fill_name_suffix};
 #[doc(hidden)]
 pub use run::{run_sync, sync_body};
-pub use tracer::{
-    install as install_tracer, is_enabled, set_legacy_names, uninstall as uninstall_tracer,
-};
+#[cfg(feature = "sdk")]
+pub use tracer::install as install_tracer;
+pub use tracer::{is_enabled, set_legacy_names, uninstall as uninstall_tracer};

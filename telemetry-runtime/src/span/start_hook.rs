@@ -6,10 +6,10 @@ use std::sync::OnceLock;
 
 use opentelemetry::KeyValue;
 
-use crate::propagation::random_flag::FlaggedSpan;
+use super::backend::EngineSpan;
 
 /// What runs on a span that starts with start-event values.
-pub(crate) type StartHook = fn(&mut FlaggedSpan, Vec<KeyValue>);
+pub(crate) type StartHook = fn(&mut EngineSpan, Vec<KeyValue>);
 
 static START_HOOK: OnceLock<StartHook> = OnceLock::new();
 
@@ -20,7 +20,7 @@ pub(crate) fn register(hook: StartHook) {
 }
 
 /// Runs the hook on `span`; without one the values are dropped.
-pub(super) fn run(span: &mut FlaggedSpan, event: Vec<KeyValue>) {
+pub(super) fn run(span: &mut EngineSpan, event: Vec<KeyValue>) {
     if let Some(hook) = START_HOOK.get() {
         hook(span, event);
     }

@@ -5,17 +5,15 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use opentelemetry_sdk::trace::SdkTracer;
-
 use crate::global_slot::GlobalSlot;
-use crate::span::inheriting::InheritingTracer;
+use crate::span::backend::EngineTracer;
 
-static TRACER: GlobalSlot<InheritingTracer> = GlobalSlot::new();
+static TRACER: GlobalSlot<EngineTracer> = GlobalSlot::new();
 static LEGACY_NAMES: AtomicBool = AtomicBool::new(false);
 
 /// The installed tracer, if any.
 #[inline(always)]
-pub(crate) fn current() -> Option<&'static InheritingTracer> {
+pub(crate) fn current() -> Option<&'static EngineTracer> {
     TRACER.get()
 }
 
@@ -28,8 +26,9 @@ pub fn is_enabled() -> bool {
 /// Installs the tracer contract spans are recorded with (`init()` does this). The previous
 /// tracer, if any, is leaked on purpose: spans still running may hold a reference to it.
 /// Spans without a parent get the process parent ([`process`](crate::process)).
-pub fn install(tracer: SdkTracer) {
-    TRACER.install(InheritingTracer::new(tracer));
+#[cfg(feature = "sdk")]
+pub fn install(tracer: opentelemetry_sdk::trace::SdkTracer) {
+    TRACER.install(crate::span::inheriting::InheritingTracer::new(tracer));
 }
 
 /// Stops recording contract spans.
