@@ -3,7 +3,9 @@
 
 use crate::shared::errors::Errors;
 
-use super::parse::{Parsed, is_extension_name};
+use proc_macro2::Span;
+
+use super::parse::{Field, Parsed, is_extension_name};
 
 /// Field names whose identifier has a name in the OpenTelemetry semantic-conventions
 /// registry (v1.41.0), suggested when such a field has no namespaced key. Each key is a row of
@@ -21,11 +23,60 @@ const REGISTRY_KEYS: &[(&str, &str)] = &[
     ("user_name", "user.name"),
 ];
 
+/// A name no two fields may share: which one, how a field uses it, and the option that
+/// gives a field its own.
+struct Unique {
+    noun: &'static str,
+    uses: &'static str,
+    option: &'static str,
+    name: fn(&Field) -> &str,
+    span: fn(&Field) -> Span,
+}
+
+const HEADER: Unique = Unique {
+    noun: "header name",
+    uses: "reads it (header names are case-insensitive)",
+    option: "header",
+    name: |f| &f.header,
+    span: |f| f.spans.header,
+};
+
+const KEY: Unique = Unique {
+    noun: "attribute key",
+    uses: "records it",
+    option: "key",
+    name: |f| &f.key,
+    span: |f| f.spans.key,
+};
+
+const EXTENSION: Unique = Unique {
+    noun: "CloudEvents extension name",
+    uses: "uses it",
+    option: "extension",
+    name: |f| &f.extension,
+    span: |f| f.spans.extension.unwrap_or(f.spans.field),
+};
+
+impl Unique {
+    /// The error on `field` when a field already kept has its name.
+    fn repeated(&self, field: &Field, kept: &[Field]) -> Option<syn::Error> {
+        let name = (self.name)(field);
+        let previous = kept.iter().find(|f| (self.name)(f) == name)?;
+        Some(syn::Error::new(
+            (self.span)(field),
+            format!(
+                "duplicate {} `{name}`: field `{}` already {}; give this field its own with `#[attr({} = \"...\")]`",
+                self.noun, previous.name, self.uses, self.option
+            ),
+        ))
+    }
+}
+
 /// Reports every error on its token and keeps the fields that can still be emitted: a field
 /// whose header, key or extension repeats another's is dropped.
 pub fn check(parsed: &mut Parsed, errors: &mut Errors) {
     let namespace_invalid = parsed.namespace_invalid;
-    let mut kept: Vec<super::parse::Field> = Vec::with_capacity(parsed.fields.len());
+    let mut kept: Vec<Field> = Vec::with_capacity(parsed.fields.len());
     for field in std::mem::take(&mut parsed.fields) {
         if !field.key.contains('.') && (field.key_written || !namespace_invalid) {
             errors.push(syn::Error::new(
@@ -33,47 +84,27 @@ pub fn check(parsed: &mut Parsed, errors: &mut Errors) {
                 unnamespaced_key(&field.key, &field.name, field.key_written),
             ));
         }
-        if let Some(previous) = kept.iter().find(|f| f.header == field.header) {
-            errors.push(syn::Error::new(
-                field.spans.header,
-                format!(
-                    "duplicate header name `{}`: field `{}` already reads it (header names are case-insensitive); give this field its own with `#[attr(header = \"...\")]`",
-                    field.header, previous.name
-                ),
-            ));
-            continue;
-        }
-        if let Some(previous) = kept.iter().find(|f| f.key == field.key) {
-            errors.push(syn::Error::new(
-                field.spans.key,
-                format!(
-                    "duplicate attribute key `{}`: field `{}` already records it; give this field its own with `#[attr(key = \"...\")]`",
-                    field.key, previous.name
-                ),
-            ));
-            continue;
-        }
-        if field.spans.extension.is_none() && !is_extension_name(&field.extension) {
-            errors.push(syn::Error::new(
+        let invalid_extension = (field.spans.extension.is_none()
+            && !is_extension_name(&field.extension))
+        .then(|| {
+            syn::Error::new(
                 field.spans.field,
                 format!(
                     "the CloudEvents extension name derived from `{}` (`{}`) is not 1 to 20 lower-case letters and digits; name one with `#[attr(extension = \"...\")]`",
                     field.name, field.extension
                 ),
-            ));
-            continue;
+            )
+        });
+        // One error per field, in this order: a later check would repeat the cause.
+        let error = HEADER
+            .repeated(&field, &kept)
+            .or_else(|| KEY.repeated(&field, &kept))
+            .or(invalid_extension)
+            .or_else(|| EXTENSION.repeated(&field, &kept));
+        match error {
+            Some(error) => errors.push(error),
+            None => kept.push(field),
         }
-        if let Some(previous) = kept.iter().find(|f| f.extension == field.extension) {
-            errors.push(syn::Error::new(
-                field.spans.extension.unwrap_or(field.spans.field),
-                format!(
-                    "duplicate CloudEvents extension name `{}`: field `{}` already uses it; give this field its own with `#[attr(extension = \"...\")]`",
-                    field.extension, previous.name
-                ),
-            ));
-            continue;
-        }
-        kept.push(field);
     }
     parsed.fields = kept;
 }

@@ -68,23 +68,19 @@ impl<H: Headers + ?Sized> ValueSource for RecordHeaders<'_, H> {
         each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
     ) {
         let headers = self.headers;
-        for header in (0..headers.count()).filter_map(|i| headers.try_get(i)) {
-            let named = header
-                .key
-                .strip_prefix(self.prefix)
-                .is_some_and(|rest| rest.eq_ignore_ascii_case(key));
-            if !named {
-                continue;
-            }
-            let text = header
-                .value
-                .and_then(|v| std::str::from_utf8(v).ok())
-                .map(Cow::Borrowed)
-                .ok_or(NotText);
-            if each(text).is_break() {
-                return;
-            }
-        }
+        let _ = (0..headers.count())
+            .filter_map(|i| headers.try_get(i))
+            .filter(|header| {
+                (header.key.strip_prefix(self.prefix))
+                    .is_some_and(|rest| rest.eq_ignore_ascii_case(key))
+            })
+            .map(|header| {
+                (header.value)
+                    .and_then(|v| std::str::from_utf8(v).ok())
+                    .map(Cow::Borrowed)
+                    .ok_or(NotText)
+            })
+            .try_for_each(each);
     }
 
     fn keys(&self) -> Vec<&str> {

@@ -39,11 +39,10 @@ impl ValueSource for HeaderMap {
         key: &str,
         each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
     ) {
-        for value in self.get_all(key) {
-            if each(Ok(Cow::Borrowed(value.as_str()))).is_break() {
-                return;
-            }
-        }
+        let _ = self
+            .get_all(key)
+            .map(|value| Ok(Cow::Borrowed(value.as_str())))
+            .try_for_each(each);
     }
 
     fn keys(&self) -> Vec<&str> {

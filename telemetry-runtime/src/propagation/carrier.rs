@@ -154,14 +154,15 @@ impl ValueSource for HeaderMap {
         key: &str,
         each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
     ) {
-        for value in self.get_all(key) {
-            let text = std::str::from_utf8(value.as_bytes())
-                .map(Cow::Borrowed)
-                .map_err(|_| NotText);
-            if each(text).is_break() {
-                return;
-            }
-        }
+        let _ = self
+            .get_all(key)
+            .iter()
+            .map(|value| {
+                std::str::from_utf8(value.as_bytes())
+                    .map(Cow::Borrowed)
+                    .map_err(|_| NotText)
+            })
+            .try_for_each(each);
     }
 
     fn keys(&self) -> Vec<&str> {

@@ -225,16 +225,12 @@ impl ValueSource for TraceContextMap {
         key: &str,
         each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
     ) {
-        for value in self.values(key).unwrap_or_default() {
-            let text = if value == NOT_A_STRING {
-                Err(NotText)
-            } else {
-                Ok(Cow::Borrowed(value.as_str()))
-            };
-            if each(text).is_break() {
-                return;
-            }
-        }
+        let _ = (self.values(key).unwrap_or_default().iter())
+            .map(|value| match value.as_str() {
+                NOT_A_STRING => Err(NotText),
+                text => Ok(Cow::Borrowed(text)),
+            })
+            .try_for_each(each);
     }
 
     fn keys(&self) -> Vec<&str> {

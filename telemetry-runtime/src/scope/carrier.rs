@@ -64,11 +64,10 @@ impl ValueSource for Baggage {
         key: &str,
         each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
     ) {
-        for member in self.members().iter().filter(|m| m.key() == key) {
-            if each(Ok(Cow::Borrowed(member.value()))).is_break() {
-                return;
-            }
-        }
+        let _ = (self.members().iter())
+            .filter(|m| m.key() == key)
+            .map(|m| Ok(Cow::Borrowed(m.value())))
+            .try_for_each(each);
     }
 
     fn keys(&self) -> Vec<&str> {
@@ -119,11 +118,10 @@ mod tests {
             key: &str,
             each: &mut dyn FnMut(Result<Cow<'a, str>, NotText>) -> ControlFlow<()>,
         ) {
-            for (_, value) in self.0.iter().filter(|(k, _)| k.eq_ignore_ascii_case(key)) {
-                if each(Ok(Cow::Borrowed(value))).is_break() {
-                    return;
-                }
-            }
+            let _ = (self.0.iter())
+                .filter(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| Ok(Cow::Borrowed(*v)))
+                .try_for_each(each);
         }
     }
 
