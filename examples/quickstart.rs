@@ -15,7 +15,7 @@ use telemetry_runtime::tracing::{self, Instrument, info, info_span};
 #[tokio::main]
 async fn main() -> Result<(), telemetry_runtime::InitError> {
     let guard = telemetry_runtime::builder()
-        .service_name("quickstart")
+        .default_service_name("quickstart")
         .service_version(env!("CARGO_PKG_VERSION"))
         .console_fallback(true)
         .init()?;

@@ -313,3 +313,32 @@ fn the_global_propagator_is_strict_w3c() {
         Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03")
     );
 }
+
+/// The service name an application sets with `default_service_name` is what the operator
+/// renames with `OTEL_SERVICE_NAME`: the exported resource carries the operator's name.
+#[test]
+fn otel_service_name_renames_the_default_set_in_code() {
+    let receiver = otlp_receiver::Receiver::start(otlp_receiver::Protocol::HttpProtobuf);
+    set_env(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint()),
+        ("OTEL_SERVICE_NAME", "renamed-by-the-operator"),
+        ("OTEL_LOGS_EXPORTER", "none"),
+        ("OTEL_METRICS_EXPORTER", "none"),
+    ]);
+    let guard = telemetry_runtime::builder()
+        .default_service_name("named-in-code")
+        .init()
+        .unwrap();
+    assert_eq!(guard.status().service_name, "renamed-by-the-operator");
+    telemetry_runtime::tracing::info_span!("renamed.work").in_scope(|| {});
+    drop(guard);
+    let spans = receiver.wait_for_spans(std::time::Duration::from_secs(20), |s| !s.is_empty());
+    let span = spans
+        .iter()
+        .find(|s| s.name == "renamed.work")
+        .expect("span");
+    assert_eq!(
+        span.resource_attr("service.name").and_then(|v| v.as_str()),
+        Some("renamed-by-the-operator")
+    );
+}

@@ -93,7 +93,7 @@ pub struct Running {
 /// Prometheus) and starts serving.
 pub async fn start(options: &Options) -> Result<Running, String> {
     let guard = telemetry_runtime::builder()
-        .service_name("miniserve")
+        .default_service_name("miniserve")
         .service_version(env!("CARGO_PKG_VERSION"))
         .console_fallback(true)
         .traces_json_file(&options.traces_file)

@@ -15,7 +15,7 @@ use crate::redaction::KeyPattern;
 /// ```no_run
 /// # fn main() -> Result<(), telemetry_runtime::InitError> {
 /// let _guard = telemetry_runtime::builder()
-///     .service_name("chat-gateway")
+///     .default_service_name("chat-gateway")
 ///     .service_version(env!("CARGO_PKG_VERSION"))
 ///     .init()?;
 /// # Ok(()) }
@@ -35,6 +35,7 @@ impl std::fmt::Debug for TelemetryBuilder {
         let header_names: Vec<&str> = o.headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("TelemetryBuilder")
             .field("service_name", &o.service_name)
+            .field("default_service_name", &o.default_service_name)
             .field("endpoint_set", &o.endpoint.is_some())
             .field("headers", &header_names)
             .field("content_capture", &o.content_capture)
@@ -49,7 +50,21 @@ impl TelemetryBuilder {
         Self::default()
     }
 
-    /// `service.name` (else `OTEL_SERVICE_NAME`).
+    /// The service's name unless the operator names it: `OTEL_SERVICE_NAME`, or
+    /// `service.name` in `OTEL_RESOURCE_ATTRIBUTES`, wins over it. What an application sets,
+    /// so that it can be renamed per deployment without a rebuild.
+    pub fn default_service_name(mut self, name: impl Into<String>) -> Self {
+        self.overrides.default_service_name = Some(name.into());
+        self
+    }
+
+    /// `service.name`, whatever the environment says (`OTEL_SERVICE_NAME` and
+    /// `OTEL_RESOURCE_ATTRIBUTES` are ignored for it). For a name the operator must not
+    /// change; prefer [`default_service_name`](Self::default_service_name).
+    ///
+    /// Precedence, first wins: `service_name`, `service.name` in
+    /// [`resource_attribute`](Self::resource_attribute), `OTEL_SERVICE_NAME`, `service.name` in
+    /// `OTEL_RESOURCE_ATTRIBUTES`, `default_service_name`, `unknown_service:<executable>`.
     pub fn service_name(mut self, name: impl Into<String>) -> Self {
         self.overrides.service_name = Some(name.into());
         self

@@ -54,7 +54,7 @@ fn main() {
         .nth(1)
         .unwrap_or_else(|| "child".to_owned());
     let guard = match telemetry_runtime::builder()
-        .service_name(std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| "trace-child".into()))
+        .default_service_name("trace-child")
         .init()
     {
         Ok(guard) => guard,

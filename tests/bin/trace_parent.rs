@@ -29,7 +29,7 @@ fn main() {
     };
     let label = args.get(1).cloned().unwrap_or_else(|| "child".to_owned());
     let guard = match telemetry_runtime::builder()
-        .service_name(std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| "trace-parent".into()))
+        .default_service_name("trace-parent")
         // The child gets this process's baggage (off by default).
         .forward_baggage(true)
         .init()

@@ -106,6 +106,7 @@ impl Config {
         let (service_name, resource_attributes) = resolve_resource(env, o).unwrap_or_else(|_| {
             let name = non_empty(o.service_name.as_ref())
                 .or_else(|| env.get(OTEL_SERVICE_NAME))
+                .or_else(|| non_empty(o.default_service_name.as_ref()))
                 .unwrap_or_else(default_service_name);
             (name, Vec::new())
         });
@@ -216,8 +217,9 @@ const SERVICE_NAME_KEY: &str = "service.name";
 ///
 /// Attributes, later winning: `OTEL_RESOURCE_ATTRIBUTES`, then `service.version` and
 /// `deployment.environment.name` set in code, then the attributes set in code.
-/// `service.name`, by precedence: set in code, as an attribute set in code,
-/// `OTEL_SERVICE_NAME`, in `OTEL_RESOURCE_ATTRIBUTES`, `unknown_service:<executable>`.
+/// `service.name`, by precedence: set in code (`service_name`), as an attribute set in code,
+/// `OTEL_SERVICE_NAME`, in `OTEL_RESOURCE_ATTRIBUTES`, the default set in code
+/// (`default_service_name`), `unknown_service:<executable>`.
 fn resolve_resource(
     env: &Env<'_>,
     o: &Overrides,
@@ -259,6 +261,7 @@ fn resolve_resource(
         .or_else(|| service_name_in(&from_code))
         .or_else(|| env.get(OTEL_SERVICE_NAME))
         .or_else(|| service_name_in(&from_env))
+        .or_else(|| non_empty(o.default_service_name.as_ref()))
         .unwrap_or_else(default_service_name);
 
     let mut attributes: Vec<(String, String)> = Vec::new();

@@ -228,6 +228,35 @@ fn service_name_precedence() {
             .iter()
             .all(|(k, _)| k != "service.name")
     );
+
+    // A default set in code is what the operator overrides.
+    let default = Overrides {
+        default_service_name: Some("default-in-code".into()),
+        ..Overrides::default()
+    };
+    let config = resolve_o(&[(OTEL_SERVICE_NAME, "renamed")], &default).unwrap();
+    assert_eq!(config.service_name, "renamed");
+    let config = resolve_o(&[attrs], &default).unwrap();
+    assert_eq!(config.service_name, "from-attrs");
+    let config = resolve_o(&[(OTEL_SERVICE_NAME, " ")], &default).unwrap();
+    assert_eq!(
+        config.service_name, "default-in-code",
+        "a blank variable names nothing"
+    );
+    let config = resolve_o(&[], &default).unwrap();
+    assert_eq!(config.service_name, "default-in-code");
+    let both = Overrides {
+        service_name: Some("forced".into()),
+        ..default
+    };
+    let config = resolve_o(&[(OTEL_SERVICE_NAME, "renamed")], &both).unwrap();
+    assert_eq!(config.service_name, "forced");
+    assert!(
+        config
+            .resource_attributes
+            .iter()
+            .all(|(k, _)| k != "service.name")
+    );
 }
 
 #[test]

@@ -243,6 +243,10 @@ pub struct Config {
 pub(crate) struct Overrides {
     pub sdk_disabled: Option<bool>,
     pub service_name: Option<String>,
+    /// The service name when the environment names none (`OTEL_SERVICE_NAME`, or
+    /// `service.name` in `OTEL_RESOURCE_ATTRIBUTES`): the one value set in code that the
+    /// environment wins over.
+    pub default_service_name: Option<String>,
     pub service_version: Option<String>,
     pub deployment_environment: Option<String>,
     /// Extra resource attributes, applied after `OTEL_RESOURCE_ATTRIBUTES`.
