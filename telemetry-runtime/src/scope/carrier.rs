@@ -1,7 +1,9 @@
-//! One carrier abstraction for identifier values: every value of a key, and insert. HTTP
-//! headers, W3C baggage and CloudEvents extension attributes implement it, and the readers and
-//! writers of `CommonAttributes` (the derive's and hand-written ones) go through it, so each
-//! value is validated the same way whatever carries it.
+//! Identifier values over the one carrier abstraction ([`ValueSource`] / [`ValueSink`], in
+//! `propagation`): [`optional`], [`required`] and [`insert`] validate a value the same way
+//! whatever carries it, and the readers and writers of `CommonAttributes` (the derive's and
+//! hand-written ones) go through them. W3C baggage and CloudEvents extension attributes are
+//! carriers here; HTTP headers and the message transports are in `propagation` and beside
+//! their integrations.
 
 use std::borrow::Cow;
 use std::ops::ControlFlow;
