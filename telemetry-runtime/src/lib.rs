@@ -46,6 +46,8 @@ mod install;
 #[cfg(feature = "sdk")]
 mod logs;
 mod metrics;
+#[cfg(feature = "async-openai")]
+pub mod openai;
 #[cfg(feature = "reqwest")]
 pub mod outbound;
 mod percent;

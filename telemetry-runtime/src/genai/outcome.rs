@@ -43,6 +43,14 @@ pub trait GenerationOutcome {
     fn response_model(&self) -> Option<&str> {
         None
     }
+    /// `gen_ai.usage.cache_read.input_tokens`: input tokens served from the provider's cache.
+    fn cache_read_input_tokens(&self) -> Option<u64> {
+        None
+    }
+    /// `gen_ai.usage.reasoning.output_tokens`: output tokens spent on reasoning.
+    fn reasoning_output_tokens(&self) -> Option<u64> {
+        None
+    }
 
     /// Records all of the above on the span. Called by the generated code.
     #[doc(hidden)]
@@ -53,6 +61,12 @@ pub trait GenerationOutcome {
         }
         if let Some(n) = self.output_tokens() {
             span.set("gen_ai.usage.output_tokens", int(n));
+        }
+        if let Some(n) = self.cache_read_input_tokens() {
+            span.set("gen_ai.usage.cache_read.input_tokens", int(n));
+        }
+        if let Some(n) = self.reasoning_output_tokens() {
+            span.set("gen_ai.usage.reasoning.output_tokens", int(n));
         }
         let reasons = self.finish_reasons();
         if !reasons.is_empty() {
@@ -89,5 +103,11 @@ impl<T: GenerationOutcome + ?Sized> GenerationOutcome for &T {
     }
     fn response_model(&self) -> Option<&str> {
         (**self).response_model()
+    }
+    fn cache_read_input_tokens(&self) -> Option<u64> {
+        (**self).cache_read_input_tokens()
+    }
+    fn reasoning_output_tokens(&self) -> Option<u64> {
+        (**self).reasoning_output_tokens()
     }
 }

@@ -79,9 +79,15 @@ fn has_sensitive_key(query: &str) -> bool {
 /// `error.type` of a request that got no response: the kind of the reqwest error, `_OTHER`
 /// for the error of another middleware or a kind not listed.
 pub(super) fn error_type(error: &reqwest_middleware::Error) -> &'static str {
-    let reqwest_middleware::Error::Reqwest(error) = error else {
-        return "_OTHER";
-    };
+    match error {
+        reqwest_middleware::Error::Reqwest(error) => reqwest_error_type(error),
+        _ => "_OTHER",
+    }
+}
+
+/// `error.type` of a reqwest error: its kind (`timeout`, `dns`, `connect`, ...), `_OTHER`
+/// for a kind not listed.
+pub(crate) fn reqwest_error_type(error: &reqwest_middleware::reqwest::Error) -> &'static str {
     if error.is_timeout() {
         "timeout"
     } else if error.is_dns() {

@@ -66,7 +66,7 @@
 //! no span is recorded and an ambient remote context (a `traceparent` the server layer
 //! extracted, say) is still propagated as it is.
 
-mod attributes;
+pub(crate) mod attributes;
 mod carrier;
 mod middleware;
 mod template;

@@ -1,0 +1,237 @@
+//! The real async-openai 0.43 client against `examples/miniserve` (an OpenAI-compatible
+//! server) on loopback, through `openai::TracedHttpService`, decoded from the real OTLP
+//! receiver: the user's `#[llm_span]` over `client.chat().create(req)` compiles unchanged and
+//! records the response's usage, id, model and finish reasons with their semconv types; the
+//! HTTP CLIENT span of each request is its child and miniserve's SERVER span the child of
+//! that; API errors, a rate limit and a dead port set a low-cardinality `error.type` and no
+//! error text.
+
+#[path = "../examples/miniserve/main.rs"]
+#[allow(dead_code)]
+mod miniserve;
+mod support;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use async_openai::Client;
+use async_openai::config::OpenAIConfig;
+use async_openai::error::OpenAIError;
+use async_openai::types::chat::{
+    ChatCompletionRequestUserMessage, CreateChatCompletionRequest, CreateChatCompletionResponse,
+};
+use otlp_receiver::{Protocol, ReceivedSpan, Receiver};
+use telemetry_runtime::llm_span;
+use telemetry_runtime::openai::TracedHttpService;
+use telemetry_runtime::outbound::reqwest_middleware::reqwest;
+
+const WAIT: Duration = Duration::from_secs(20);
+const MINISERVE_MODEL: &str = "miniserve-toy-1";
+const PROMPT: &str = "CANARY-PROMPT-7731 tell me about tokenizers";
+
+/// The function of the issue, unchanged.
+#[llm_span(kind = "chat", provider = "openai", model = req.model)]
+async fn chat(
+    client: &Client<OpenAIConfig>,
+    req: CreateChatCompletionRequest,
+) -> Result<CreateChatCompletionResponse, OpenAIError> {
+    client.chat().create(req).await
+}
+
+fn request(model: &str) -> CreateChatCompletionRequest {
+    CreateChatCompletionRequest {
+        model: model.to_owned(),
+        messages: vec![ChatCompletionRequestUserMessage::from(PROMPT).into()],
+        max_completion_tokens: Some(8),
+        ..Default::default()
+    }
+}
+
+fn client(base: &str) -> Client<OpenAIConfig> {
+    Client::with_config(
+        OpenAIConfig::new()
+            .with_api_base(base)
+            .with_api_key("sk-test"),
+    )
+    .with_http_service(TracedHttpService::new(reqwest::Client::new()))
+}
+
+/// An upstream that answers every request with 429 and an OpenAI error body.
+async fn rate_limited_upstream() -> SocketAddr {
+    use axum::http::StatusCode;
+    let app = axum::Router::new().fallback(|| async {
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("content-type", "application/json")],
+            r#"{"error":{"message":"Rate limit reached for CANARY-PROMPT-7731","type":"requests","param":null,"code":"rate_limit_exceeded"}}"#,
+        )
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+fn children<'a>(spans: &'a [ReceivedSpan], parent: &ReceivedSpan) -> Vec<&'a ReceivedSpan> {
+    spans
+        .iter()
+        .filter(|s| s.parent_span_id == parent.span_id)
+        .collect()
+}
+
+#[test]
+fn the_async_openai_client_is_instrumented_end_to_end() {
+    let receiver = Receiver::start(Protocol::HttpProtobuf);
+    support::set_env(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint()),
+        ("OTEL_BSP_SCHEDULE_DELAY", "50"),
+        ("OTEL_METRICS_EXPORTER", "none"),
+        ("OTEL_LOGS_EXPORTER", "none"),
+    ]);
+    let traces_file =
+        std::env::temp_dir().join(format!("openai-client-test-{}.json", std::process::id()));
+    let options = miniserve::Options::parse(vec![
+        "--traces-file".into(),
+        traces_file.display().to_string(),
+    ])
+    .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (ok, not_found, limited, dead) = runtime.block_on(async {
+        let server = miniserve::start(&options).await.unwrap();
+        let base = format!("http://{}/v1", server.addr);
+        let ok = chat(&client(&base), request(MINISERVE_MODEL)).await;
+        let not_found = chat(&client(&base), request("no-such-model")).await;
+        let limited_addr = rate_limited_upstream().await;
+        let limited = chat(
+            &client(&format!("http://{limited_addr}/v1")),
+            request("gpt-4o"),
+        )
+        .await;
+        // A port nothing listens on.
+        let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dead = chat(
+            &client(&format!("http://127.0.0.1:{dead_port}/v1")),
+            request("gpt-4o"),
+        )
+        .await;
+        server.shutdown().await;
+        (ok, not_found, limited, dead)
+    });
+    let ok = ok.expect("miniserve answers");
+    assert!(
+        matches!(not_found, Err(OpenAIError::ApiError(_))),
+        "{not_found:?}"
+    );
+    assert!(
+        matches!(limited, Err(OpenAIError::ApiError(_))),
+        "{limited:?}"
+    );
+    assert!(matches!(dead, Err(OpenAIError::Reqwest(_))), "{dead:?}");
+
+    let spans = receiver.wait_for_spans(WAIT, |s| {
+        s.iter().filter(|s| s.name.starts_with("chat ")).count() >= 5
+    });
+    // The client's spans (miniserve names its own span `chat <model>` too).
+    let client_side = |s: &&ReceivedSpan| {
+        s.attr("gen_ai.provider.name").and_then(|v| v.as_str()) == Some("openai")
+    };
+    let chat_span = |model: &str| -> &ReceivedSpan {
+        spans
+            .iter()
+            .filter(client_side)
+            .find(|s| s.name == format!("chat {model}"))
+            .unwrap_or_else(|| panic!("no chat {model} in {spans:#?}"))
+    };
+
+    // The answered request: the response's outcome, with semconv types.
+    let span = chat_span(MINISERVE_MODEL);
+    assert_eq!(span.kind, "CLIENT");
+    let usage = ok.usage.as_ref().expect("usage");
+    assert_eq!(
+        span.attr("gen_ai.usage.input_tokens").unwrap().as_i64(),
+        Some(i64::from(usage.prompt_tokens))
+    );
+    assert_eq!(
+        span.attr("gen_ai.usage.output_tokens").unwrap().as_i64(),
+        Some(i64::from(usage.completion_tokens))
+    );
+    assert_eq!(
+        span.attr("gen_ai.response.id").unwrap().as_str(),
+        Some(ok.id.as_str())
+    );
+    assert_eq!(
+        span.attr("gen_ai.response.model").unwrap().as_str(),
+        Some(ok.model.as_str())
+    );
+    let reasons: Vec<_> = span
+        .attr("gen_ai.response.finish_reasons")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert!(reasons == ["length"] || reasons == ["stop"], "{reasons:?}");
+    assert_eq!(
+        span.attr("gen_ai.provider.name").unwrap().as_str(),
+        Some("openai")
+    );
+    assert_eq!(
+        span.attr("gen_ai.operation.name").unwrap().as_str(),
+        Some("chat")
+    );
+    assert!(span.attr("error.type").is_none());
+
+    // Under it, the HTTP CLIENT span of the request; under that, miniserve's SERVER span.
+    let http: Vec<_> = children(&spans, span)
+        .into_iter()
+        .filter(|s| s.kind == "CLIENT")
+        .collect();
+    assert_eq!(http.len(), 1, "one HTTP request: {spans:#?}");
+    let http = http[0];
+    assert_eq!(
+        http.attr("http.request.method").unwrap().as_str(),
+        Some("POST")
+    );
+    assert_eq!(
+        http.attr("http.response.status_code").unwrap().as_i64(),
+        Some(200)
+    );
+    let server: Vec<_> = children(&spans, http)
+        .into_iter()
+        .filter(|s| s.kind == "SERVER")
+        .collect();
+    assert_eq!(server.len(), 1, "the upstream joined the trace: {spans:#?}");
+    assert_eq!(server[0].name, "POST /v1/chat/completions");
+    assert_eq!(server[0].trace_id, span.trace_id);
+
+    // Errors: the API's code, the transport kind; no error text with capture off.
+    let failed = chat_span("no-such-model");
+    assert_eq!(
+        failed.attr("error.type").unwrap().as_str(),
+        Some("model_not_found")
+    );
+    let limited_spans: Vec<_> = spans.iter().filter(|s| s.name == "chat gpt-4o").collect();
+    assert_eq!(limited_spans.len(), 2);
+    let types: Vec<_> = limited_spans
+        .iter()
+        .map(|s| s.attr("error.type").unwrap().as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        types.contains(&"rate_limit_exceeded".to_owned()),
+        "{types:?}"
+    );
+    assert!(types.contains(&"connect".to_owned()), "{types:?}");
+    for span in &spans {
+        let text = format!("{span:?}");
+        assert!(
+            !text.contains("CANARY-PROMPT-7731"),
+            "prompt text exported: {text}"
+        );
+    }
+    let _ = std::fs::remove_file(traces_file);
+}
