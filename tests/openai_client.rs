@@ -38,6 +38,15 @@ async fn chat(
     client.chat().create(req).await
 }
 
+/// The request's parameters without hand work: `request = &req`.
+#[llm_span(kind = "chat", provider = "openai", request = &req)]
+async fn chat_with_parameters(
+    client: &Client<OpenAIConfig>,
+    req: CreateChatCompletionRequest,
+) -> Result<CreateChatCompletionResponse, OpenAIError> {
+    client.chat().create(req).await
+}
+
 fn request(model: &str) -> CreateChatCompletionRequest {
     CreateChatCompletionRequest {
         model: model.to_owned(),
@@ -99,7 +108,10 @@ fn the_async_openai_client_is_instrumented_end_to_end() {
     let (ok, not_found, limited, dead) = runtime.block_on(async {
         let server = miniserve::start(&options).await.unwrap();
         let base = format!("http://{}/v1", server.addr);
-        let ok = chat(&client(&base), request(MINISERVE_MODEL)).await;
+        let mut with_parameters = request(MINISERVE_MODEL);
+        with_parameters.temperature = Some(0.5);
+        with_parameters.top_p = Some(0.25);
+        let ok = chat_with_parameters(&client(&base), with_parameters).await;
         let not_found = chat(&client(&base), request("no-such-model")).await;
         let limited_addr = rate_limited_upstream().await;
         let limited = chat(
@@ -185,6 +197,23 @@ fn the_async_openai_client_is_instrumented_end_to_end() {
         Some("chat")
     );
     assert!(span.attr("error.type").is_none());
+    // From the request (`request = &req`), with their semconv types.
+    assert_eq!(
+        span.attr("gen_ai.request.model").unwrap().as_str(),
+        Some(MINISERVE_MODEL)
+    );
+    assert_eq!(
+        span.attr("gen_ai.request.max_tokens").unwrap().as_i64(),
+        Some(8)
+    );
+    assert_eq!(
+        span.attr("gen_ai.request.temperature").unwrap().as_f64(),
+        Some(0.5)
+    );
+    assert_eq!(
+        span.attr("gen_ai.request.top_p").unwrap().as_f64(),
+        Some(0.25)
+    );
 
     // Under it, the HTTP CLIENT span of the request; under that, miniserve's SERVER span.
     let http: Vec<_> = children(&spans, span)

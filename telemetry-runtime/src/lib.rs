@@ -100,6 +100,10 @@ pub mod __private {
     pub use crate::genai::capture::for_event as content_for_event;
     pub use crate::genai::capture::for_span as content_for_span;
     pub use crate::genai::content::ContentValue;
+    /// What `#[llm_span(request = ...)]` generates code with.
+    pub mod genai {
+        pub use crate::genai::request;
+    }
     pub use crate::span;
     pub use opentelemetry;
 

@@ -715,3 +715,89 @@ fn legacy_names_switched_off_again_stop() {
     assert_absent(&span, "gen_ai.system");
     assert_absent(&span, "llm.usage.prompt_tokens");
 }
+
+// ----- request = ... ----------------------------------------------------------------------
+
+struct OwnRequest {
+    model: String,
+    max_tokens: u32,
+    stop: Vec<String>,
+}
+
+impl telemetry_runtime::genai::GenAiRequest for OwnRequest {
+    fn request_params(&self) -> telemetry_runtime::genai::RequestParams<'_> {
+        let mut p = telemetry_runtime::genai::RequestParams::default();
+        p.model = Some(&self.model);
+        p.max_tokens = Some(self.max_tokens.into());
+        p.temperature = Some(0.75);
+        p.stop_sequences = self.stop.iter().map(String::as_str).collect();
+        p.seed = Some(7);
+        p.choice_count = Some(1);
+        p.output_type = Some("json");
+        p
+    }
+}
+
+#[llm_span(kind = "chat", provider = "openai", request = &req)]
+fn chat_from_request(req: &OwnRequest) -> ChatResponse {
+    assert_eq!(req.max_tokens, 64, "the body still has the request");
+    ChatResponse::full()
+}
+
+#[llm_span(kind = "chat", provider = "openai", request = req, model = "explicit", max_tokens = 5)]
+fn chat_request_and_arguments(req: OwnRequest) -> ChatResponse {
+    drop(req);
+    ChatResponse::full()
+}
+
+fn own_request() -> OwnRequest {
+    OwnRequest {
+        model: "gpt-4o-mini".into(),
+        max_tokens: 64,
+        stop: vec!["END".into()],
+    }
+}
+
+#[test]
+fn request_fills_the_request_attributes_with_their_types_and_names_the_span() {
+    let h = Harness::new();
+    chat_from_request(&own_request());
+    let span = h.only_span();
+    assert_eq!(span.name, "chat gpt-4o-mini");
+    assert_attributes(
+        &span,
+        &[
+            ("gen_ai.operation.name", s("chat")),
+            ("gen_ai.provider.name", s("openai")),
+            ("gen_ai.request.model", s("gpt-4o-mini")),
+            ("gen_ai.request.max_tokens", i(64)),
+            ("gen_ai.request.temperature", f(0.75)),
+            ("gen_ai.request.stop_sequences", sa(&["END"])),
+            ("gen_ai.request.seed", i(7)),
+            ("gen_ai.request.choice.count", i(1)),
+            ("gen_ai.output.type", s("json")),
+            ("gen_ai.usage.input_tokens", i(31)),
+            ("gen_ai.usage.output_tokens", i(17)),
+            ("gen_ai.response.finish_reasons", sa(&["stop", "length"])),
+            ("gen_ai.response.id", s("chatcmpl-123")),
+            ("gen_ai.response.model", s("gpt-4o-2024-08-06")),
+        ],
+    );
+}
+
+#[test]
+fn arguments_given_one_by_one_win_over_the_request() {
+    let h = Harness::new();
+    chat_request_and_arguments(own_request());
+    let span = h.only_span();
+    assert_eq!(span.name, "chat explicit");
+    assert_attr(&span, "gen_ai.request.model", s("explicit"));
+    assert_attr(&span, "gen_ai.request.max_tokens", i(5));
+    assert_attr(&span, "gen_ai.request.temperature", f(0.75));
+    let models = span
+        .attributes
+        .iter()
+        .filter(|kv| kv.key.as_str() == "gen_ai.request.model")
+        .count();
+    assert_eq!(models, 1, "one value per key");
+}

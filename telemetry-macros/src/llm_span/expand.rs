@@ -260,9 +260,42 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
             }
         })
         .collect::<Vec<_>>();
+    // `request = expr`: evaluated once; its model names the span unless `model` is given, its
+    // other parameters join the start attributes (the arguments given one by one win). A
+    // value that is not a request is reported on the user's expression.
+    let request = args.request.as_ref().map(|r| {
+        let at = r.value.span();
+        // Borrowed, once: the parameter stays the body's.
+        let value = match &r.value {
+            Expr::Reference(_) => r.value.to_token_stream(),
+            other => borrow(other),
+        };
+        (
+            quote_spanned!(at=> let __tr_request = #value;),
+            quote_spanned!(at=> #private::genai::request::extend_request(__tr_request, &mut __tr_values.attributes);),
+        )
+    });
+    let mut setters = setters;
+    if let Some(r) = &args.request
+        && !args.attrs.iter().any(|a| a.name == "model")
+    {
+        let at = r.value.span();
+        setters.push(
+            quote_spanned!(at=> .model(&#private::genai::request::request_model(__tr_request))),
+        );
+    }
     // Its own statement, located at the contract: a missing required attribute is reported
     // there (as the unmet bound of `__finish`).
     let finish = relocate(quote!(__tr_start.__finish()), e.contract_span);
+    let finish = match &request {
+        Some((_, extend)) => quote! {
+            let mut __tr_values = #finish;
+            #extend
+            __tr_values
+        },
+        None => finish,
+    };
+    let request_bind = request.as_ref().map(|(bind, _)| bind);
     let span_kind = match &args.span_kind {
         Some(lit) => {
             let variant = syn::Ident::new(span_kind_variant(&lit.value()), lit.span());
@@ -289,6 +322,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 #span_kind,
                 <#contract as #private::span::Contract>::span_name,
                 {
+                    #request_bind
                     let __tr_start = #contract::__start(#given) #(#setters)*;
                     #finish
                 },

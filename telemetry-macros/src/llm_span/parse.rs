@@ -13,6 +13,13 @@ pub struct AttrArg {
     pub value: Expr,
 }
 
+/// `request = expr`: a request value whose parameters become the start attributes.
+pub struct RequestArg {
+    /// The `request` name, where an argument that does not apply is reported.
+    pub name: Span,
+    pub value: Expr,
+}
+
 /// Everything `#[llm_span]` was given.
 pub struct SpanArgs {
     pub kind: Option<LitStr>,
@@ -20,6 +27,7 @@ pub struct SpanArgs {
     pub handle: Option<Ident>,
     pub krate: Option<syn::Path>,
     pub span_kind: Option<LitStr>,
+    pub request: Option<RequestArg>,
     pub attrs: Vec<AttrArg>,
     /// Where to report errors that concern the whole attribute.
     pub span: Span,
@@ -32,6 +40,7 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
         handle: None,
         krate: None,
         span_kind: None,
+        request: None,
         attrs: Vec::new(),
         // The whole `#[llm_span(...)]` attribute: on stable a span cannot cover just the
         // arguments, and their first token would look like the culprit.
@@ -46,6 +55,7 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
             let example = match name.as_str() {
                 "kind" => "kind = \"chat\"".to_owned(),
                 "handle" => "handle = span".to_owned(),
+                "request" => "request = &req".to_owned(),
                 "contract" => "contract = MyContract".to_owned(),
                 "crate" => "crate = my_runtime".to_owned(),
                 "span_kind" => "span_kind = \"internal\"".to_owned(),
@@ -98,6 +108,12 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
                         format!("`{name}` takes a path, e.g. `{name} = my_crate::MyContract`"),
                     )),
                 },
+                "request" => {
+                    out.request = Some(RequestArg {
+                        name: path.span(),
+                        value,
+                    })
+                }
                 "handle" => match value {
                     Expr::Path(p) if p.path.get_ident().is_some() => {
                         out.handle = p.path.get_ident().cloned();

@@ -3,7 +3,7 @@
 
 use quote::ToTokens;
 use syn::spanned::Spanned;
-use syn::{Expr, Lit};
+use syn::{Expr, Lit, LitStr};
 
 use crate::llm_span::parse::SpanArgs;
 use crate::model::builtin::{self, Builtin};
@@ -59,6 +59,33 @@ pub fn resolve(args: &SpanArgs, errors: &mut Errors) -> Option<Target> {
             }
         }
     }
+}
+
+/// The operations whose request parameters `request = ...` reads.
+const REQUEST_OPERATIONS: &[&str] = &["chat", "text_completion", "generate_content", "embeddings"];
+
+/// `request = ...` applies to the GenAI inference and embeddings kinds only.
+pub fn check_request(args: &SpanArgs, target: Option<&Target>, errors: &mut Errors) {
+    let Some(request) = &args.request else {
+        return;
+    };
+    let message = match target {
+        Some(Target::Builtin(b, _)) if b.operation.is_some_and(|o| REQUEST_OPERATIONS.contains(&o)) => {
+            return;
+        }
+        Some(Target::Builtin(_, _)) => format!(
+            "`request` reads the parameters of a GenAI request, and kind `{}` has none: it applies to the kinds {}; pass this span's values as arguments",
+            args.kind.as_ref().map(LitStr::value).unwrap_or_default(),
+            REQUEST_OPERATIONS
+                .iter()
+                .map(|o| format!("`{o}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Some(Target::User(_)) => "`request` fills the GenAI request attributes of a built-in kind; a contract of your own takes each value as its own argument".to_owned(),
+        None => return,
+    };
+    errors.push(syn::Error::new(request.name, message));
 }
 
 pub fn check_span_kind(args: &SpanArgs, errors: &mut Errors) {
@@ -127,7 +154,9 @@ pub fn check_builtin(args: &SpanArgs, spec: &ContractSpec, errors: &mut Errors) 
         .iter()
         .filter(|a| a.fixed.is_none() && a.requirement == Requirement::Required)
     {
-        if !args.attrs.iter().any(|a| a.name == attr.arg) {
+        // `request = ...` gives the model.
+        let from_request = args.request.is_some() && attr.key == "gen_ai.request.model";
+        if !from_request && !args.attrs.iter().any(|a| a.name == attr.arg) {
             let at = args.kind.as_ref().map(|k| k.span()).unwrap_or(args.span);
             errors.push(syn::Error::new(
                 at,

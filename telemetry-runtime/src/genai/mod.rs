@@ -7,5 +7,7 @@ pub mod content;
 pub mod events;
 pub mod metrics;
 mod outcome;
+pub mod request;
 
 pub use outcome::GenerationOutcome;
+pub use request::{GenAiRequest, RequestParams};

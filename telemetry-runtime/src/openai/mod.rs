@@ -41,5 +41,6 @@
 mod error_type;
 mod http_service;
 mod outcome;
+mod request;
 
 pub use http_service::TracedHttpService;
