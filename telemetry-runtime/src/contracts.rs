@@ -45,3 +45,44 @@ impl Drop for DecodeStep<'_> {
         self.parent.step();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use telemetry_vocabulary::Requirement;
+    use telemetry_vocabulary::builtin::BUILTINS;
+
+    /// The kinds table of `#[llm_span]`'s documentation (`docs/llm_span.md`) has a row per
+    /// built-in kind, with its span kind, name template, required arguments and outcome trait.
+    #[test]
+    fn the_macro_documentation_lists_every_builtin_kind() {
+        let doc = include_str!("../docs/llm_span.md");
+        for builtin in BUILTINS {
+            let row = doc
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{}` |", builtin.kind)))
+                .unwrap_or_else(|| panic!("no row for `{}` in docs/llm_span.md", builtin.kind));
+            let cells: Vec<&str> = row.split(" | ").collect();
+            assert_eq!(cells[2], builtin.span_kind, "{row}");
+            assert_eq!(cells[3], format!("`{}`", builtin.name), "{row}");
+            for alias in builtin.aliases {
+                assert!(cells[1].contains(&format!("`{alias}`")), "{row}");
+            }
+            let required: Vec<String> = (builtin.attributes().iter())
+                .filter(|a| a.fixed.is_none() && a.requirement == Requirement::Required)
+                .map(|a| format!("`{}`", a.arg))
+                .collect();
+            let listed = if required.is_empty() {
+                "none".to_owned()
+            } else {
+                required.join(", ")
+            };
+            assert_eq!(cells[4], listed, "{row}");
+            for attribute in builtin.attributes().iter().filter(|a| a.fixed.is_none()) {
+                assert!(row.contains(&format!("`{}`", attribute.arg)), "{row}");
+            }
+            if let Some(returns) = builtin.returns {
+                assert!(row.ends_with(&format!("`{returns}` |")), "{row}");
+            }
+        }
+    }
+}

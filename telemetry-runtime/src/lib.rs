@@ -16,6 +16,8 @@
 //! endpoint, spans and log records go through bounded queues to a dedicated export thread:
 //! a collector that is down or hangs costs counted drops, never a blocked application.
 #![deny(missing_docs)]
+// docs.rs: a badge with its feature on every feature-gated item.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Without the SDK (a library that only instruments) no tracer can be installed: the
 // configuration, the helpers only installation uses, and the code after an SDK span starts
 // are unreachable by design. Builds with the SDK are held to every lint.
@@ -131,7 +133,11 @@ pub mod __private {
     }
 }
 
-pub use telemetry_macros::{SpanContract, llm_span};
+#[doc = include_str!("../docs/llm_span.md")]
+pub use telemetry_macros::llm_span;
+
+#[doc = include_str!("../docs/span_contract.md")]
+pub use telemetry_macros::SpanContract;
 
 /// Turns an `async fn` that takes a CloudEvent into a CONSUMER span that covers the whole
 /// handler (feature `cloudevents`); see the [`cloudevents`] module for the span's parent,
@@ -177,6 +183,19 @@ pub use telemetry_macros::{SpanContract, llm_span};
 /// An `Err` return sets status ERROR and `error.type` (the error's
 /// [`ErrorType`](span::ErrorType), else its type name); a panic ends the span with
 /// `error.type = panic`.
+///
+/// A mistake is a compile error on the argument, saying what to write:
+///
+/// ```compile_fail
+/// use telemetry_runtime::cloudevent_handler;
+/// use telemetry_runtime::cloudevents::Event;
+///
+/// // `system` is a lower-case `messaging.system` value: `kafka`, `rabbitmq`, ...
+/// #[cloudevent_handler(system = "NATS Server")]
+/// async fn on_order(event: Event) {
+///     let _ = event;
+/// }
+/// ```
 #[cfg(feature = "cloudevents")]
 pub use telemetry_macros::cloudevent_handler;
 
@@ -238,3 +257,8 @@ extern crate self as telemetry_runtime;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+/// The crate README's example, compiled as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeDoctests;

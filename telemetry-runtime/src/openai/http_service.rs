@@ -24,7 +24,7 @@ use crate::outbound::TracingMiddleware;
 /// use telemetry_runtime::openai::TracedHttpService;
 ///
 /// let client = Client::with_config(OpenAIConfig::default())
-///     .with_http_service(TracedHttpService::new(reqwest::Client::new()));
+///     .with_http_service(TracedHttpService::new(Default::default())); // a reqwest::Client
 /// ```
 #[derive(Clone, Debug)]
 pub struct TracedHttpService {

@@ -22,7 +22,7 @@
 //! # async fn run(req: CreateChatCompletionRequest) -> Result<(), OpenAIError> {
 //! // Every request of the client: a CLIENT span under the `chat` span, and `traceparent`.
 //! let client = Client::with_config(OpenAIConfig::new().with_api_base("http://127.0.0.1:8000/v1"))
-//!     .with_http_service(TracedHttpService::new(reqwest::Client::new()));
+//!     .with_http_service(TracedHttpService::new(Default::default()));
 //! let response = chat(&client, req).await?;
 //! # Ok(()) }
 //! ```
