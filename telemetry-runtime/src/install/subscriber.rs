@@ -76,16 +76,39 @@ pub(super) fn install(
             .with_error_events_to_status(false)
             .with_error_events_to_exceptions(false)
             .with_filter(filter_fn(move |meta| {
-                (span_events || meta.is_span()) && !targets::is_internal(meta.target())
+                (span_events || meta.is_span()) && !targets::is_excluded(meta.target())
             }));
         layers.push(layer.boxed());
     }
     if let Some(provider) = logger_provider {
         let layer = OtelLogBridge::new(provider, true)
-            .with_filter(filter_fn(|meta| !targets::is_internal(meta.target())));
+            .with_filter(filter_fn(|meta| !targets::is_excluded(meta.target())));
         layers.push(layer.boxed());
     }
     layers.extend(extensions.layers);
+    let max_level = filter.max_level_hint();
     let subscriber = Registry::default().with(filter).with(layers);
-    tracing::subscriber::set_global_default(subscriber).map_err(|_| InitError::SubscriberAlreadySet)
+    tracing::subscriber::set_global_default(subscriber)
+        .map_err(|_| InitError::SubscriberAlreadySet)?;
+    bridge_log_records(max_level);
+    Ok(())
+}
+
+/// Records of the `log` facade become `tracing` events (level, target, the current span),
+/// up to the most verbose level `RUST_LOG` lets through. An application that installed a
+/// `log` logger of its own keeps it.
+fn bridge_log_records(max_level: Option<tracing_subscriber::filter::LevelFilter>) {
+    use tracing_log::log::LevelFilter as Log;
+    use tracing_subscriber::filter::LevelFilter as Tracing;
+    let level = match max_level.unwrap_or(Tracing::TRACE) {
+        Tracing::OFF => Log::Off,
+        Tracing::ERROR => Log::Error,
+        Tracing::WARN => Log::Warn,
+        Tracing::INFO => Log::Info,
+        Tracing::DEBUG => Log::Debug,
+        _ => Log::Trace,
+    };
+    let _ = tracing_log::LogTracer::builder()
+        .with_max_level(level)
+        .init();
 }

@@ -8,6 +8,7 @@
 use opentelemetry::logs::{AnyValue, LogRecord, Logger, LoggerProvider, Severity};
 use opentelemetry_sdk::logs::{SdkLogger, SdkLoggerProvider};
 use tracing::{Event, Level, Subscriber};
+use tracing_log::NormalizeEvent as _;
 use tracing_subscriber::Layer;
 use tracing_subscriber::layer::Context;
 
@@ -58,7 +59,9 @@ fn any_value(value: FieldValue) -> AnyValue {
 
 impl<S: Subscriber> Layer<S> for OtelLogBridge {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        let meta = event.metadata();
+        // A `log` record's own level, target, file and line (tracing-log's callsite is `log`).
+        let normalized = event.normalized_metadata();
+        let meta = normalized.as_ref().unwrap_or_else(|| event.metadata());
         let severity = severity(meta.level());
         if !self.logger.event_enabled(severity, meta.target(), None) {
             return;
@@ -68,7 +71,10 @@ impl<S: Subscriber> Layer<S> for OtelLogBridge {
         record.set_timestamp(std::time::SystemTime::now());
         record.set_severity_number(severity);
         record.set_severity_text(meta.level().as_str());
-        record.set_target(meta.target());
+        match &normalized {
+            Some(log) => record.set_target(log.target().to_owned()),
+            None => record.set_target(event.metadata().target()),
+        }
         if let Some(message) = fields.message {
             record.set_body(AnyValue::from(message));
         }
@@ -98,8 +104,17 @@ impl<S: Subscriber> Layer<S> for OtelLogBridge {
             }
             record.add_attribute(name, any_value(value));
         }
-        if let Some(file) = meta.file() {
-            record.add_attribute(semconv::CODE_FILE_PATH, file);
+        match &normalized {
+            Some(log) => {
+                if let Some(file) = log.file() {
+                    record.add_attribute(semconv::CODE_FILE_PATH, file.to_owned());
+                }
+            }
+            None => {
+                if let Some(file) = event.metadata().file() {
+                    record.add_attribute(semconv::CODE_FILE_PATH, file);
+                }
+            }
         }
         if let Some(line) = meta.line() {
             record.add_attribute(semconv::CODE_LINE_NUMBER, i64::from(line));

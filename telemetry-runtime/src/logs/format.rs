@@ -5,6 +5,7 @@ use std::fmt;
 use opentelemetry::Context;
 use opentelemetry::trace::{SpanId, TraceContextExt, TraceId};
 use tracing::{Event, Subscriber};
+use tracing_log::NormalizeEvent as _;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
@@ -57,7 +58,8 @@ fn write_human(
     fields: &EventFields,
     ids: Option<(TraceId, SpanId)>,
 ) -> fmt::Result {
-    let meta = event.metadata();
+    let normalized = event.normalized_metadata();
+    let meta = normalized.as_ref().unwrap_or_else(|| event.metadata());
     SystemTime.format_time(writer)?;
     write!(writer, " {:>5} {}:", meta.level().as_str(), meta.target())?;
     if let Some(message) = &fields.message {
@@ -125,7 +127,8 @@ fn write_json(
     fields: EventFields,
     ids: Option<(TraceId, SpanId)>,
 ) -> fmt::Result {
-    let meta = event.metadata();
+    let normalized = event.normalized_metadata();
+    let meta = normalized.as_ref().unwrap_or_else(|| event.metadata());
     let mut timestamp = String::with_capacity(32);
     SystemTime.format_time(&mut Writer::new(&mut timestamp))?;
     let mut object = serde_json::Map::with_capacity(fields.fields.len() + 6);
