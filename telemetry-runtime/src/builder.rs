@@ -294,8 +294,35 @@ impl TelemetryBuilder {
     /// Installs telemetry. The first call installs; later calls return the installed state
     /// without re-installing anything.
     pub fn init(self) -> Result<TelemetryGuard, InitError> {
-        crate::install::install(&self.overrides, self.extensions, |name| {
-            std::env::var(name).ok()
-        })
+        crate::install::install(
+            &self.overrides,
+            crate::install::SubscriberSetup::Global(self.extensions),
+            |name| std::env::var(name).ok(),
+        )
+    }
+
+    /// [`init`](Self::init) for an application that builds its own `tracing` subscriber (a
+    /// custom fmt layer, tokio-console, Sentry, a framework's setup): installs the providers,
+    /// the propagator and the globals but no subscriber, and returns the toolkit's layers
+    /// ([`TelemetryLayers`](crate::TelemetryLayers)) to add to it. Layers and a log writer
+    /// given to this builder are not used (they belong to the subscriber `init` builds);
+    /// `log_writer` is yours to set on your fmt layer. Records of the `log` facade are yours
+    /// to bridge too: `tracing_subscriber`'s `SubscriberInitExt::init()` does it. Idempotent
+    /// like `init`: a later call returns the installed state and its layers.
+    ///
+    /// ```no_run
+    /// use tracing_subscriber::layer::SubscriberExt as _;
+    /// use tracing_subscriber::util::SubscriberInitExt as _;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let (_guard, telemetry) = telemetry_runtime::builder().init_layers()?;
+    /// tracing_subscriber::registry()
+    ///     .with(tracing_subscriber::fmt::layer()) // your own line format
+    ///     .with(telemetry.layer())
+    ///     .init();
+    /// # Ok(()) }
+    /// ```
+    pub fn init_layers(self) -> Result<(TelemetryGuard, crate::TelemetryLayers), InitError> {
+        crate::install::install_layers(&self.overrides, |name| std::env::var(name).ok())
     }
 }

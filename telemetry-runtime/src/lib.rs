@@ -77,7 +77,10 @@ pub use config::{
     Signal, WarningCode,
 };
 #[cfg(feature = "sdk")]
-pub use install::{BaseSubscriber, BoxedLayer, InitError, TelemetryGuard, init, status};
+pub use install::{
+    BaseSubscriber, BoxedLayer, InitError, LogLineFormat, TelemetryGuard, TelemetryLayers, init,
+    init_layers, status,
+};
 #[cfg(feature = "sdk")]
 pub use status::{SignalStatus, Status};
 

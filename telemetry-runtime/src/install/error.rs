@@ -10,9 +10,10 @@ use crate::config::ConfigError;
 pub enum InitError {
     /// A configuration value is invalid.
     Config(ConfigError),
-    /// Another global `tracing` subscriber is already installed; add your layers through
-    /// [`TelemetryBuilder::with_layer`](crate::TelemetryBuilder::with_layer) instead of
-    /// installing your own subscriber.
+    /// Another global `tracing` subscriber is already installed: add your layers through
+    /// [`TelemetryBuilder::with_layer`](crate::TelemetryBuilder::with_layer), or keep your
+    /// subscriber and add the toolkit's layers to it with
+    /// [`TelemetryBuilder::init_layers`](crate::TelemetryBuilder::init_layers).
     SubscriberAlreadySet,
     /// The export thread could not be started.
     ExportRuntime(std::io::Error),
@@ -24,7 +25,9 @@ impl fmt::Display for InitError {
             InitError::Config(e) => e.fmt(f),
             InitError::SubscriberAlreadySet => f.write_str(
                 "a global tracing subscriber is already installed; add your layers with \
-                 TelemetryBuilder::with_layer instead",
+                 TelemetryBuilder::with_layer, or build your subscriber yourself with the \
+                 toolkit's layers from TelemetryBuilder::init_layers (init_layers() returns \
+                 them)",
             ),
             InitError::ExportRuntime(e) => write!(f, "cannot start the export thread: {e}"),
         }

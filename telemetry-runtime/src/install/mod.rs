@@ -4,6 +4,7 @@
 //! - [`traces`], [`logs`], [`metrics`]: each signal's provider, from its part of the config;
 //! - `export`: the export thread they share, and their warnings;
 //! - [`subscriber`]: the global `tracing` subscriber with the toolkit's layers and the user's;
+//!   `layers`: the same layers for a subscriber of the application's (`init_layers()`);
 //! - `globals`: the content rules before the subscriber, the tracer, logger, meter and
 //!   propagator after it;
 //! - [`guard`]: the guard that shuts it all down; [`error`]: why installing failed.
@@ -15,6 +16,7 @@ pub(crate) mod error;
 mod export;
 mod globals;
 pub(crate) mod guard;
+mod layers;
 mod logs;
 mod metrics;
 pub(crate) mod subscriber;
@@ -36,10 +38,19 @@ use crate::status::{SignalStatus, Status};
 
 pub use error::InitError;
 pub use guard::TelemetryGuard;
+pub use layers::{LogLineFormat, TelemetryLayers};
 pub(crate) use subscriber::Extensions;
 pub use subscriber::{BaseSubscriber, BoxedLayer};
 
 static INSTALLED: Mutex<Option<Arc<Installed>>> = Mutex::new(None);
+
+/// Who owns the global `tracing` subscriber.
+pub(crate) enum SubscriberSetup {
+    /// `init()`: the toolkit's, with these additions of the user.
+    Global(Extensions),
+    /// `init_layers()`: the application's; the toolkit hands back its layers.
+    Layers,
+}
 
 /// Everything `init()` installed.
 struct Installed {
@@ -68,9 +79,36 @@ struct Installed {
 /// # Ok(()) }
 /// ```
 pub fn init() -> Result<TelemetryGuard, InitError> {
-    install(&Overrides::default(), Extensions::default(), |name| {
-        std::env::var(name).ok()
-    })
+    install(
+        &Overrides::default(),
+        SubscriberSetup::Global(Extensions::default()),
+        |name| std::env::var(name).ok(),
+    )
+}
+
+/// [`init()`], for an application that builds its own `tracing` subscriber: installs the
+/// providers, the propagator and the globals, and hands back the toolkit's layers
+/// ([`TelemetryLayers`]) to add to your registry. See
+/// [`TelemetryBuilder::init_layers`](crate::TelemetryBuilder::init_layers).
+pub fn init_layers() -> Result<(TelemetryGuard, TelemetryLayers), InitError> {
+    install_layers(&Overrides::default(), |name| std::env::var(name).ok())
+}
+
+/// [`install`] without a global subscriber: the layers of the installed state.
+pub(crate) fn install_layers(
+    overrides: &Overrides,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<(TelemetryGuard, TelemetryLayers), InitError> {
+    let guard = install(overrides, SubscriberSetup::Layers, lookup)?;
+    let state = &guard.state;
+    let layers = TelemetryLayers {
+        log_filter: state.config.log_filter.clone(),
+        log_format: state.config.log_format,
+        span_events: state.config.code.log_events_as_span_events,
+        tracer_provider: state.tracer_provider.clone(),
+        logger_provider: state.logger_provider.clone(),
+    };
+    Ok((guard, layers))
 }
 
 /// What is active now: exporters, endpoints, sampler, drop counters and warnings.
@@ -86,7 +124,7 @@ pub fn status() -> Status {
 /// and installs it, unless an earlier call did.
 pub(crate) fn install(
     overrides: &Overrides,
-    extensions: Extensions,
+    setup: SubscriberSetup,
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<TelemetryGuard, InitError> {
     let mut slot = INSTALLED.lock().unwrap_or_else(PoisonError::into_inner);
@@ -105,10 +143,10 @@ pub(crate) fn install(
     let mut config = Config::resolve(lookup, overrides)?;
     config.warnings.extend(inherited_warnings);
     let filter = subscriber::filter(&config)?;
-    if tracing::dispatcher::has_been_set() {
+    if matches!(setup, SubscriberSetup::Global(_)) && tracing::dispatcher::has_been_set() {
         return Err(InitError::SubscriberAlreadySet);
     }
-    let state = Arc::new(Installed::build(config, extensions, filter)?);
+    let state = Arc::new(Installed::build(config, setup, filter)?);
     if let Some(cx) = inherited {
         // The process parent of root spans (see `process`): installed before `init()`
         // returns, so before any span of the application.
@@ -122,7 +160,7 @@ pub(crate) fn install(
 }
 
 impl Installed {
-    fn build(config: Config, extensions: Extensions, filter: EnvFilter) -> Result<Self, InitError> {
+    fn build(config: Config, setup: SubscriberSetup, filter: EnvFilter) -> Result<Self, InitError> {
         let mut warnings = config.warnings.clone();
         let trace_stats = Arc::new(ExportStats::default());
         let log_stats = Arc::new(ExportStats::default());
@@ -147,13 +185,18 @@ impl Installed {
             .flatten();
 
         globals::install_rules(&config);
-        subscriber::install(
-            &config,
-            extensions,
-            filter,
-            tracer_provider.as_ref(),
-            logger_provider.as_ref(),
-        )?;
+        match setup {
+            SubscriberSetup::Global(extensions) => subscriber::install(
+                &config,
+                extensions,
+                filter,
+                tracer_provider.as_ref(),
+                logger_provider.as_ref(),
+            )?,
+            // The application's subscriber bridges the `log` facade, if it wants:
+            // `SubscriberInitExt::init()` does (tracing-subscriber's `tracing-log`).
+            SubscriberSetup::Layers => drop(filter),
+        }
         globals::install_providers(
             &config,
             tracer_provider.as_ref(),

@@ -6,6 +6,7 @@ use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
 use tracing_subscriber::layer::{Layered, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::{EnvFilter, Layer, Registry, filter::filter_fn};
 
 use crate::config::{Config, ConfigError};
@@ -60,8 +61,33 @@ pub(super) fn install(
         Some(writer) => lines.with_writer(writer).boxed(),
         None => lines.boxed(),
     });
+    layers.extend(pipeline_layers(
+        config.code.log_events_as_span_events,
+        tracer_provider,
+        logger_provider,
+    ));
+    layers.extend(extensions.layers);
+    let max_level = filter.max_level_hint();
+    let subscriber = Registry::default().with(filter).with(layers);
+    tracing::subscriber::set_global_default(subscriber)
+        .map_err(|_| InitError::SubscriberAlreadySet)?;
+    bridge_log_records(max_level);
+    Ok(())
+}
+
+/// The layers that feed the OpenTelemetry pipeline, for any subscriber: spans to the tracer
+/// provider, events to log records (redacted, with the request scope's identifiers). What the
+/// export path emits stays out ([`targets`]).
+pub(super) fn pipeline_layers<S>(
+    span_events: bool,
+    tracer_provider: Option<&SdkTracerProvider>,
+    logger_provider: Option<&SdkLoggerProvider>,
+) -> Vec<Box<dyn Layer<S> + Send + Sync + 'static>>
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a> + Send + Sync,
+{
+    let mut layers: Vec<Box<dyn Layer<S> + Send + Sync + 'static>> = Vec::with_capacity(2);
     if let Some(provider) = tracer_provider {
-        let span_events = config.code.log_events_as_span_events;
         let layer = tracing_opentelemetry::layer()
             .with_tracer(crate::span::inheriting::InheritingTracer::new(
                 provider.tracer(crate::constants::INSTRUMENTATION_SCOPE),
@@ -85,19 +111,13 @@ pub(super) fn install(
             .with_filter(filter_fn(|meta| !targets::is_excluded(meta.target())));
         layers.push(layer.boxed());
     }
-    layers.extend(extensions.layers);
-    let max_level = filter.max_level_hint();
-    let subscriber = Registry::default().with(filter).with(layers);
-    tracing::subscriber::set_global_default(subscriber)
-        .map_err(|_| InitError::SubscriberAlreadySet)?;
-    bridge_log_records(max_level);
-    Ok(())
+    layers
 }
 
 /// Records of the `log` facade become `tracing` events (level, target, the current span),
-/// up to the most verbose level `RUST_LOG` lets through. An application that installed a
+/// up to the most verbose level `filter` lets through. An application that installed a
 /// `log` logger of its own keeps it.
-fn bridge_log_records(max_level: Option<tracing_subscriber::filter::LevelFilter>) {
+pub(super) fn bridge_log_records(max_level: Option<tracing_subscriber::filter::LevelFilter>) {
     use tracing_log::log::LevelFilter as Log;
     use tracing_subscriber::filter::LevelFilter as Tracing;
     let level = match max_level.unwrap_or(Tracing::TRACE) {
