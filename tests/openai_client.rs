@@ -18,8 +18,10 @@ use async_openai::Client;
 use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
 use async_openai::types::chat::{
-    ChatCompletionRequestUserMessage, CreateChatCompletionRequest, CreateChatCompletionResponse,
+    ChatCompletionRequestUserMessage, ChatCompletionResponseStream, ChatCompletionStreamOptions,
+    CreateChatCompletionRequest, CreateChatCompletionResponse,
 };
+use futures_util::StreamExt as _;
 use otlp_receiver::{Protocol, ReceivedSpan, Receiver};
 use telemetry_runtime::llm_span;
 use telemetry_runtime::openai::TracedHttpService;
@@ -45,6 +47,15 @@ async fn chat_with_parameters(
     req: CreateChatCompletionRequest,
 ) -> Result<CreateChatCompletionResponse, OpenAIError> {
     client.chat().create(req).await
+}
+
+/// The streaming call: the span stays open until the stream ends.
+#[llm_span(kind = "chat", provider = "openai", request = &req)]
+async fn chat_stream(
+    client: &Client<OpenAIConfig>,
+    req: CreateChatCompletionRequest,
+) -> Result<ChatCompletionResponseStream, OpenAIError> {
+    client.chat().create_stream(req).await
 }
 
 fn request(model: &str) -> CreateChatCompletionRequest {
@@ -262,5 +273,122 @@ fn the_async_openai_client_is_instrumented_end_to_end() {
             "prompt text exported: {text}"
         );
     }
+    let _ = std::fs::remove_file(traces_file);
+}
+
+#[test]
+fn a_streamed_chat_keeps_its_span_open_until_the_stream_ends() {
+    let receiver = Receiver::start(Protocol::HttpProtobuf);
+    support::set_env(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint()),
+        ("OTEL_BSP_SCHEDULE_DELAY", "50"),
+        ("OTEL_METRICS_EXPORTER", "none"),
+        ("OTEL_LOGS_EXPORTER", "none"),
+    ]);
+    let traces_file =
+        std::env::temp_dir().join(format!("openai-stream-test-{}.json", std::process::id()));
+    let options = miniserve::Options::parse(vec![
+        "--traces-file".into(),
+        traces_file.display().to_string(),
+    ])
+    .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (chunks, usage) = runtime.block_on(async {
+        let server = miniserve::start(&options).await.unwrap();
+        let client = client(&format!("http://{}/v1", server.addr));
+        let mut streamed = request(MINISERVE_MODEL);
+        streamed.stream = Some(true);
+        streamed.stream_options = Some(ChatCompletionStreamOptions {
+            include_usage: Some(true),
+            ..Default::default()
+        });
+        let mut stream = chat_stream(&client, streamed.clone())
+            .await
+            .expect("stream");
+        let mut chunks = 0;
+        let mut usage = None;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.expect("chunk");
+            chunks += 1;
+            usage = chunk.usage.or(usage);
+        }
+        // Dropped after the first chunk: cancelled.
+        let mut early = chat_stream(&client, streamed).await.expect("stream");
+        let _ = early.next().await;
+        drop(early);
+        server.shutdown().await;
+        (chunks, usage.expect("the final chunk has usage"))
+    });
+
+    let spans = receiver.wait_for_spans(WAIT, |s| {
+        s.iter()
+            .filter(|s| s.attr("gen_ai.provider.name").and_then(|v| v.as_str()) == Some("openai"))
+            .count()
+            >= 2
+    });
+    let ours: Vec<_> = spans
+        .iter()
+        .filter(|s| s.attr("gen_ai.provider.name").and_then(|v| v.as_str()) == Some("openai"))
+        .collect();
+    let full = ours
+        .iter()
+        .find(|s| s.attr("error.type").is_none())
+        .expect("the stream read to its end");
+    assert_eq!(
+        full.attr("gen_ai.request.stream").unwrap().as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        full.attr("llm.response.chunks").unwrap().as_i64(),
+        Some(chunks)
+    );
+    let first = full
+        .attr("gen_ai.response.time_to_first_chunk")
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let took = (full.end_unix_nano - full.start_unix_nano) as f64 / 1e9;
+    assert!(
+        first > 0.0 && first <= took,
+        "time to first chunk {first} s of {took} s"
+    );
+    assert_eq!(
+        full.attr("gen_ai.usage.input_tokens").unwrap().as_i64(),
+        Some(i64::from(usage.prompt_tokens))
+    );
+    assert_eq!(
+        full.attr("gen_ai.usage.output_tokens").unwrap().as_i64(),
+        Some(i64::from(usage.completion_tokens))
+    );
+    let reasons = full
+        .attr("gen_ai.response.finish_reasons")
+        .unwrap()
+        .as_array()
+        .unwrap();
+    assert_eq!(reasons.len(), 1);
+    assert!(full.attr("gen_ai.response.id").is_some());
+    // The span covered the whole stream: miniserve's SERVER span ended inside it.
+    let http = spans
+        .iter()
+        .find(|s| s.parent_span_id == full.span_id && s.kind == "CLIENT")
+        .expect("the HTTP CLIENT span under the chat span");
+    let server = spans
+        .iter()
+        .find(|s| s.parent_span_id == http.span_id && s.kind == "SERVER")
+        .expect("miniserve's SERVER span under it");
+    assert!(server.end_unix_nano <= full.end_unix_nano);
+
+    let cancelled = ours
+        .iter()
+        .find(|s| s.attr("error.type").is_some())
+        .expect("the stream dropped early");
+    assert_eq!(
+        cancelled.attr("error.type").unwrap().as_str(),
+        Some("cancelled")
+    );
+    assert_eq!(
+        cancelled.attr("llm.response.chunks").unwrap().as_i64(),
+        Some(1)
+    );
     let _ = std::fs::remove_file(traces_file);
 }

@@ -307,12 +307,39 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     // With a handle, a setter may replace a start value: the start values are then written
     // when the span ends.
     let with_handle = args.handle.is_some();
+    let value_type = match &shape {
+        Shape::ImplFuture | Shape::BoxedFuture => future_output(item),
+        _ => output_type(item).cloned(),
+    };
+    // A future whose output (or its `Ok` value) is named `…Stream` (async-openai's
+    // `ChatCompletionResponseStream`) may carry the rest of the operation: the span is handed
+    // to it when it is `span::KeepOpen`, and stays open until it ends.
+    let keeps_open = matches!(shape, Shape::Async | Shape::ImplFuture | Shape::BoxedFuture)
+        && value_type.as_ref().is_some_and(|ty| {
+            let ok = if is_result(Some(ty)) {
+                last_segment(ty).and_then(|s| generic_arg(s, 0))
+            } else {
+                Some(ty)
+            };
+            ok.and_then(last_segment)
+                .is_some_and(|s| s.ident.to_string().ends_with("Stream"))
+        });
     // Stream statistics (and the clock reading they need at start) only for a fn that
     // returns a stream.
     let stream_keys = match &shape {
         Shape::Stream(_) => quote!(<#contract as #private::span::Contract>::STREAM_KEYS),
+        _ if keeps_open => quote!(<#contract as #private::span::Contract>::STREAM_KEYS),
         _ => quote!(::core::option::Option::None),
     };
+    let hand_off = keeps_open.then(|| {
+        quote! {
+            let __tr_ret = {
+                #[allow(unused_imports)]
+                use #private::span::{ViaKeepOpen as _, ViaReturnValue as _};
+                (&#private::span::Handoff::new(__tr_ret)).hand_off(&mut __tr_span)
+            };
+        }
+    });
     // The attributes are evaluated in the instrumented fn, not in a closure the runtime
     // calls (the arguments they borrow then stay in registers), and only when a tracer is
     // installed. The span state is written in place, where it stays.
@@ -347,10 +374,6 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     let block = &item.block;
     let stmts = &item.block.stmts;
 
-    let value_type = match &shape {
-        Shape::ImplFuture | Shape::BoxedFuture => future_output(item),
-        _ => output_type(item).cloned(),
-    };
     // A return value the contract's outcome trait does not accept is reported on the type
     // that must implement it: the `Ok` type of a `Result`.
     let outcome_span = value_type
@@ -440,6 +463,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 #handle
                 let __tr_ret = #private::span::InSpan::new(async move { #fake_return #(#stmts)* }, &__tr_span).await;
                 #record
+                #hand_off
                 __tr_span.finish();
                 __tr_ret
             }
@@ -457,6 +481,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 async move {
                     let __tr_ret #annotation = #private::span::InSpan::new(__tr_future, &__tr_span).await;
                     #record
+                    #hand_off
                     __tr_span.finish();
                     __tr_ret
                 }

@@ -42,5 +42,6 @@ mod error_type;
 mod http_service;
 mod outcome;
 mod request;
+mod stream;
 
 pub use http_service::TracedHttpService;

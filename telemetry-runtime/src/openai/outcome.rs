@@ -9,7 +9,7 @@ use async_openai::types::responses::Response;
 use crate::genai::GenerationOutcome;
 
 /// The finish reason as the API names it.
-fn finish_reason(reason: FinishReason) -> &'static str {
+pub(super) fn finish_reason(reason: FinishReason) -> &'static str {
     match reason {
         FinishReason::Stop => "stop",
         FinishReason::Length => "length",

@@ -13,6 +13,7 @@ mod core;
 mod error_type;
 #[cfg(feature = "sdk")]
 pub(crate) mod flagged;
+mod handoff;
 #[cfg(feature = "sdk")]
 pub(crate) mod inheriting;
 mod instrument;
@@ -31,6 +32,9 @@ pub use error_type::ErrorType;
 pub(crate) use error_type::short_type_name;
 #[doc(hidden)]
 pub use error_type::{ErrorProbe, ViaDisplay, ViaErrorType, ViaNothing, ViaTypeName};
+pub use handoff::KeepOpen;
+#[doc(hidden)]
+pub use handoff::{Handoff, ViaKeepOpen, ViaReturnValue};
 pub use instrument::{ChunkTokens, InSpan, SpanStream};
 #[doc(hidden)]
 pub use instrument::{TokenProbe, ViaChunkTokens, ViaNoTokens};
