@@ -40,8 +40,9 @@ async fn chat(
     client.chat().create(req).await
 }
 
-/// The request's parameters without hand work: `request = &req`.
-#[llm_span(kind = "chat", provider = "openai", request = &req)]
+/// The request's parameters and the server without hand work: `request = &req`,
+/// `client = client`.
+#[llm_span(kind = "chat", provider = "openai", request = &req, client = client)]
 async fn chat_with_parameters(
     client: &Client<OpenAIConfig>,
     req: CreateChatCompletionRequest,
@@ -116,8 +117,9 @@ fn the_async_openai_client_is_instrumented_end_to_end() {
     ])
     .unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (ok, not_found, limited, dead) = runtime.block_on(async {
+    let (ok, not_found, limited, dead, port) = runtime.block_on(async {
         let server = miniserve::start(&options).await.unwrap();
+        let port = server.addr.port();
         let base = format!("http://{}/v1", server.addr);
         let mut with_parameters = request(MINISERVE_MODEL);
         with_parameters.temperature = Some(0.5);
@@ -142,7 +144,7 @@ fn the_async_openai_client_is_instrumented_end_to_end() {
         )
         .await;
         server.shutdown().await;
-        (ok, not_found, limited, dead)
+        (ok, not_found, limited, dead, port)
     });
     let ok = ok.expect("miniserve answers");
     assert!(
@@ -208,6 +210,15 @@ fn the_async_openai_client_is_instrumented_end_to_end() {
         Some("chat")
     );
     assert!(span.attr("error.type").is_none());
+    // From the client's api base (`client = client`).
+    assert_eq!(
+        span.attr("server.address").unwrap().as_str(),
+        Some("127.0.0.1")
+    );
+    assert_eq!(
+        span.attr("server.port").unwrap().as_i64(),
+        Some(i64::from(port))
+    );
     // From the request (`request = &req`), with their semconv types.
     assert_eq!(
         span.attr("gen_ai.request.model").unwrap().as_str(),

@@ -263,18 +263,30 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     // `request = expr`: evaluated once; its model names the span unless `model` is given, its
     // other parameters join the start attributes (the arguments given one by one win). A
     // value that is not a request is reported on the user's expression.
-    let request = args.request.as_ref().map(|r| {
-        let at = r.value.span();
-        // Borrowed, once: the parameter stays the body's.
-        let value = match &r.value {
-            Expr::Reference(_) => r.value.to_token_stream(),
-            other => borrow(other),
+    // `client = expr` likewise: the server it calls, as `server.address` / `server.port`.
+    // Each is borrowed, once: the parameter stays the body's.
+    let bound =
+        |arg: &crate::llm_span::parse::RequestArg, var: TokenStream, extend: TokenStream| {
+            let at = arg.value.span();
+            let value = match &arg.value {
+                Expr::Reference(_) => arg.value.to_token_stream(),
+                other => borrow(other),
+            };
+            (
+                quote_spanned!(at=> let #var = #value;),
+                quote_spanned!(at=> #private::genai::#extend(#var, &mut __tr_values.attributes);),
+            )
         };
-        (
-            quote_spanned!(at=> let __tr_request = #value;),
-            quote_spanned!(at=> #private::genai::request::extend_request(__tr_request, &mut __tr_values.attributes);),
+    let extensions: Vec<(TokenStream, TokenStream)> = args
+        .request
+        .iter()
+        .map(|r| bound(r, quote!(__tr_request), quote!(request::extend_request)))
+        .chain(
+            args.client
+                .iter()
+                .map(|c| bound(c, quote!(__tr_client), quote!(client::extend_client))),
         )
-    });
+        .collect();
     let mut setters = setters;
     if let Some(r) = &args.request
         && !args.attrs.iter().any(|a| a.name == "model")
@@ -287,15 +299,17 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     // Its own statement, located at the contract: a missing required attribute is reported
     // there (as the unmet bound of `__finish`).
     let finish = relocate(quote!(__tr_start.__finish()), e.contract_span);
-    let finish = match &request {
-        Some((_, extend)) => quote! {
+    let finish = if extensions.is_empty() {
+        finish
+    } else {
+        let extend = extensions.iter().map(|(_, extend)| extend);
+        quote! {
             let mut __tr_values = #finish;
-            #extend
+            #(#extend)*
             __tr_values
-        },
-        None => finish,
+        }
     };
-    let request_bind = request.as_ref().map(|(bind, _)| bind);
+    let request_bind: Vec<&TokenStream> = extensions.iter().map(|(bind, _)| bind).collect();
     let span_kind = match &args.span_kind {
         Some(lit) => {
             let variant = syn::Ident::new(span_kind_variant(&lit.value()), lit.span());
@@ -349,7 +363,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 #span_kind,
                 <#contract as #private::span::Contract>::span_name,
                 {
-                    #request_bind
+                    #(#request_bind)*
                     let __tr_start = #contract::__start(#given) #(#setters)*;
                     #finish
                 },

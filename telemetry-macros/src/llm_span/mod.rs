@@ -35,6 +35,7 @@ pub fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     validate::check_span_kind(&args, &mut errors);
     let target = validate::resolve(&args, &mut errors);
     validate::check_request(&args, target.as_ref(), &mut errors);
+    validate::check_client(&args, target.as_ref(), &mut errors);
     let krate = runtime_path(args.krate.as_ref());
     let (contract, contract_span, content_args) = match &target {
         Some(Target::Builtin(b, spec)) => {

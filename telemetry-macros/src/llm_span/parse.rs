@@ -28,6 +28,8 @@ pub struct SpanArgs {
     pub krate: Option<syn::Path>,
     pub span_kind: Option<LitStr>,
     pub request: Option<RequestArg>,
+    /// `client = expr`: the client whose server the span records.
+    pub client: Option<RequestArg>,
     pub attrs: Vec<AttrArg>,
     /// Where to report errors that concern the whole attribute.
     pub span: Span,
@@ -41,6 +43,7 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
         krate: None,
         span_kind: None,
         request: None,
+        client: None,
         attrs: Vec::new(),
         // The whole `#[llm_span(...)]` attribute: on stable a span cannot cover just the
         // arguments, and their first token would look like the culprit.
@@ -56,6 +59,7 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
                 "kind" => "kind = \"chat\"".to_owned(),
                 "handle" => "handle = span".to_owned(),
                 "request" => "request = &req".to_owned(),
+                "client" => "client = &client".to_owned(),
                 "contract" => "contract = MyContract".to_owned(),
                 "crate" => "crate = my_runtime".to_owned(),
                 "span_kind" => "span_kind = \"internal\"".to_owned(),
@@ -110,6 +114,12 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> SpanArgs {
                 },
                 "request" => {
                     out.request = Some(RequestArg {
+                        name: path.span(),
+                        value,
+                    })
+                }
+                "client" => {
+                    out.client = Some(RequestArg {
                         name: path.span(),
                         value,
                     })

@@ -88,6 +88,25 @@ pub fn check_request(args: &SpanArgs, target: Option<&Target>, errors: &mut Erro
     errors.push(syn::Error::new(request.name, message));
 }
 
+/// `client = ...` applies to the kinds that record the server they call.
+pub fn check_client(args: &SpanArgs, target: Option<&Target>, errors: &mut Errors) {
+    let Some(client) = &args.client else {
+        return;
+    };
+    let message = match target {
+        Some(Target::Builtin(_, spec)) if spec.attrs.iter().any(|a| a.key == "server.address") => {
+            return;
+        }
+        Some(Target::Builtin(_, _)) => format!(
+            "`client` records the server a GenAI client calls, and kind `{}` has no `server.address`; remove it",
+            args.kind.as_ref().map(LitStr::value).unwrap_or_default(),
+        ),
+        Some(Target::User(_)) => "`client` fills `server.address` / `server.port` of a built-in kind; a contract of your own takes each value as its own argument".to_owned(),
+        None => return,
+    };
+    errors.push(syn::Error::new(client.name, message));
+}
+
 pub fn check_span_kind(args: &SpanArgs, errors: &mut Errors) {
     if let Some(lit) = &args.span_kind
         && let Err(e) = crate::shared::span_kind::check(lit)

@@ -3,11 +3,13 @@
 
 mod bounded_json;
 pub mod capture;
+pub mod client;
 pub mod content;
 pub mod events;
 pub mod metrics;
 mod outcome;
 pub mod request;
 
+pub use client::GenAiClient;
 pub use outcome::GenerationOutcome;
 pub use request::{GenAiRequest, RequestParams};

@@ -108,3 +108,9 @@ impl GenAiRequest for CreateResponse {
         }
     }
 }
+
+impl<C: async_openai::config::Config> crate::genai::GenAiClient for async_openai::Client<C> {
+    fn base_url(&self) -> Option<&str> {
+        Some(self.config().api_base())
+    }
+}
