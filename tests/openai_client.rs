@@ -403,3 +403,68 @@ fn a_streamed_chat_keeps_its_span_open_until_the_stream_ends() {
     );
     let _ = std::fs::remove_file(traces_file);
 }
+
+#[test]
+fn with_content_capture_on_the_messages_are_on_the_span() {
+    let receiver = Receiver::start(Protocol::HttpProtobuf);
+    support::set_env(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint()),
+        ("OTEL_BSP_SCHEDULE_DELAY", "50"),
+        ("OTEL_METRICS_EXPORTER", "none"),
+        ("OTEL_LOGS_EXPORTER", "none"),
+        (
+            "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
+            "SPAN_ONLY",
+        ),
+    ]);
+    let traces_file =
+        std::env::temp_dir().join(format!("openai-content-test-{}.json", std::process::id()));
+    let options = miniserve::Options::parse(vec![
+        "--traces-file".into(),
+        traces_file.display().to_string(),
+    ])
+    .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let answer = runtime.block_on(async {
+        let server = miniserve::start(&options).await.unwrap();
+        let client = client(&format!("http://{}/v1", server.addr));
+        let mut req = request(MINISERVE_MODEL);
+        req.messages.insert(
+            0,
+            async_openai::types::chat::ChatCompletionRequestSystemMessage::from("be brief").into(),
+        );
+        let answer = chat_with_parameters(&client, req).await.expect("answer");
+        server.shutdown().await;
+        answer
+    });
+    let spans = receiver.wait_for_spans(WAIT, |s| {
+        s.iter()
+            .any(|s| s.attr("gen_ai.provider.name").and_then(|v| v.as_str()) == Some("openai"))
+    });
+    let span = spans
+        .iter()
+        .find(|s| s.attr("gen_ai.provider.name").and_then(|v| v.as_str()) == Some("openai"))
+        .unwrap();
+    let json = |key: &str| -> serde_json::Value {
+        let text = span
+            .attr(key)
+            .unwrap_or_else(|| panic!("no {key}"))
+            .as_str()
+            .unwrap();
+        serde_json::from_str(text).unwrap()
+    };
+    let input = json("gen_ai.input.messages");
+    assert_eq!(input[0]["role"], "user");
+    assert_eq!(input[0]["parts"][0]["content"], PROMPT);
+    assert_eq!(
+        json("gen_ai.system_instructions"),
+        serde_json::json!([{"type": "text", "content": "be brief"}])
+    );
+    let output = json("gen_ai.output.messages");
+    assert_eq!(output[0]["role"], "assistant");
+    assert_eq!(
+        output[0]["parts"][0]["content"].as_str(),
+        answer.choices[0].message.content.as_deref()
+    );
+    let _ = std::fs::remove_file(traces_file);
+}

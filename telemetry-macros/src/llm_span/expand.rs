@@ -274,7 +274,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
             };
             (
                 quote_spanned!(at=> let #var = #value;),
-                quote_spanned!(at=> #private::genai::#extend(#var, &mut __tr_values.attributes);),
+                quote_spanned!(at=> #private::genai::#extend(#var, &mut __tr_values);),
             )
         };
     let extensions: Vec<(TokenStream, TokenStream)> = args

@@ -3,6 +3,8 @@
 
 use opentelemetry::KeyValue;
 
+use crate::span::StartValues;
+
 /// A client whose server `#[llm_span(client = &client)]` records: async-openai's `Client`
 /// (feature `async-openai`, from its api base), and yours.
 ///
@@ -36,7 +38,11 @@ impl<T: GenAiClient + ?Sized> GenAiClient for &T {
 /// names none), except the keys already given. Nothing for a URL that does not parse, and
 /// never its credentials or path. Called by the generated code.
 #[doc(hidden)]
-pub fn extend_client<C: GenAiClient + ?Sized>(client: &C, attributes: &mut Vec<KeyValue>) {
+pub fn extend_client<C: GenAiClient + ?Sized>(client: &C, start: &mut StartValues) {
+    extend_server(client, &mut start.attributes);
+}
+
+fn extend_server<C: GenAiClient + ?Sized>(client: &C, attributes: &mut Vec<KeyValue>) {
     let Some(url) = client.base_url().and_then(|u| url::Url::parse(u).ok()) else {
         return;
     };
@@ -68,7 +74,7 @@ mod tests {
 
     fn server(base: &'static str) -> Vec<(String, String)> {
         let mut attributes = Vec::new();
-        extend_client(&Base(base), &mut attributes);
+        extend_server(&Base(base), &mut attributes);
         attributes
             .into_iter()
             .map(|kv| (kv.key.to_string(), kv.value.to_string()))
@@ -100,7 +106,7 @@ mod tests {
     #[test]
     fn arguments_given_win() {
         let mut attributes = vec![KeyValue::new("server.address", "given")];
-        extend_client(&Base("http://other:1"), &mut attributes);
+        extend_server(&Base("http://other:1"), &mut attributes);
         assert_eq!(attributes.len(), 2);
         assert_eq!(attributes[0].value.to_string(), "given");
     }

@@ -12,4 +12,4 @@ pub mod request;
 
 pub use client::GenAiClient;
 pub use outcome::GenerationOutcome;
-pub use request::{GenAiRequest, RequestParams};
+pub use request::{GenAiRequest, RequestContent, RequestParams};

@@ -51,6 +51,11 @@ pub trait GenerationOutcome {
     fn reasoning_output_tokens(&self) -> Option<u64> {
         None
     }
+    /// `gen_ai.output.messages`: asked for only when content capture lets content into
+    /// spans. None by default.
+    fn output_messages(&self) -> Vec<crate::genai::content::OutputMessage> {
+        Vec::new()
+    }
 
     /// Records all of the above on the span. Called by the generated code.
     #[doc(hidden)]
@@ -67,6 +72,14 @@ pub trait GenerationOutcome {
         }
         if let Some(n) = self.reasoning_output_tokens() {
             span.set("gen_ai.usage.reasoning.output_tokens", int(n));
+        }
+        if crate::redaction::content_policy::spans_carry_content() {
+            let messages = self.output_messages();
+            if !messages.is_empty()
+                && let Some(json) = crate::genai::capture::for_span(messages.as_slice())
+            {
+                span.set("gen_ai.output.messages", Some(Value::from(json)));
+            }
         }
         let reasons = self.finish_reasons();
         if !reasons.is_empty() {
@@ -109,5 +122,8 @@ impl<T: GenerationOutcome + ?Sized> GenerationOutcome for &T {
     }
     fn reasoning_output_tokens(&self) -> Option<u64> {
         (**self).reasoning_output_tokens()
+    }
+    fn output_messages(&self) -> Vec<crate::genai::content::OutputMessage> {
+        (**self).output_messages()
     }
 }

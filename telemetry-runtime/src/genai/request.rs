@@ -3,6 +3,11 @@
 
 use opentelemetry::{Array, KeyValue, StringValue, Value};
 
+use super::capture::{for_event, for_span};
+use super::content::{InputMessage, Part, ToolDefinition};
+use crate::redaction::content_policy::{events_carry_content, spans_carry_content};
+use crate::span::StartValues;
+
 /// The parameters of a GenAI request that become `gen_ai.request.*` attributes (semantic
 /// conventions v1.41.0). Every field is optional; set the ones the request has.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,6 +43,20 @@ pub struct RequestParams<'a> {
     pub dimension_count: Option<u64>,
 }
 
+/// The content of a GenAI request, recorded only when content capture lets it in:
+/// `gen_ai.system_instructions`, `gen_ai.input.messages`, `gen_ai.tool.definitions`, as the
+/// semantic conventions' JSON schemas and bounded in size.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RequestContent {
+    /// `gen_ai.system_instructions`: the system (and developer) messages' parts.
+    pub system_instructions: Vec<Part>,
+    /// `gen_ai.input.messages`: the other messages.
+    pub input_messages: Vec<InputMessage>,
+    /// `gen_ai.tool.definitions`: the tools the model may call.
+    pub tool_definitions: Vec<ToolDefinition>,
+}
+
 /// A request whose parameters `#[llm_span(request = &req)]` records: the async-openai request
 /// types implement it (feature `async-openai`), and so can yours.
 ///
@@ -64,11 +83,19 @@ pub struct RequestParams<'a> {
 pub trait GenAiRequest {
     /// The request's parameters.
     fn request_params(&self) -> RequestParams<'_>;
+
+    /// The request's content; asked for only when content capture is on. None by default.
+    fn request_content(&self) -> RequestContent {
+        RequestContent::default()
+    }
 }
 
 impl<T: GenAiRequest + ?Sized> GenAiRequest for &T {
     fn request_params(&self) -> RequestParams<'_> {
         (**self).request_params()
+    }
+    fn request_content(&self) -> RequestContent {
+        (**self).request_content()
     }
 }
 
@@ -79,10 +106,58 @@ pub fn request_model<R: GenAiRequest + ?Sized>(request: &R) -> Option<&str> {
     request.request_params().model
 }
 
-/// Adds the request's parameters to `attributes`, except the keys already there (the
-/// arguments given one by one win). Called by the generated code.
+/// Adds the request's parameters to the start attributes, except the keys already there (the
+/// arguments given one by one win), and its content where content capture lets it in.
+/// Called by the generated code.
 #[doc(hidden)]
-pub fn extend_request<R: GenAiRequest + ?Sized>(request: &R, attributes: &mut Vec<KeyValue>) {
+pub fn extend_request<R: GenAiRequest + ?Sized>(request: &R, start: &mut StartValues) {
+    extend_params(request, &mut start.attributes);
+    if spans_carry_content() || events_carry_content() {
+        extend_content(&request.request_content(), start);
+    }
+}
+
+/// The content's attributes, on the span and the operation-details event as capture says;
+/// empty parts are left out, as are keys already given.
+fn extend_content(content: &RequestContent, start: &mut StartValues) {
+    fn add<V: super::content::ContentValue + ?Sized>(
+        key: &'static str,
+        value: &V,
+        empty: bool,
+        start: &mut StartValues,
+    ) {
+        if empty || start.attributes.iter().any(|kv| kv.key.as_str() == key) {
+            return;
+        }
+        if let Some(json) = for_span(value) {
+            start.attributes.push(KeyValue::new(key, json));
+        }
+        if let Some(kv) = for_event(key, value) {
+            start.event.push(kv);
+        }
+    }
+    let c = content;
+    add(
+        "gen_ai.system_instructions",
+        c.system_instructions.as_slice(),
+        c.system_instructions.is_empty(),
+        start,
+    );
+    add(
+        "gen_ai.input.messages",
+        c.input_messages.as_slice(),
+        c.input_messages.is_empty(),
+        start,
+    );
+    add(
+        "gen_ai.tool.definitions",
+        c.tool_definitions.as_slice(),
+        c.tool_definitions.is_empty(),
+        start,
+    );
+}
+
+fn extend_params<R: GenAiRequest + ?Sized>(request: &R, attributes: &mut Vec<KeyValue>) {
     let p = request.request_params();
     let int = |v: u64| Value::I64(i64::try_from(v).unwrap_or(i64::MAX));
     let strings = |values: &[&str]| {
@@ -157,7 +232,7 @@ mod tests {
     #[test]
     fn parameters_become_typed_attributes_and_given_ones_win() {
         let mut attributes = vec![KeyValue::new("gen_ai.request.max_tokens", 8_i64)];
-        extend_request(&Req, &mut attributes);
+        extend_params(&Req, &mut attributes);
         let get = |key: &str| {
             attributes
                 .iter()

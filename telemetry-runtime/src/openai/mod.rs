@@ -38,6 +38,7 @@
 //! kind (`timeout`, `connect`, ...), `invalid_response`; never the error's text, which may
 //! quote the prompt.
 
+mod content;
 mod error_type;
 mod http_service;
 mod outcome;

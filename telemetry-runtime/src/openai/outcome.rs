@@ -7,6 +7,7 @@ use async_openai::types::completions::CreateCompletionResponse;
 use async_openai::types::responses::Response;
 
 use crate::genai::GenerationOutcome;
+use crate::genai::content::OutputMessage;
 
 /// The finish reason as the API names it.
 pub(super) fn finish_reason(reason: FinishReason) -> &'static str {
@@ -46,6 +47,9 @@ impl GenerationOutcome for CreateChatCompletionResponse {
         (self.choices.iter())
             .filter_map(|c| c.finish_reason.map(finish_reason))
             .collect()
+    }
+    fn output_messages(&self) -> Vec<OutputMessage> {
+        super::content::output_messages(&self.choices)
     }
     fn response_id(&self) -> Option<&str> {
         Some(&self.id)

@@ -53,6 +53,10 @@ impl GenAiRequest for CreateChatCompletionRequest {
             ..RequestParams::default()
         }
     }
+
+    fn request_content(&self) -> crate::genai::RequestContent {
+        super::content::request_content(self)
+    }
 }
 
 impl GenAiRequest for CreateCompletionRequest {
