@@ -265,26 +265,28 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     // value that is not a request is reported on the user's expression.
     // `client = expr` likewise: the server it calls, as `server.address` / `server.port`.
     // Each is borrowed, once: the parameter stays the body's.
+    // The value is checked once, where it is bound: a type that is not a request (a client)
+    // is one error, on the user's expression.
     let bound =
-        |arg: &crate::llm_span::parse::RequestArg, var: TokenStream, extend: TokenStream| {
+        |arg: &crate::llm_span::parse::RequestArg, var: TokenStream, module: TokenStream| {
             let at = arg.value.span();
             let value = match &arg.value {
                 Expr::Reference(_) => arg.value.to_token_stream(),
                 other => borrow(other),
             };
             (
-                quote_spanned!(at=> let #var = #value;),
-                quote_spanned!(at=> #private::genai::#extend(#var, &mut __tr_values);),
+                quote_spanned!(at=> let #var = #private::genai::#module::#module(#value);),
+                quote!(#private::genai::#module::extend(&#var, &mut __tr_values);),
             )
         };
     let extensions: Vec<(TokenStream, TokenStream)> = args
         .request
         .iter()
-        .map(|r| bound(r, quote!(__tr_request), quote!(request::extend_request)))
+        .map(|r| bound(r, quote!(__tr_request), quote!(request)))
         .chain(
             args.client
                 .iter()
-                .map(|c| bound(c, quote!(__tr_client), quote!(client::extend_client))),
+                .map(|c| bound(c, quote!(__tr_client), quote!(client))),
         )
         .collect();
     let mut setters = setters;
@@ -293,7 +295,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     {
         let at = r.value.span();
         setters.push(
-            quote_spanned!(at=> .model(&#private::genai::request::request_model(__tr_request))),
+            quote_spanned!(at=> .model(&#private::genai::request::request_model(&__tr_request))),
         );
     }
     // Its own statement, located at the contract: a missing required attribute is reported

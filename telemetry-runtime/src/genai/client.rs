@@ -34,12 +34,24 @@ impl<T: GenAiClient + ?Sized> GenAiClient for &T {
     }
 }
 
+/// The client of a `#[llm_span(client = ...)]`, checked once where it is given.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct ClientRef<'a>(&'a dyn GenAiClient);
+
+/// The client value, as the generated code holds it.
+#[doc(hidden)]
+#[inline]
+pub fn client<C: GenAiClient>(client: &C) -> ClientRef<'_> {
+    ClientRef(client)
+}
+
 /// `server.address` and `server.port` of the client's base URL (the scheme's port when it
 /// names none), except the keys already given. Nothing for a URL that does not parse, and
 /// never its credentials or path. Called by the generated code.
 #[doc(hidden)]
-pub fn extend_client<C: GenAiClient + ?Sized>(client: &C, start: &mut StartValues) {
-    extend_server(client, &mut start.attributes);
+pub fn extend(client: &ClientRef<'_>, start: &mut StartValues) {
+    extend_server(client.0, &mut start.attributes);
 }
 
 fn extend_server<C: GenAiClient + ?Sized>(client: &C, attributes: &mut Vec<KeyValue>) {

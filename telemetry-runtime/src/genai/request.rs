@@ -99,21 +99,34 @@ impl<T: GenAiRequest + ?Sized> GenAiRequest for &T {
     }
 }
 
+/// The request of a `#[llm_span(request = ...)]`, checked once where it is given: a type that
+/// is not a request is one error, on the user's expression.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct RequestRef<'a>(&'a dyn GenAiRequest);
+
+/// The request value, as the generated code holds it.
+#[doc(hidden)]
+#[inline]
+pub fn request<R: GenAiRequest>(request: &R) -> RequestRef<'_> {
+    RequestRef(request)
+}
+
 /// The request's model, for the span name. Called by the generated code.
 #[doc(hidden)]
 #[inline]
-pub fn request_model<R: GenAiRequest + ?Sized>(request: &R) -> Option<&str> {
-    request.request_params().model
+pub fn request_model<'a>(request: &RequestRef<'a>) -> Option<&'a str> {
+    request.0.request_params().model
 }
 
 /// Adds the request's parameters to the start attributes, except the keys already there (the
 /// arguments given one by one win), and its content where content capture lets it in.
 /// Called by the generated code.
 #[doc(hidden)]
-pub fn extend_request<R: GenAiRequest + ?Sized>(request: &R, start: &mut StartValues) {
-    extend_params(request, &mut start.attributes);
+pub fn extend(request: &RequestRef<'_>, start: &mut StartValues) {
+    extend_params(request.0, &mut start.attributes);
     if spans_carry_content() || events_carry_content() {
-        extend_content(&request.request_content(), start);
+        extend_content(&request.0.request_content(), start);
     }
 }
 
@@ -249,6 +262,6 @@ mod tests {
         assert_eq!(get("gen_ai.output.type"), Some(Value::from("json")));
         assert_eq!(get("gen_ai.request.top_p"), None);
         assert_eq!(attributes.len(), 5);
-        assert_eq!(request_model(&Req), Some("m"));
+        assert_eq!(request_model(&request(&Req)), Some("m"));
     }
 }

@@ -14,6 +14,8 @@ use futures_core::Stream;
 
 use super::outcome::finish_reason;
 use crate::genai::GenerationOutcome;
+use crate::genai::content::OutputMessage;
+use crate::redaction::content_policy::spans_carry_content;
 use crate::span::{ErrorType, KeepOpen, SpanCore};
 
 /// What the chunks said about the response, recorded when the stream ends.
@@ -23,9 +25,19 @@ struct Collected {
     model: Option<String>,
     finish_reasons: Vec<&'static str>,
     usage: Option<CompletionUsage>,
+    /// The text of each choice, by index: kept only when content capture lets content into
+    /// spans (`None` otherwise), for `gen_ai.output.messages`.
+    texts: Option<Vec<(String, &'static str)>>,
 }
 
 impl Collected {
+    fn new() -> Self {
+        Collected {
+            texts: spans_carry_content().then(Vec::new),
+            ..Collected::default()
+        }
+    }
+
     fn add(&mut self, chunk: &CreateChatCompletionStreamResponse) {
         if self.id.is_none() {
             self.id = Some(chunk.id.clone());
@@ -35,6 +47,27 @@ impl Collected {
         self.finish_reasons.extend(reasons.map(finish_reason));
         if let Some(usage) = &chunk.usage {
             self.usage = Some(usage.clone());
+        }
+        if let Some(texts) = &mut self.texts {
+            for choice in &chunk.choices {
+                let Ok(index) = usize::try_from(choice.index) else {
+                    continue;
+                };
+                // Indexes come from the provider: at most one entry per choice seen so far.
+                if index > texts.len() {
+                    continue;
+                }
+                if index == texts.len() {
+                    texts.push((String::new(), "stop"));
+                }
+                let (text, reason) = &mut texts[index];
+                if let Some(delta) = &choice.delta.content {
+                    text.push_str(delta);
+                }
+                if let Some(finish) = choice.finish_reason {
+                    *reason = finish_reason(finish);
+                }
+            }
         }
     }
 }
@@ -62,6 +95,11 @@ impl GenerationOutcome for Collected {
     }
     fn response_model(&self) -> Option<&str> {
         self.model.as_deref()
+    }
+    fn output_messages(&self) -> Vec<OutputMessage> {
+        (self.texts.iter().flatten())
+            .map(|(text, reason)| OutputMessage::assistant(text.clone(), *reason))
+            .collect()
     }
 }
 
@@ -114,7 +152,7 @@ impl KeepOpen for ChatCompletionResponseStream {
         Box::pin(ChatStream {
             inner: self,
             span,
-            collected: Collected::default(),
+            collected: Collected::new(),
             done: false,
         })
     }
