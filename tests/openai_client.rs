@@ -100,8 +100,16 @@ fn children<'a>(spans: &'a [ReceivedSpan], parent: &ReceivedSpan) -> Vec<&'a Rec
         .collect()
 }
 
-#[test]
-fn the_async_openai_client_is_instrumented_end_to_end() {
+/// What each test starts from: the receiver, and miniserve's options (its traces file in the
+/// temporary directory), with `extra` variables set.
+struct Setup {
+    receiver: Receiver,
+    options: miniserve::Options,
+    traces_file: std::path::PathBuf,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn setup(label: &str, extra: &[(&str, &str)]) -> Setup {
     let receiver = Receiver::start(Protocol::HttpProtobuf);
     support::set_env(&[
         ("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint()),
@@ -109,14 +117,30 @@ fn the_async_openai_client_is_instrumented_end_to_end() {
         ("OTEL_METRICS_EXPORTER", "none"),
         ("OTEL_LOGS_EXPORTER", "none"),
     ]);
+    support::set_env(extra);
     let traces_file =
-        std::env::temp_dir().join(format!("openai-client-test-{}.json", std::process::id()));
+        std::env::temp_dir().join(format!("openai-{label}-test-{}.json", std::process::id()));
     let options = miniserve::Options::parse(vec![
         "--traces-file".into(),
         traces_file.display().to_string(),
     ])
     .unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    Setup {
+        receiver,
+        options,
+        traces_file,
+        runtime: tokio::runtime::Runtime::new().unwrap(),
+    }
+}
+
+#[test]
+fn the_async_openai_client_is_instrumented_end_to_end() {
+    let Setup {
+        receiver,
+        options,
+        traces_file,
+        runtime,
+    } = setup("client", &[]);
     let (ok, not_found, limited, dead, port) = runtime.block_on(async {
         let server = miniserve::start(&options).await.unwrap();
         let port = server.addr.port();
@@ -289,21 +313,12 @@ fn the_async_openai_client_is_instrumented_end_to_end() {
 
 #[test]
 fn a_streamed_chat_keeps_its_span_open_until_the_stream_ends() {
-    let receiver = Receiver::start(Protocol::HttpProtobuf);
-    support::set_env(&[
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint()),
-        ("OTEL_BSP_SCHEDULE_DELAY", "50"),
-        ("OTEL_METRICS_EXPORTER", "none"),
-        ("OTEL_LOGS_EXPORTER", "none"),
-    ]);
-    let traces_file =
-        std::env::temp_dir().join(format!("openai-stream-test-{}.json", std::process::id()));
-    let options = miniserve::Options::parse(vec![
-        "--traces-file".into(),
-        traces_file.display().to_string(),
-    ])
-    .unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Setup {
+        receiver,
+        options,
+        traces_file,
+        runtime,
+    } = setup("stream", &[]);
     let (chunks, usage) = runtime.block_on(async {
         let server = miniserve::start(&options).await.unwrap();
         let client = client(&format!("http://{}/v1", server.addr));
@@ -406,25 +421,18 @@ fn a_streamed_chat_keeps_its_span_open_until_the_stream_ends() {
 
 #[test]
 fn with_content_capture_on_the_messages_are_on_the_span() {
-    let receiver = Receiver::start(Protocol::HttpProtobuf);
-    support::set_env(&[
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint()),
-        ("OTEL_BSP_SCHEDULE_DELAY", "50"),
-        ("OTEL_METRICS_EXPORTER", "none"),
-        ("OTEL_LOGS_EXPORTER", "none"),
-        (
+    let Setup {
+        receiver,
+        options,
+        traces_file,
+        runtime,
+    } = setup(
+        "content",
+        &[(
             "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
             "SPAN_ONLY",
-        ),
-    ]);
-    let traces_file =
-        std::env::temp_dir().join(format!("openai-content-test-{}.json", std::process::id()));
-    let options = miniserve::Options::parse(vec![
-        "--traces-file".into(),
-        traces_file.display().to_string(),
-    ])
-    .unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+        )],
+    );
     let answer = runtime.block_on(async {
         let server = miniserve::start(&options).await.unwrap();
         let client = client(&format!("http://{}/v1", server.addr));

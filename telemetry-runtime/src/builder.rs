@@ -322,7 +322,9 @@ impl TelemetryBuilder {
     ///     .init();
     /// # Ok(()) }
     /// ```
-    pub fn init_layers(self) -> Result<(TelemetryGuard, crate::TelemetryLayers), InitError> {
+    pub fn init_layers(
+        self,
+    ) -> Result<(TelemetryGuard, crate::install::TelemetryLayers), InitError> {
         crate::install::install_layers(&self.overrides, |name| std::env::var(name).ok())
     }
 }

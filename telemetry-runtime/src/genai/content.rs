@@ -662,21 +662,16 @@ impl<T: ContentValue + ?Sized> ContentValue for &T {
     }
 }
 
+/// The GenAI JSON schemas of `semconv/gen-ai-schemas/`, for the tests of every module that
+/// writes content.
 #[cfg(test)]
-mod tests {
+pub(crate) mod schemas {
     use std::path::Path;
-    use std::time::{Duration, Instant};
 
-    use serde_json::json;
+    use serde_json::{Value, json};
 
-    use super::super::bounded_json::{Caps, SHORTEST_CUT, annotate, render};
-    use super::*;
-
-    const DEFAULT: usize = 16 * 1024;
-
-    // --- helpers --------------------------------------------------------------------------
-
-    fn schema(name: &str) -> jsonschema::Validator {
+    /// A validator of the schema file `name`.
+    pub(crate) fn validator(name: &str) -> jsonschema::Validator {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("semconv/gen-ai-schemas")
             .join(name);
@@ -696,6 +691,22 @@ mod tests {
             .build(&schema)
             .unwrap()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use serde_json::json;
+
+    use super::super::bounded_json::{Caps, SHORTEST_CUT, annotate, render};
+    use super::*;
+
+    const DEFAULT: usize = 16 * 1024;
+
+    // --- helpers --------------------------------------------------------------------------
+
+    use super::schemas::validator as schema;
 
     fn assert_valid(validator: &jsonschema::Validator, instance: &Value) {
         let errors: Vec<String> = validator

@@ -182,30 +182,12 @@ pub(super) fn output_messages(choices: &[ChatChoice]) -> Vec<OutputMessage> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use async_openai::types::chat::CreateChatCompletionResponse;
     use serde_json::{Value, json};
 
     use super::*;
     use crate::genai::content::ContentValue;
-
-    fn validator(name: &str) -> jsonschema::Validator {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("semconv/gen-ai-schemas")
-            .join(name);
-        let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        // As in genai::content's tests: a stand-in for the draft-07 meta-schema.
-        let registry = jsonschema::Registry::new()
-            .add("http://json-schema.org/draft-07/schema", json!({}))
-            .unwrap()
-            .prepare()
-            .unwrap();
-        jsonschema::options()
-            .with_registry(&registry)
-            .build(&schema)
-            .unwrap()
-    }
+    use crate::genai::content::schemas::validator;
 
     fn valid<V: ContentValue + ?Sized>(schema: &str, value: &V) -> Value {
         let json: Value = serde_json::from_str(&value.to_content_json(1 << 20)).unwrap();

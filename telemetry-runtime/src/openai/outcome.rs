@@ -30,19 +30,32 @@ fn reasoning(usage: Option<&CompletionUsage>) -> Option<u64> {
     details.reasoning_tokens.map(u64::from)
 }
 
+/// The usage methods of a response with a `usage: Option<CompletionUsage>`.
+macro_rules! completion_usage {
+    () => {
+        fn input_tokens(&self) -> Option<u64> {
+            self.usage.as_ref().map(|u| u64::from(u.prompt_tokens))
+        }
+        fn output_tokens(&self) -> Option<u64> {
+            self.usage.as_ref().map(|u| u64::from(u.completion_tokens))
+        }
+        fn cache_read_input_tokens(&self) -> Option<u64> {
+            cached(self.usage.as_ref())
+        }
+        fn reasoning_output_tokens(&self) -> Option<u64> {
+            reasoning(self.usage.as_ref())
+        }
+        fn response_id(&self) -> Option<&str> {
+            Some(&self.id)
+        }
+        fn response_model(&self) -> Option<&str> {
+            Some(&self.model)
+        }
+    };
+}
+
 impl GenerationOutcome for CreateChatCompletionResponse {
-    fn input_tokens(&self) -> Option<u64> {
-        self.usage.as_ref().map(|u| u64::from(u.prompt_tokens))
-    }
-    fn output_tokens(&self) -> Option<u64> {
-        self.usage.as_ref().map(|u| u64::from(u.completion_tokens))
-    }
-    fn cache_read_input_tokens(&self) -> Option<u64> {
-        cached(self.usage.as_ref())
-    }
-    fn reasoning_output_tokens(&self) -> Option<u64> {
-        reasoning(self.usage.as_ref())
-    }
+    completion_usage!();
     fn finish_reasons(&self) -> Vec<&str> {
         (self.choices.iter())
             .filter_map(|c| c.finish_reason.map(finish_reason))
@@ -51,27 +64,10 @@ impl GenerationOutcome for CreateChatCompletionResponse {
     fn output_messages(&self) -> Vec<OutputMessage> {
         super::content::output_messages(&self.choices)
     }
-    fn response_id(&self) -> Option<&str> {
-        Some(&self.id)
-    }
-    fn response_model(&self) -> Option<&str> {
-        Some(&self.model)
-    }
 }
 
 impl GenerationOutcome for CreateCompletionResponse {
-    fn input_tokens(&self) -> Option<u64> {
-        self.usage.as_ref().map(|u| u64::from(u.prompt_tokens))
-    }
-    fn output_tokens(&self) -> Option<u64> {
-        self.usage.as_ref().map(|u| u64::from(u.completion_tokens))
-    }
-    fn cache_read_input_tokens(&self) -> Option<u64> {
-        cached(self.usage.as_ref())
-    }
-    fn reasoning_output_tokens(&self) -> Option<u64> {
-        reasoning(self.usage.as_ref())
-    }
+    completion_usage!();
     fn finish_reasons(&self) -> Vec<&str> {
         (self.choices.iter())
             .filter_map(|c| c.finish_reason)
@@ -81,12 +77,6 @@ impl GenerationOutcome for CreateCompletionResponse {
                 CompletionFinishReason::ContentFilter => "content_filter",
             })
             .collect()
-    }
-    fn response_id(&self) -> Option<&str> {
-        Some(&self.id)
-    }
-    fn response_model(&self) -> Option<&str> {
-        Some(&self.model)
     }
 }
 
