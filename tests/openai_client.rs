@@ -441,17 +441,46 @@ fn with_content_capture_on_the_messages_are_on_the_span() {
             0,
             async_openai::types::chat::ChatCompletionRequestSystemMessage::from("be brief").into(),
         );
-        let answer = chat_with_parameters(&client, req).await.expect("answer");
+        let answer = chat_with_parameters(&client, req.clone())
+            .await
+            .expect("answer");
+        // The same, streamed: the text of the chunks is the output message.
+        req.stream = Some(true);
+        let mut stream = chat_stream(&client, req).await.expect("stream");
+        let mut streamed = String::new();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.expect("chunk");
+            for choice in &chunk.choices {
+                streamed.push_str(choice.delta.content.as_deref().unwrap_or_default());
+            }
+        }
         server.shutdown().await;
-        answer
+        (answer, streamed)
     });
-    let spans = receiver.wait_for_spans(WAIT, |s| {
-        s.iter()
-            .any(|s| s.attr("gen_ai.provider.name").and_then(|v| v.as_str()) == Some("openai"))
-    });
+    let (answer, streamed) = answer;
+    let ours = |s: &&ReceivedSpan| {
+        s.attr("gen_ai.provider.name").and_then(|v| v.as_str()) == Some("openai")
+    };
+    let spans = receiver.wait_for_spans(WAIT, |s| s.iter().filter(ours).count() >= 2);
+    let streamed_span = spans
+        .iter()
+        .filter(ours)
+        .find(|s| s.attr("gen_ai.request.stream").and_then(|v| v.as_bool()) == Some(true))
+        .expect("the streamed chat");
+    let streamed_output: serde_json::Value = serde_json::from_str(
+        streamed_span
+            .attr("gen_ai.output.messages")
+            .expect("streamed output messages")
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(streamed_output[0]["parts"][0]["content"], streamed.as_str());
+    assert!(!streamed.is_empty());
     let span = spans
         .iter()
-        .find(|s| s.attr("gen_ai.provider.name").and_then(|v| v.as_str()) == Some("openai"))
+        .filter(ours)
+        .find(|s| s.attr("gen_ai.request.stream").is_none())
         .unwrap();
     let json = |key: &str| -> serde_json::Value {
         let text = span
