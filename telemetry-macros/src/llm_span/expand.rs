@@ -140,6 +140,18 @@ fn is_result(ty: Option<&Type>) -> bool {
         .is_some_and(|s| s.ident == "Result")
 }
 
+/// The type a return value's outcome is read from: the `Ok` type of a `Result`, else the
+/// type itself.
+fn outcome_type(ty: &Type) -> &Type {
+    if is_result(Some(ty))
+        && let Some(ok) = last_segment(ty).and_then(|s| generic_arg(s, 0))
+    {
+        ok
+    } else {
+        ty
+    }
+}
+
 pub struct Expansion<'a> {
     pub item: &'a ItemFn,
     pub args: &'a SpanArgs,
@@ -260,13 +272,11 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
             }
         })
         .collect::<Vec<_>>();
-    // `request = expr`: evaluated once; its model names the span unless `model` is given, its
-    // other parameters join the start attributes (the arguments given one by one win). A
-    // value that is not a request is reported on the user's expression.
-    // `client = expr` likewise: the server it calls, as `server.address` / `server.port`.
-    // Each is borrowed, once: the parameter stays the body's.
-    // The value is checked once, where it is bound: a type that is not a request (a client)
-    // is one error, on the user's expression.
+    // `request = expr` and `client = expr`: each borrowed (the parameter stays the body's) and
+    // bound once, where its type is checked, so a value that is not a request (a client) is
+    // one error, on the user's expression. The request's model names the span unless `model`
+    // is given; its other parameters, and the client's `server.address` / `server.port`, join
+    // the start attributes (the arguments given one by one win).
     let bound =
         |arg: &crate::llm_span::parse::RequestArg, var: TokenStream, module: TokenStream| {
             let at = arg.value.span();
@@ -331,15 +341,10 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     // `ChatCompletionResponseStream`) may carry the rest of the operation: the span is handed
     // to it when it is `span::KeepOpen`, and stays open until it ends.
     let keeps_open = matches!(shape, Shape::Async | Shape::ImplFuture | Shape::BoxedFuture)
-        && value_type.as_ref().is_some_and(|ty| {
-            let ok = if is_result(Some(ty)) {
-                last_segment(ty).and_then(|s| generic_arg(s, 0))
-            } else {
-                Some(ty)
-            };
-            ok.and_then(last_segment)
-                .is_some_and(|s| s.ident.to_string().ends_with("Stream"))
-        });
+        && value_type
+            .as_ref()
+            .and_then(|ty| last_segment(outcome_type(ty)))
+            .is_some_and(|s| s.ident.to_string().ends_with("Stream"));
     // Stream statistics (and the clock reading they need at start) only for a fn that
     // returns a stream.
     let stream_keys = match &shape {
@@ -394,15 +399,7 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     // that must implement it: the `Ok` type of a `Result`.
     let outcome_span = value_type
         .as_ref()
-        .map(|ty| {
-            if is_result(Some(ty))
-                && let Some(ok) = last_segment(ty).and_then(|s| generic_arg(s, 0))
-            {
-                ok.span()
-            } else {
-                ty.span()
-            }
-        })
+        .map(|ty| outcome_type(ty).span())
         .unwrap_or_else(|| item.sig.ident.span());
     let record = |value: TokenStream| -> TokenStream {
         let record_ok = |v: TokenStream| {

@@ -101,22 +101,28 @@ impl<T: GenAiRequest + ?Sized> GenAiRequest for &T {
 
 /// The request of a `#[llm_span(request = ...)]`, checked once where it is given: a type that
 /// is not a request is one error, on the user's expression.
+/// Its parameters are read once, here, for the span name and the attributes.
 #[doc(hidden)]
-#[derive(Clone, Copy)]
-pub struct RequestRef<'a>(&'a dyn GenAiRequest);
+pub struct RequestRef<'a> {
+    request: &'a dyn GenAiRequest,
+    params: RequestParams<'a>,
+}
 
 /// The request value, as the generated code holds it.
 #[doc(hidden)]
 #[inline]
 pub fn request<R: GenAiRequest>(request: &R) -> RequestRef<'_> {
-    RequestRef(request)
+    RequestRef {
+        request,
+        params: request.request_params(),
+    }
 }
 
 /// The request's model, for the span name. Called by the generated code.
 #[doc(hidden)]
 #[inline]
 pub fn request_model<'a>(request: &RequestRef<'a>) -> Option<&'a str> {
-    request.0.request_params().model
+    request.params.model
 }
 
 /// Adds the request's parameters to the start attributes, except the keys already there (the
@@ -124,22 +130,20 @@ pub fn request_model<'a>(request: &RequestRef<'a>) -> Option<&'a str> {
 /// Called by the generated code.
 #[doc(hidden)]
 pub fn extend(request: &RequestRef<'_>, start: &mut StartValues) {
-    extend_params(request.0, &mut start.attributes);
+    extend_params(&request.params, &mut start.attributes);
     if spans_carry_content() || events_carry_content() {
-        extend_content(&request.0.request_content(), start);
+        extend_content(&request.request.request_content(), start);
     }
 }
 
 /// The content's attributes, on the span and the operation-details event as capture says;
 /// empty parts are left out, as are keys already given.
 fn extend_content(content: &RequestContent, start: &mut StartValues) {
-    fn add<V: super::content::ContentValue + ?Sized>(
-        key: &'static str,
-        value: &V,
-        empty: bool,
-        start: &mut StartValues,
-    ) {
-        if empty || start.attributes.iter().any(|kv| kv.key.as_str() == key) {
+    fn add<T>(key: &'static str, value: &[T], start: &mut StartValues)
+    where
+        [T]: super::content::ContentValue,
+    {
+        if value.is_empty() || start.attributes.iter().any(|kv| kv.key.as_str() == key) {
             return;
         }
         if let Some(json) = for_span(value) {
@@ -149,29 +153,16 @@ fn extend_content(content: &RequestContent, start: &mut StartValues) {
             start.event.push(kv);
         }
     }
-    let c = content;
     add(
         "gen_ai.system_instructions",
-        c.system_instructions.as_slice(),
-        c.system_instructions.is_empty(),
+        &content.system_instructions,
         start,
     );
-    add(
-        "gen_ai.input.messages",
-        c.input_messages.as_slice(),
-        c.input_messages.is_empty(),
-        start,
-    );
-    add(
-        "gen_ai.tool.definitions",
-        c.tool_definitions.as_slice(),
-        c.tool_definitions.is_empty(),
-        start,
-    );
+    add("gen_ai.input.messages", &content.input_messages, start);
+    add("gen_ai.tool.definitions", &content.tool_definitions, start);
 }
 
-fn extend_params<R: GenAiRequest + ?Sized>(request: &R, attributes: &mut Vec<KeyValue>) {
-    let p = request.request_params();
+fn extend_params(p: &RequestParams<'_>, attributes: &mut Vec<KeyValue>) {
     let int = |v: u64| Value::I64(i64::try_from(v).unwrap_or(i64::MAX));
     let strings = |values: &[&str]| {
         Value::Array(Array::String(
@@ -245,7 +236,7 @@ mod tests {
     #[test]
     fn parameters_become_typed_attributes_and_given_ones_win() {
         let mut attributes = vec![KeyValue::new("gen_ai.request.max_tokens", 8_i64)];
-        extend_params(&Req, &mut attributes);
+        extend_params(&Req.request_params(), &mut attributes);
         let get = |key: &str| {
             attributes
                 .iter()

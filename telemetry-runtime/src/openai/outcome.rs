@@ -20,12 +20,12 @@ pub(super) fn finish_reason(reason: FinishReason) -> &'static str {
     }
 }
 
-fn cached(usage: Option<&CompletionUsage>) -> Option<u64> {
+pub(super) fn cached(usage: Option<&CompletionUsage>) -> Option<u64> {
     let details = usage?.prompt_tokens_details.as_ref()?;
     details.cached_tokens.map(u64::from)
 }
 
-fn reasoning(usage: Option<&CompletionUsage>) -> Option<u64> {
+pub(super) fn reasoning(usage: Option<&CompletionUsage>) -> Option<u64> {
     let details = usage?.completion_tokens_details.as_ref()?;
     details.reasoning_tokens.map(u64::from)
 }

@@ -12,7 +12,7 @@ use async_openai::types::chat::{
 };
 use futures_core::Stream;
 
-use super::outcome::finish_reason;
+use super::outcome::{cached, finish_reason, reasoning};
 use crate::genai::GenerationOutcome;
 use crate::genai::content::OutputMessage;
 use crate::redaction::content_policy::spans_carry_content;
@@ -80,12 +80,10 @@ impl GenerationOutcome for Collected {
         self.usage.as_ref().map(|u| u64::from(u.completion_tokens))
     }
     fn cache_read_input_tokens(&self) -> Option<u64> {
-        let details = self.usage.as_ref()?.prompt_tokens_details.as_ref()?;
-        details.cached_tokens.map(u64::from)
+        cached(self.usage.as_ref())
     }
     fn reasoning_output_tokens(&self) -> Option<u64> {
-        let details = self.usage.as_ref()?.completion_tokens_details.as_ref()?;
-        details.reasoning_tokens.map(u64::from)
+        reasoning(self.usage.as_ref())
     }
     fn finish_reasons(&self) -> Vec<&str> {
         self.finish_reasons.clone()
