@@ -21,8 +21,16 @@
 //! Source-location and thread attributes added by instrumentation bridges
 //! (`code.*`, `thread.*`, `level`, `target`, `busy_ns`, `idle_ns`) are left
 //! out. The output is plain UTF-8 text without colours.
+//!
+//! [`OtlpJsonTraces`] renders the same waterfall from OTLP JSON files, merging the files of
+//! several processes into one tree per trace.
 
+#[cfg(feature = "otlp")]
+mod otlp_json;
 mod processor;
 mod waterfall;
 
+#[cfg(feature = "otlp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "otlp")))]
+pub use otlp_json::{OtlpJsonError, OtlpJsonTraces};
 pub use processor::{ConsoleSpanProcessor, DEFAULT_MAX_BUFFERED_SPANS, SharedBuffer};

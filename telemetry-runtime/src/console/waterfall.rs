@@ -73,6 +73,19 @@ struct Row {
 /// say that the trace is incomplete). An empty slice renders as an empty
 /// string.
 pub(crate) fn render_trace(spans: &[SpanData], note: Option<&str>, layout: &Layout) -> String {
+    render_trace_of_services(spans, None, note, layout)
+}
+
+/// [`render_trace`] of a trace that crossed processes: `services[i]` is the `service.name` of
+/// `spans[i]`. When the spans come from more than one service, the label of each root and of
+/// each span whose service differs from its parent's ends with `[service]`, so the line where
+/// a trace enters another process says which.
+pub(crate) fn render_trace_of_services(
+    spans: &[SpanData],
+    services: Option<&[&str]>,
+    note: Option<&str>,
+    layout: &Layout,
+) -> String {
     if spans.is_empty() {
         return String::new();
     }
@@ -90,14 +103,21 @@ pub(crate) fn render_trace(spans: &[SpanData], note: Option<&str>, layout: &Layo
         .max(trace_start);
     let total = elapsed(trace_start, trace_end);
 
-    let rows: Vec<Row> = tree_order(spans, &order)
+    let parent_of = parents(spans, &order);
+    let services =
+        services.filter(|s| s.len() == spans.len() && s.iter().any(|name| *name != s[0]));
+    let rows: Vec<Row> = tree_order(spans, &order, &parent_of)
         .into_iter()
         .map(|(index, prefix)| {
             let span = &spans[index];
-            let label = truncate(
-                &format!("{prefix}{}", span_label(span, layout)),
-                layout.name_width_cap,
-            );
+            let mut label = span_label(span, layout);
+            if let Some(services) = services {
+                let service = services[index];
+                if parent_of[index].is_none_or(|p| services[p] != service) {
+                    let _ = write!(label, " [{}]", sanitize(service));
+                }
+            }
+            let label = truncate(&format!("{prefix}{label}"), layout.name_width_cap);
             Row {
                 label,
                 duration: format_duration(elapsed(span.start_time, span.end_time)),
@@ -188,23 +208,15 @@ fn sorted_indices(spans: &[SpanData]) -> Vec<usize> {
 /// Every span appears exactly once, even with malformed input: duplicate span
 /// ids attach children to the first span with that id, and a parent cycle is
 /// broken at its earliest span, which is then shown as a root.
-fn tree_order(spans: &[SpanData], order: &[usize]) -> Vec<(usize, String)> {
-    let mut by_id: HashMap<SpanId, usize> = HashMap::with_capacity(spans.len());
-    for &i in order {
-        by_id.entry(spans[i].span_context.span_id()).or_insert(i);
-    }
-    let parent_of = |i: usize| -> Option<usize> {
-        let span = &spans[i];
-        let parent = span.parent_span_id;
-        if parent == SpanId::INVALID || parent == span.span_context.span_id() {
-            return None;
-        }
-        by_id.get(&parent).copied().filter(|&p| p != i)
-    };
+fn tree_order(
+    spans: &[SpanData],
+    order: &[usize],
+    parent_of: &[Option<usize>],
+) -> Vec<(usize, String)> {
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); spans.len()];
     let mut roots = Vec::new();
     for &i in order {
-        match parent_of(i) {
+        match parent_of[i] {
             Some(parent) => children[parent].push(i),
             None => roots.push(i),
         }
@@ -264,6 +276,26 @@ fn tree_order(spans: &[SpanData], order: &[usize]) -> Vec<(usize, String)> {
         }
     }
     rows
+}
+
+/// The index of each span's parent among `spans`, `None` for a root. With duplicate span ids
+/// the parent is the earliest span with that id (in the sorted order); a span is never its
+/// own parent.
+fn parents(spans: &[SpanData], order: &[usize]) -> Vec<Option<usize>> {
+    let mut by_id: HashMap<SpanId, usize> = HashMap::with_capacity(spans.len());
+    for &i in order {
+        by_id.entry(spans[i].span_context.span_id()).or_insert(i);
+    }
+    (0..spans.len())
+        .map(|i| {
+            let span = &spans[i];
+            let parent = span.parent_span_id;
+            if parent == SpanId::INVALID || parent == span.span_context.span_id() {
+                return None;
+            }
+            by_id.get(&parent).copied().filter(|&p| p != i)
+        })
+        .collect()
 }
 
 /// Name, kind (unless internal) and error mark of a span.

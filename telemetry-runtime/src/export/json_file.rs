@@ -186,6 +186,21 @@ mod tests {
         // The document reads back as the protobuf type.
         let back: ExportTraceServiceRequest = serde_json::from_str(&text).unwrap();
         assert_eq!(back.resource_spans[0].scope_spans[0].spans.len(), 1);
+        // And as spans the console prints, with the same typed values.
+        let mut traces = crate::console::OtlpJsonTraces::new();
+        assert_eq!(traces.read_file(&path).unwrap(), 1);
+        let (span, service) = traces.spans_of(trace_id).next().unwrap();
+        assert_eq!(
+            (&*span.name, service, span.span_kind.clone()),
+            ("parent", "svc", SpanKind::Server)
+        );
+        assert!(
+            span.attributes
+                .contains(&KeyValue::new("http.response.status_code", 200_i64))
+        );
+        assert!(span.attributes.contains(&KeyValue::new("ratio", 0.5)));
+        assert!(span.attributes.contains(&KeyValue::new("ok", true)));
+        assert!(span.attributes.contains(&KeyValue::new("route", "/v1/x")));
         let _ = std::fs::remove_file(&path);
     }
 
