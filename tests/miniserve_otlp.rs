@@ -631,66 +631,13 @@ fn with_capture_on_the_prompt_and_completion_are_on_the_genai_span() {
     let _ = std::fs::remove_file(&run.traces_file);
 }
 
-/// The attribute names declared by the registries miniserve depends on, as this repository
-/// keeps them: the OpenTelemetry names the toolkit uses (`semconv/facts.tsv`, which CI checks
-/// against the v1.41.0 model), the toolkit's registry and the example's.
-fn declared_names() -> HashSet<String> {
-    let mut names: HashSet<String> = include_str!("../telemetry-runtime/semconv/facts.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| l.split('\t').next())
-        .map(str::to_owned)
-        .collect();
-    for registry in [
-        include_str!("../telemetry-runtime/semconv/registry/pipeline.yaml"),
-        include_str!("../examples/miniserve/semconv/miniserve.yaml"),
-    ] {
-        names.extend(
-            registry
-                .lines()
-                .filter_map(|l| l.trim().strip_prefix("- id: "))
-                .map(str::to_owned),
-        );
-    }
-    names
-}
-
 #[test]
 fn every_name_the_demo_emits_is_declared_in_a_registry_it_depends_on() {
     let run = run_demo(&[]);
-    let declared = declared_names();
-    let mut undeclared: Vec<String> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut check = |what: &str, key: &str| {
-        seen.insert(key.to_owned());
-        if !declared.contains(key) {
-            undeclared.push(format!("{what}: {key}"));
-        }
-    };
-    for span in run.receiver.spans() {
-        for (key, _) in span.attributes.iter().chain(&span.resource) {
-            check(&format!("span {}", span.name), key);
-        }
-        for event in &span.events {
-            for (key, _) in &event.attributes {
-                check(&format!("event {} of {}", event.name, span.name), key);
-            }
-        }
-    }
-    for log in run.receiver.logs() {
-        for (key, _) in log.attributes.iter().chain(&log.resource) {
-            check(&format!("log {:?}", log.body_str()), key);
-        }
-    }
-    for metric in run.receiver.metrics() {
-        for point in &metric.data_points {
-            for (key, _) in &point.attributes {
-                check(&format!("metric {}", metric.name), key);
-            }
-        }
-    }
-    undeclared.sort();
-    undeclared.dedup();
+    let (undeclared, seen) = support::undeclared_names(
+        &run.receiver,
+        &[include_str!("../examples/miniserve/semconv/miniserve.yaml")],
+    );
     assert!(
         undeclared.is_empty(),
         "not in any registry:\n{}",

@@ -85,6 +85,17 @@ impl ApiError {
         }
     }
 
+    /// A `429 rate_limit_exceeded`, as the OpenAI API answers a client over its rate limit.
+    pub fn rate_limited() -> Self {
+        ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            kind: "requests",
+            code: "rate_limit_exceeded",
+            param: None,
+            message: "rate limit reached for requests; retry later".to_owned(),
+        }
+    }
+
     /// The JSON body.
     pub fn body(&self) -> Value {
         json!({"error": {

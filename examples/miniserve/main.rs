@@ -4,6 +4,7 @@
 //! cargo run --example miniserve                   # demo: serve, send a few requests, print, exit 0
 //! cargo run --example miniserve -- --serve        # keep serving on 127.0.0.1:8080
 //! cargo run --example miniserve -- --serve --addr 127.0.0.1:9000 --traces-file /tmp/t.json
+//! cargo run --example miniserve -- --serve --rate-limited   # answer every generation with 429
 //! ```
 //!
 //! `POST /v1/chat/completions` and `POST /v1/completions` (`"stream": true` for SSE,
@@ -32,7 +33,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[allow(unused_imports)] // `get` is for the tests that include this file
-pub use demo::{Exchange, get};
+pub use demo::{Exchange, get, send};
 
 /// Command-line options.
 #[derive(Debug, Clone)]
@@ -44,9 +45,15 @@ pub struct Options {
     pub addr: Option<SocketAddr>,
     /// The OTLP JSON file of all traces.
     pub traces_file: PathBuf,
+    /// Answer every generation request with `429 rate_limit_exceeded` (an upstream that a
+    /// gateway must fail over from).
+    pub rate_limited: bool,
+    /// Print each trace as a waterfall when no exporter is configured (`--no-console`: only
+    /// the traces file and the configured exporters).
+    pub console: bool,
 }
 
-const USAGE: &str = "usage: miniserve [--serve] [--addr HOST:PORT] [--traces-file PATH]";
+const USAGE: &str = "usage: miniserve [--serve] [--addr HOST:PORT] [--traces-file PATH] [--rate-limited] [--no-console]";
 
 impl Options {
     /// Parses the arguments (without the program name).
@@ -55,6 +62,8 @@ impl Options {
             serve: false,
             addr: None,
             traces_file: std::env::temp_dir().join("miniserve-traces.json"),
+            rate_limited: false,
+            console: true,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -71,6 +80,8 @@ impl Options {
                 "--traces-file" => {
                     options.traces_file = args.next().ok_or("--traces-file needs a path")?.into();
                 }
+                "--rate-limited" => options.rate_limited = true,
+                "--no-console" => options.console = false,
                 "-h" | "--help" => return Err(USAGE.to_owned()),
                 other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
             }
@@ -95,7 +106,7 @@ pub async fn start(options: &Options) -> Result<Running, String> {
     let guard = telemetry_runtime::builder()
         .default_service_name("miniserve")
         .service_version(env!("CARGO_PKG_VERSION"))
-        .console_fallback(true)
+        .console_fallback(options.console)
         .traces_json_file(&options.traces_file)
         .prometheus(true)
         .init()
@@ -112,11 +123,14 @@ pub async fn start(options: &Options) -> Result<Running, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(
-        axum::serve(listener, server::router(server::App::new(addr)))
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .into_future(),
+        axum::serve(
+            listener,
+            server::router(server::App::new(addr, options.rate_limited)),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stopped.await;
+        })
+        .into_future(),
     );
     println!(
         "miniserve listening on http://{addr} (model {})",

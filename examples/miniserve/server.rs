@@ -74,13 +74,15 @@ pub struct App {
     /// Where this GenAI server listens: `server.address` and `server.port` of its
     /// `gen_ai.server.*` metrics.
     pub addr: SocketAddr,
+    /// Every generation request is answered `429 rate_limit_exceeded`.
+    pub rate_limited: bool,
     next_id: AtomicU64,
 }
 
 impl App {
     /// Builds the tokenizer, the model and the index from the built-in corpus, for a server
-    /// listening on `addr`.
-    pub fn new(addr: SocketAddr) -> Arc<App> {
+    /// listening on `addr` (answering every generation with 429 when `rate_limited`).
+    pub fn new(addr: SocketAddr, rate_limited: bool) -> Arc<App> {
         let tokenizer = Tokenizer::from_texts(super::corpus::DOCUMENTS.iter().map(|d| d.text));
         let model = ToyModel::new(&tokenizer);
         let index = Index::build(&tokenizer);
@@ -89,6 +91,7 @@ impl App {
             model,
             index,
             addr,
+            rate_limited,
             next_id: AtomicU64::new(1),
         })
     }
@@ -139,6 +142,15 @@ async fn completions(
 
 /// One generation request: parse, then run the pipeline, answering JSON or SSE.
 async fn serve(app: Arc<App>, endpoint: Endpoint, id: RequestId, body: Bytes) -> Response {
+    if app.rate_limited {
+        let e = ApiError::rate_limited();
+        warn!(
+            error.type = e.code,
+            http.response.status_code = e.status.as_u16(),
+            "request rejected"
+        );
+        return e.into_response();
+    }
     let req = match api::parse(endpoint, &body) {
         Ok(req) => req,
         Err(e) => {

@@ -116,3 +116,69 @@ pub fn occurrences(haystack: &[u8], needle: &str) -> usize {
         .filter(|w| *w == needle.as_bytes())
         .count()
 }
+
+/// The attribute names the registries declare, as this repository keeps them: the
+/// OpenTelemetry names the toolkit uses (`semconv/facts.tsv`, which CI checks against the
+/// v1.41.0 model), the toolkit's registry, and `registries` (the YAML of an example's own).
+pub fn declared_names(registries: &[&str]) -> std::collections::HashSet<String> {
+    let mut names: std::collections::HashSet<String> =
+        include_str!("../../telemetry-runtime/semconv/facts.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split('\t').next())
+            .map(str::to_owned)
+            .collect();
+    let pipeline = include_str!("../../telemetry-runtime/semconv/registry/pipeline.yaml");
+    for registry in std::iter::once(&pipeline).chain(registries) {
+        names.extend(
+            registry
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("- id: "))
+                .map(str::to_owned),
+        );
+    }
+    names
+}
+
+/// Every attribute key of the spans, events, log records, metric points and resources the
+/// receiver got that [`declared_names`]`(registries)` lacks (`what: key`, sorted, once each),
+/// and every key seen.
+pub fn undeclared_names(
+    receiver: &otlp_receiver::Receiver,
+    registries: &[&str],
+) -> (Vec<String>, std::collections::HashSet<String>) {
+    let declared = declared_names(registries);
+    let mut undeclared: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut check = |what: &str, key: &str| {
+        seen.insert(key.to_owned());
+        if !declared.contains(key) {
+            undeclared.push(format!("{what}: {key}"));
+        }
+    };
+    for span in receiver.spans() {
+        for (key, _) in span.attributes.iter().chain(&span.resource) {
+            check(&format!("span {}", span.name), key);
+        }
+        for event in &span.events {
+            for (key, _) in &event.attributes {
+                check(&format!("event {} of {}", event.name, span.name), key);
+            }
+        }
+    }
+    for log in receiver.logs() {
+        for (key, _) in log.attributes.iter().chain(&log.resource) {
+            check(&format!("log {:?}", log.body_str()), key);
+        }
+    }
+    for metric in receiver.metrics() {
+        for point in &metric.data_points {
+            for (key, _) in &point.attributes {
+                check(&format!("metric {}", metric.name), key);
+            }
+        }
+    }
+    undeclared.sort();
+    undeclared.dedup();
+    (undeclared, seen)
+}
