@@ -21,6 +21,9 @@ use async_openai::types::chat::{
     ChatCompletionRequestUserMessage, ChatCompletionResponseStream, ChatCompletionStreamOptions,
     CreateChatCompletionRequest, CreateChatCompletionResponse,
 };
+use async_openai::types::embeddings::{
+    CreateEmbeddingRequest, CreateEmbeddingResponse, EmbeddingInput,
+};
 use futures_util::StreamExt as _;
 use otlp_receiver::{Protocol, ReceivedSpan, Receiver};
 use telemetry_runtime::llm_span;
@@ -503,5 +506,131 @@ fn with_content_capture_on_the_messages_are_on_the_span() {
         output[0]["parts"][0]["content"].as_str(),
         answer.choices[0].message.content.as_deref()
     );
+    let _ = std::fs::remove_file(traces_file);
+}
+
+/// Embeddings: `CreateEmbeddingResponse` is the `embeddings` kind's outcome.
+#[llm_span(kind = "embeddings", provider = "openai", request = &req, client = client)]
+async fn embed(
+    client: &Client<OpenAIConfig>,
+    req: CreateEmbeddingRequest,
+) -> Result<CreateEmbeddingResponse, OpenAIError> {
+    client.embeddings().create(req).await
+}
+
+#[test]
+fn an_embeddings_call_records_usage_model_and_dimension_count() {
+    let Setup {
+        receiver,
+        options,
+        traces_file,
+        runtime,
+    } = setup("embeddings", &[]);
+    let (ok, unknown, port) = runtime.block_on(async {
+        let server = miniserve::start(&options).await.unwrap();
+        let base = format!("http://{}/v1", server.addr);
+        let request = |model: &str| CreateEmbeddingRequest {
+            model: model.to_owned(),
+            input: EmbeddingInput::StringArray(vec![PROMPT.to_owned(), "spans and traces".into()]),
+            ..Default::default()
+        };
+        let ok = embed(&client(&base), request("miniserve-hash-embed")).await;
+        let unknown = embed(&client(&base), request("text-embedding-3-small")).await;
+        let port = server.addr.port();
+        server.shutdown().await;
+        (ok, unknown, port)
+    });
+    let ok = ok.expect("miniserve embeds");
+    assert_eq!(ok.data.len(), 2);
+    assert!(
+        matches!(unknown, Err(OpenAIError::ApiError(_))),
+        "{unknown:?}"
+    );
+
+    let spans = receiver.wait_for_spans(WAIT, |s| {
+        s.iter()
+            .filter(|s| s.name.starts_with("embeddings "))
+            .count()
+            >= 3
+    });
+    let client_span = |model: &str| {
+        spans
+            .iter()
+            .find(|s| {
+                s.name == format!("embeddings {model}")
+                    && s.attr("gen_ai.provider.name").and_then(|v| v.as_str()) == Some("openai")
+            })
+            .unwrap_or_else(|| panic!("no embeddings {model} span in {spans:#?}"))
+    };
+    let span = client_span("miniserve-hash-embed");
+    assert_eq!(span.kind, "CLIENT");
+    assert_eq!(
+        span.attr("gen_ai.operation.name").unwrap().as_str(),
+        Some("embeddings")
+    );
+    assert_eq!(
+        span.attr("gen_ai.usage.input_tokens").unwrap().as_i64(),
+        Some(i64::from(ok.usage.prompt_tokens))
+    );
+    assert!(ok.usage.prompt_tokens > 0);
+    assert_eq!(
+        span.attr("gen_ai.response.model").unwrap().as_str(),
+        Some("miniserve-hash-embed")
+    );
+    assert_eq!(
+        span.attr("gen_ai.embeddings.dimension.count")
+            .unwrap()
+            .as_i64(),
+        Some(64)
+    );
+    assert_eq!(
+        span.attr("server.port").unwrap().as_i64(),
+        Some(i64::from(port))
+    );
+    assert!(span.attr("error.type").is_none());
+
+    // The server side: miniserve's own embeddings span, whose `Vec<Vec<f32>>` gives the
+    // dimension count, under its SERVER span, under the client's HTTP span.
+    let http = spans
+        .iter()
+        .find(|s| s.parent_span_id == span.span_id && s.kind == "CLIENT")
+        .expect("the HTTP CLIENT span");
+    let server = spans
+        .iter()
+        .find(|s| s.parent_span_id == http.span_id && s.kind == "SERVER")
+        .expect("miniserve's SERVER span");
+    assert_eq!(server.name, "POST /v1/embeddings");
+    let inner = spans
+        .iter()
+        .find(|s| s.parent_span_id == server.span_id)
+        .expect("miniserve's embeddings span");
+    assert_eq!(inner.name, "embeddings miniserve-hash-embed");
+    assert_eq!(
+        inner.attr("gen_ai.provider.name").unwrap().as_str(),
+        Some("miniserve")
+    );
+    assert_eq!(
+        inner
+            .attr("gen_ai.embeddings.dimension.count")
+            .unwrap()
+            .as_i64(),
+        Some(64)
+    );
+    assert!(
+        inner.attr("gen_ai.usage.input_tokens").is_none(),
+        "a vector has no usage"
+    );
+
+    // An error answer has no outcome: its error type and nothing of a response.
+    let failed = client_span("text-embedding-3-small");
+    assert_eq!(
+        failed.attr("error.type").unwrap().as_str(),
+        Some("model_not_found")
+    );
+    assert!(failed.attr("gen_ai.embeddings.dimension.count").is_none());
+    assert!(failed.attr("gen_ai.response.model").is_none());
+    // Capture is off: the input text is in no span.
+    let bytes = support::exported_bytes(&receiver);
+    assert_eq!(support::occurrences(&bytes, "CANARY-PROMPT-7731"), 0);
     let _ = std::fs::remove_file(traces_file);
 }

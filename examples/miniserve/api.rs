@@ -266,6 +266,54 @@ pub fn parse(endpoint: Endpoint, body: &[u8]) -> Result<GenRequest, ApiError> {
     })
 }
 
+/// The inputs of an embeddings request: `input` as a string or a non-empty list of strings;
+/// `model`, when given, the embedding model's name.
+pub fn parse_embeddings(body: &[u8]) -> Result<Vec<String>, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::invalid(
+            None,
+            "invalid_json",
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    match value.get("model") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(m)) if m == super::rag::EMBED_MODEL => {}
+        Some(Value::String(_)) => {
+            return Err(ApiError {
+                status: StatusCode::NOT_FOUND,
+                kind: "invalid_request_error",
+                code: "model_not_found",
+                param: Some("model"),
+                message: format!(
+                    "the model does not exist; this server embeds with `{}`",
+                    super::rag::EMBED_MODEL
+                ),
+            });
+        }
+        Some(_) => return Err(type_error("model", "a string")),
+    }
+    match value.get("input") {
+        Some(Value::String(text)) => Ok(vec![text.clone()]),
+        Some(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_string) => {
+            Ok(items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect())
+        }
+        None => Err(ApiError::invalid(
+            Some("input"),
+            "missing_required_parameter",
+            "`input` is required",
+        )),
+        Some(_) => Err(type_error(
+            "input",
+            "a string or a non-empty list of strings",
+        )),
+    }
+}
+
 fn type_error(param: &'static str, expected: &str) -> ApiError {
     ApiError::invalid(
         Some(param),

@@ -11,7 +11,7 @@ use super::tokenizer::{TokenId, Tokenizer};
 pub const DIMENSIONS: usize = 64;
 /// Name of the index, `rag.index.name`.
 pub const INDEX: &str = "miniserve-docs";
-const EMBED_MODEL: &str = "miniserve-hash-embed";
+pub const EMBED_MODEL: &str = "miniserve-hash-embed";
 const RERANK_MODEL: &str = "miniserve-overlap-rerank";
 
 /// The vector index: one embedding per document.
@@ -101,6 +101,16 @@ fn rerank(tokenizer: &Tokenizer, query: &[TokenId], hits: Vec<Hit>, keep: usize)
     scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
     scored.truncate(keep);
     scored
+}
+
+/// `POST /v1/embeddings`: one vector per input, under a GenAI `embeddings` span whose
+/// dimension count comes from the returned vectors (`genai::EmbeddingsOutcome`).
+#[llm_span(kind = "embeddings", provider = super::server::PROVIDER, model = EMBED_MODEL, span_kind = "internal")]
+pub fn embed_inputs(tokenizer: &Tokenizer, inputs: &[String]) -> Vec<Vec<f32>> {
+    inputs
+        .iter()
+        .map(|text| embed(&tokenizer.encode(text)).to_vec())
+        .collect()
 }
 
 /// A unit vector of hashed token counts.

@@ -110,6 +110,7 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/v1/chat/completions", post(chat_completions))
         .route("/v1/completions", post(completions))
+        .route("/v1/embeddings", post(embeddings))
         .route("/v1/models", get(models))
         .layer(TelemetryLayer::new().with_common_attributes::<RequestIds>())
         .route("/metrics", get(telemetry_runtime::prometheus::axum_handler))
@@ -138,6 +139,38 @@ async fn completions(
     body: Bytes,
 ) -> Response {
     serve(app, Endpoint::Completions, id, body).await
+}
+
+/// `POST /v1/embeddings`: `input` (a string or a list of them) embedded with the index's
+/// model.
+async fn embeddings(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let inputs = match api::parse_embeddings(&body) {
+        Ok(inputs) => inputs,
+        Err(e) => {
+            warn!(
+                error.type = e.code,
+                http.response.status_code = e.status.as_u16(),
+                "request rejected"
+            );
+            return e.into_response();
+        }
+    };
+    let vectors = rag::embed_inputs(&app.tokenizer, &inputs);
+    let tokens: usize = inputs.iter().map(|i| app.tokenizer.encode(i).len()).sum();
+    let data: Vec<Value> = vectors
+        .into_iter()
+        .enumerate()
+        .map(|(index, embedding)| json!({"object": "embedding", "index": index, "embedding": embedding}))
+        .collect();
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "object": "list",
+            "model": rag::EMBED_MODEL,
+            "data": data,
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        }),
+    )
 }
 
 /// One generation request: parse, then run the pipeline, answering JSON or SSE.

@@ -83,6 +83,16 @@ mod tests {
             if let Some(returns) = builtin.returns {
                 assert!(row.ends_with(&format!("`{returns}` |")), "{row}");
             }
+            if let Some(module) = builtin.optional_outcome {
+                let name = match module {
+                    "embeddings" => "EmbeddingsOutcome",
+                    other => panic!("document the optional outcome `{other}`"),
+                };
+                assert!(row.ends_with(&format!("`{name}` (optional) |")), "{row}");
+            }
+            if builtin.returns.is_none() && builtin.optional_outcome.is_none() {
+                assert!(row.ends_with("|  |"), "{row}");
+            }
         }
     }
 }

@@ -107,7 +107,7 @@ pub mod __private {
     pub use crate::genai::content::ContentValue;
     /// What `#[llm_span(request = ...)]` generates code with.
     pub mod genai {
-        pub use crate::genai::{client, request};
+        pub use crate::genai::{client, probe, request};
     }
     pub use crate::span;
     pub use opentelemetry;

@@ -165,6 +165,8 @@ pub struct Expansion<'a> {
     pub content_args: Vec<String>,
     /// A contract of the user's: its attribute types are known to the type system only.
     pub user_contract: bool,
+    /// The built-in kind's optional outcome: a module of the runtime's `genai::probe`.
+    pub optional_outcome: Option<syn::Ident>,
 }
 
 /// `&value`, spanned so that a type error covers the user's whole expression: parentheses
@@ -401,14 +403,29 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         .as_ref()
         .map(|ty| outcome_type(ty).span())
         .unwrap_or_else(|| item.sig.ident.span());
+    // An optional outcome is recorded when the value implements its trait, decided here,
+    // where the type is concrete.
+    let probe = |v: &TokenStream| {
+        e.optional_outcome.as_ref().map(|module| {
+            quote! {
+                {
+                    #[allow(unused_imports)]
+                    use #private::genai::probe::#module::{Fallback as _, Specific as _};
+                    (&#private::genai::probe::#module::Probe(#v)).record_probe(&__tr_span);
+                }
+            }
+        })
+    };
     let record = |value: TokenStream| -> TokenStream {
         let record_ok = |v: TokenStream| {
-            relocate(
+            let recorded = relocate(
                 quote! {
                     #private::span::RecordReturn::<#contract>::record_return(#private::span::Returned(#v), &__tr_span)
                 },
                 outcome_span,
-            )
+            );
+            let probe = probe(&v);
+            quote!(#recorded; #probe)
         };
         if value_type.is_none() {
             return quote!();

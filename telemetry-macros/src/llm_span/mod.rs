@@ -37,6 +37,12 @@ pub fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     validate::check_request(&args, target.as_ref(), &mut errors);
     validate::check_client(&args, target.as_ref(), &mut errors);
     let krate = runtime_path(args.krate.as_ref());
+    let optional_outcome = match &target {
+        Some(Target::Builtin(b, _)) => b
+            .optional_outcome
+            .map(|m| syn::Ident::new(m, proc_macro2::Span::call_site())),
+        _ => None,
+    };
     let (contract, contract_span, content_args) = match &target {
         Some(Target::Builtin(b, spec)) => {
             validate::check_builtin(&args, spec, &mut errors);
@@ -66,6 +72,7 @@ pub fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
         contract_span,
         content_args,
         user_contract: matches!(target, Some(Target::User(_))),
+        optional_outcome: optional_outcome.clone(),
     });
     if let Some(e) = &e
         && errors.is_empty()
