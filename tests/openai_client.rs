@@ -24,6 +24,7 @@ use async_openai::types::chat::{
 use async_openai::types::embeddings::{
     CreateEmbeddingRequest, CreateEmbeddingResponse, EmbeddingInput,
 };
+use async_openai::types::responses::{CreateResponse, ResponseStream};
 use futures_util::StreamExt as _;
 use otlp_receiver::{Protocol, ReceivedSpan, Receiver};
 use telemetry_runtime::llm_span;
@@ -632,5 +633,158 @@ fn an_embeddings_call_records_usage_model_and_dimension_count() {
     // Capture is off: the input text is in no span.
     let bytes = support::exported_bytes(&receiver);
     assert_eq!(support::occurrences(&bytes, "CANARY-PROMPT-7731"), 0);
+    let _ = std::fs::remove_file(traces_file);
+}
+
+/// The Responses API, streamed: the span stays open until the events end, its outcome from
+/// the final `response.completed` event.
+#[llm_span(kind = "chat", provider = "openai", request = &req, client = client)]
+async fn respond_stream(
+    client: &Client<OpenAIConfig>,
+    req: CreateResponse,
+) -> Result<ResponseStream, OpenAIError> {
+    client.responses().create_stream(req).await
+}
+
+/// An upstream that answers `POST /v1/responses` with the Responses API's event stream: a
+/// created event, two text deltas (the second after a pause), the completed response.
+async fn responses_upstream() -> SocketAddr {
+    use axum::response::sse::{Event, Sse};
+    let response = |status: &str, output: serde_json::Value| {
+        serde_json::json!({
+            "id": "resp_42", "object": "response", "created_at": 1, "model": "gpt-4.1-2025",
+            "status": status, "output": output, "parallel_tool_calls": true, "tools": [],
+            "usage": {"input_tokens": 12, "input_tokens_details": {"cached_tokens": 4},
+                      "output_tokens": 5, "output_tokens_details": {"reasoning_tokens": 1},
+                      "total_tokens": 17}
+        })
+    };
+    let events = vec![
+        serde_json::json!({"type": "response.created", "sequence_number": 0,
+                           "response": response("in_progress", serde_json::json!([]))}),
+        serde_json::json!({"type": "response.output_text.delta", "sequence_number": 1,
+                           "item_id": "msg_1", "output_index": 0, "content_index": 0, "delta": "Sunny "}),
+        serde_json::json!({"type": "response.output_text.delta", "sequence_number": 2,
+                           "item_id": "msg_1", "output_index": 0, "content_index": 0, "delta": "today."}),
+        serde_json::json!({"type": "response.completed", "sequence_number": 3,
+        "response": response("completed", serde_json::json!([
+            {"type": "message", "id": "msg_1", "status": "completed", "role": "assistant",
+             "content": [{"type": "output_text", "text": "Sunny today.", "annotations": []}]}
+        ]))}),
+    ];
+    let app = axum::Router::new().route(
+        "/v1/responses",
+        axum::routing::post(move || {
+            let events = events.clone();
+            async move {
+                let stream = futures_util::stream::iter(events.into_iter().enumerate()).then(
+                    |(i, event)| async move {
+                        if i == 2 {
+                            tokio::time::sleep(Duration::from_millis(30)).await;
+                        }
+                        Ok::<_, std::convert::Infallible>(Event::default().data(event.to_string()))
+                    },
+                );
+                Sse::new(stream)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+#[test]
+fn a_streamed_responses_call_keeps_its_span_open_and_records_the_final_response() {
+    let Setup {
+        receiver,
+        traces_file,
+        runtime,
+        ..
+    } = setup(
+        "responses",
+        &[(
+            "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
+            "SPAN_ONLY",
+        )],
+    );
+    let (events, consumed_at) = runtime.block_on(async {
+        let guard = telemetry_runtime::builder()
+            .default_service_name("responses-client")
+            .init()
+            .unwrap();
+        let addr = responses_upstream().await;
+        let req: CreateResponse = serde_json::from_value(serde_json::json!({
+            "model": "gpt-4.1", "instructions": "Be brief.", "input": "Weather in Paris?",
+            "max_output_tokens": 64
+        }))
+        .unwrap();
+        let mut stream = respond_stream(&client(&format!("http://{addr}/v1")), req)
+            .await
+            .expect("the stream opens");
+        let mut events = Vec::new();
+        while let Some(event) = stream.next().await {
+            events.push(event.expect("an event"));
+        }
+        let consumed_at = std::time::SystemTime::now();
+        drop(stream);
+        drop(guard);
+        (events, consumed_at)
+    });
+    assert_eq!(events.len(), 4);
+    let spans = receiver.wait_for_spans(WAIT, |s| s.iter().any(|s| s.name == "chat gpt-4.1"));
+    let span = spans.iter().find(|s| s.name == "chat gpt-4.1").unwrap();
+    assert_eq!(span.kind, "CLIENT");
+    let int = |key: &str| span.attr(key).and_then(|v| v.as_i64());
+    assert_eq!(int("llm.response.chunks"), Some(4));
+    assert_eq!(int("gen_ai.usage.input_tokens"), Some(12));
+    assert_eq!(int("gen_ai.usage.output_tokens"), Some(5));
+    assert_eq!(int("gen_ai.usage.cache_read.input_tokens"), Some(4));
+    assert_eq!(int("gen_ai.usage.reasoning.output_tokens"), Some(1));
+    assert_eq!(int("gen_ai.request.max_tokens"), Some(64));
+    assert_eq!(
+        span.attr("gen_ai.response.id").unwrap().as_str(),
+        Some("resp_42")
+    );
+    assert_eq!(
+        span.attr("gen_ai.response.model").unwrap().as_str(),
+        Some("gpt-4.1-2025")
+    );
+    let reasons = span
+        .attr("gen_ai.response.finish_reasons")
+        .unwrap()
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        reasons
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["stop"]
+    );
+    // The span ended with the stream, after the pause between the deltas.
+    let ended = std::time::UNIX_EPOCH + Duration::from_nanos(span.end_unix_nano);
+    assert!(ended <= consumed_at);
+    assert!(
+        span.end_unix_nano - span.start_unix_nano >= 30_000_000,
+        "the span covers the stream"
+    );
+    // Content capture is on: the request's and the response's content.
+    let json = |key: &str| -> serde_json::Value {
+        serde_json::from_str(span.attr(key).unwrap().as_str().unwrap()).unwrap()
+    };
+    assert_eq!(
+        json("gen_ai.system_instructions")[0]["content"],
+        "Be brief."
+    );
+    assert_eq!(
+        json("gen_ai.input.messages")[0]["parts"][0]["content"],
+        "Weather in Paris?"
+    );
+    assert_eq!(
+        json("gen_ai.output.messages")[0]["parts"][0]["content"],
+        "Sunny today."
+    );
     let _ = std::fs::remove_file(traces_file);
 }

@@ -14,7 +14,7 @@ use crate::genai::RequestContent;
 use crate::genai::content::{GenericPart, InputMessage, OutputMessage, Part, ToolDefinition};
 
 /// Tool-call arguments as JSON when they are JSON (the model writes them as text).
-fn arguments(text: &str) -> serde_json::Value {
+pub(super) fn arguments(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned()))
 }
 

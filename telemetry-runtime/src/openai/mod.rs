@@ -43,6 +43,7 @@ mod error_type;
 mod http_service;
 mod outcome;
 mod request;
+mod responses;
 mod stream;
 
 pub use http_service::TracedHttpService;

@@ -104,6 +104,12 @@ impl GenerationOutcome for Response {
     fn response_model(&self) -> Option<&str> {
         Some(&self.model)
     }
+    fn finish_reasons(&self) -> Vec<&str> {
+        super::responses::finish_reason(self).into_iter().collect()
+    }
+    fn output_messages(&self) -> Vec<OutputMessage> {
+        super::responses::output_messages(self)
+    }
 }
 
 impl EmbeddingsOutcome for CreateEmbeddingResponse {

@@ -111,6 +111,10 @@ impl GenAiRequest for CreateResponse {
             ..RequestParams::default()
         }
     }
+
+    fn request_content(&self) -> crate::genai::RequestContent {
+        super::responses::request_content(self)
+    }
 }
 
 impl<C: async_openai::config::Config> crate::genai::GenAiClient for async_openai::Client<C> {

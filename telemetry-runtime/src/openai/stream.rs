@@ -1,7 +1,8 @@
 //! async-openai's chat completion stream as [`KeepOpen`]: the `chat` span stays open until
 //! the stream ends, with the chunk count, the time to the first chunk, the usage of the final
 //! chunk (when the request asked for it with `stream_options.include_usage`), the finish
-//! reasons, the response id and model; dropped early, the span ends as cancelled.
+//! reasons, the response id and model, and (with content capture on) the streamed text and
+//! tool calls as `gen_ai.output.messages`; dropped early, the span ends as cancelled.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -12,11 +13,16 @@ use async_openai::types::chat::{
 };
 use futures_core::Stream;
 
+use super::content::arguments;
 use super::outcome::{cached, finish_reason, reasoning};
 use crate::genai::GenerationOutcome;
-use crate::genai::content::OutputMessage;
-use crate::redaction::content_policy::spans_carry_content;
+use crate::genai::content::{OutputMessage, Part};
+use crate::redaction::content_policy::{max_bytes, spans_carry_content};
 use crate::span::{ErrorType, KeepOpen, SpanCore};
+
+/// Most choices, and tool calls per choice, whose content a stream keeps: indexes come from
+/// the provider.
+const MAX_STREAMED_ITEMS: usize = 128;
 
 /// What the chunks said about the response, recorded when the stream ends.
 #[derive(Default)]
@@ -25,15 +31,56 @@ struct Collected {
     model: Option<String>,
     finish_reasons: Vec<&'static str>,
     usage: Option<CompletionUsage>,
-    /// The text of each choice, by index: kept only when content capture lets content into
-    /// spans (`None` otherwise), for `gen_ai.output.messages`.
-    texts: Option<Vec<(String, &'static str)>>,
+    /// The content of each choice, by index: kept only when content capture lets content
+    /// into spans (`None` otherwise), for `gen_ai.output.messages`.
+    choices: Option<Vec<StreamedChoice>>,
+}
+
+/// One choice's content, assembled from its deltas, each text at most the capture limit.
+struct StreamedChoice {
+    text: String,
+    finish_reason: &'static str,
+    tool_calls: Vec<StreamedToolCall>,
+}
+
+/// A tool call, assembled from its deltas: the id and name come once, the arguments in
+/// pieces.
+#[derive(Default)]
+struct StreamedToolCall {
+    id: String,
+    name: String,
+    arguments: String,
+}
+
+/// `piece` appended to `text` while `text` stays within `max` bytes (cut on a character
+/// boundary): a long answer costs the capture limit, not its length.
+fn push_bounded(text: &mut String, piece: &str, max: usize) {
+    let room = max.saturating_sub(text.len());
+    if piece.len() <= room {
+        text.push_str(piece);
+    } else {
+        let mut end = room;
+        while !piece.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.push_str(&piece[..end]);
+    }
+}
+
+/// The entry `index` of `items`, created when it is the next one; `None` for an index that
+/// skips ahead or goes past [`MAX_STREAMED_ITEMS`].
+fn entry<T>(items: &mut Vec<T>, index: u32, new: impl FnOnce() -> T) -> Option<&mut T> {
+    let index = usize::try_from(index).ok()?;
+    if index == items.len() && index < MAX_STREAMED_ITEMS {
+        items.push(new());
+    }
+    items.get_mut(index)
 }
 
 impl Collected {
     fn new() -> Self {
         Collected {
-            texts: spans_carry_content().then(Vec::new),
+            choices: spans_carry_content().then(Vec::new),
             ..Collected::default()
         }
     }
@@ -48,24 +95,39 @@ impl Collected {
         if let Some(usage) = &chunk.usage {
             self.usage = Some(usage.clone());
         }
-        if let Some(texts) = &mut self.texts {
-            for choice in &chunk.choices {
-                let Ok(index) = usize::try_from(choice.index) else {
+        let Some(choices) = &mut self.choices else {
+            return;
+        };
+        let max = max_bytes();
+        for choice in &chunk.choices {
+            let Some(streamed) = entry(choices, choice.index, || StreamedChoice {
+                text: String::new(),
+                finish_reason: "stop",
+                tool_calls: Vec::new(),
+            }) else {
+                continue;
+            };
+            if let Some(delta) = &choice.delta.content {
+                push_bounded(&mut streamed.text, delta, max);
+            }
+            if let Some(finish) = choice.finish_reason {
+                streamed.finish_reason = finish_reason(finish);
+            }
+            for call in choice.delta.tool_calls.iter().flatten() {
+                let Some(assembled) = entry(&mut streamed.tool_calls, call.index, Default::default)
+                else {
                     continue;
                 };
-                // Indexes come from the provider: at most one entry per choice seen so far.
-                if index > texts.len() {
-                    continue;
+                if let Some(id) = &call.id {
+                    push_bounded(&mut assembled.id, id, max);
                 }
-                if index == texts.len() {
-                    texts.push((String::new(), "stop"));
-                }
-                let (text, reason) = &mut texts[index];
-                if let Some(delta) = &choice.delta.content {
-                    text.push_str(delta);
-                }
-                if let Some(finish) = choice.finish_reason {
-                    *reason = finish_reason(finish);
+                if let Some(function) = &call.function {
+                    if let Some(name) = &function.name {
+                        push_bounded(&mut assembled.name, name, max);
+                    }
+                    if let Some(arguments) = &function.arguments {
+                        push_bounded(&mut assembled.arguments, arguments, max);
+                    }
                 }
             }
         }
@@ -95,8 +157,21 @@ impl GenerationOutcome for Collected {
         self.model.as_deref()
     }
     fn output_messages(&self) -> Vec<OutputMessage> {
-        (self.texts.iter().flatten())
-            .map(|(text, reason)| OutputMessage::assistant(text.clone(), *reason))
+        (self.choices.iter().flatten())
+            .map(|choice| {
+                let mut parts = Vec::with_capacity(1 + choice.tool_calls.len());
+                if !choice.text.is_empty() || choice.tool_calls.is_empty() {
+                    parts.push(Part::text(choice.text.clone()));
+                }
+                parts.extend(choice.tool_calls.iter().map(|call| {
+                    Part::tool_call(
+                        call.id.clone(),
+                        call.name.clone(),
+                        arguments(&call.arguments),
+                    )
+                }));
+                OutputMessage::new("assistant", parts, choice.finish_reason)
+            })
             .collect()
     }
 }
@@ -163,5 +238,85 @@ impl GenerationOutcome for ChatCompletionResponseStream {
     }
     fn output_tokens(&self) -> Option<u64> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::genai::content::ContentValue;
+    use crate::genai::content::schemas::validator;
+
+    fn chunk(choices: Value) -> CreateChatCompletionStreamResponse {
+        serde_json::from_value(json!({
+            "id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1,
+            "model": "gpt-4o", "choices": choices
+        }))
+        .unwrap()
+    }
+
+    fn capturing() -> Collected {
+        Collected {
+            choices: Some(Vec::new()),
+            ..Collected::default()
+        }
+    }
+
+    #[test]
+    fn streamed_tool_calls_are_assembled_from_their_deltas() {
+        let mut collected = capturing();
+        for choices in [
+            json!([{"index": 0, "delta": {"role": "assistant", "tool_calls": [
+                {"index": 0, "id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": ""}}
+            ]}}]),
+            json!([{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "{\"city\":"}}]}}]),
+            json!([{"index": 0, "delta": {"tool_calls": [
+                {"index": 0, "function": {"arguments": "\"Paris\"}"}},
+                {"index": 1, "id": "call_2", "type": "function", "function": {"name": "get_time", "arguments": "{}"}}
+            ]}}]),
+            // An index that skips ahead is not a call of this stream.
+            json!([{"index": 0, "delta": {"tool_calls": [{"index": 7, "id": "x", "function": {"name": "n"}}]}}]),
+            json!([{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]),
+        ] {
+            collected.add(&chunk(choices));
+        }
+        let messages = collected.output_messages();
+        let json: Value =
+            serde_json::from_str(&messages.as_slice().to_content_json(1 << 20)).unwrap();
+        assert_eq!(
+            json,
+            json!([{"role": "assistant", "finish_reason": "tool_calls", "parts": [
+                {"type": "tool_call", "id": "call_1", "name": "get_weather", "arguments": {"city": "Paris"}},
+                {"type": "tool_call", "id": "call_2", "name": "get_time", "arguments": {}}
+            ]}])
+        );
+        let errors: Vec<String> = validator("gen-ai-output-messages.json")
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn streamed_text_and_hostile_indexes_stay_bounded() {
+        let mut collected = capturing();
+        let long = "é".repeat(crate::config::DEFAULT_MAX_CONTENT_BYTES);
+        for _ in 0..3 {
+            collected.add(&chunk(json!([{"index": 0, "delta": {"content": long}}])));
+        }
+        // Choices arrive one index after another; a provider counting up forever is cut.
+        for index in 1..1000 {
+            collected.add(&chunk(json!([{"index": index, "delta": {"content": "x"}}])));
+        }
+        let choices = collected.choices.as_ref().unwrap();
+        assert_eq!(choices.len(), MAX_STREAMED_ITEMS);
+        assert!(choices[0].text.len() <= max_bytes());
+        assert!(
+            choices[0].text.len() + 2 > max_bytes(),
+            "cut on a character boundary"
+        );
+        assert!(!collected.output_messages().is_empty());
     }
 }
