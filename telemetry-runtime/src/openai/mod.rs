@@ -37,6 +37,13 @@
 //! error's code or type (`rate_limit_exceeded`, `context_length_exceeded`, ...), the transport
 //! kind (`timeout`, `connect`, ...), `invalid_response`; never the error's text, which may
 //! quote the prompt.
+//!
+//! A fn returning `ChatCompletionResponseStream` or the Responses API's `ResponseStream`
+//! keeps its span open until the stream ends ([`KeepOpen`](crate::span::KeepOpen)). An
+//! `embeddings` fn returning `CreateEmbeddingResponse` records its usage, model and dimension
+//! count ([`EmbeddingsOutcome`](crate::genai::EmbeddingsOutcome)). `request = &req` reads the
+//! parameters of the chat, completion, embeddings and Responses requests and, with content
+//! capture on, their messages, instructions and tools.
 
 mod content;
 mod error_type;
