@@ -154,6 +154,15 @@ fn the_async_openai_client_is_instrumented_end_to_end() {
         with_parameters.top_p = Some(0.25);
         let ok = chat_with_parameters(&client(&base), with_parameters).await;
         let not_found = chat(&client(&base), request("no-such-model")).await;
+        // A 400: miniserve takes temperatures from 0 to 2.
+        let mut too_hot = request("miniserve-too-hot");
+        too_hot.model = MINISERVE_MODEL.to_owned();
+        too_hot.temperature = Some(5.0);
+        let invalid = chat_with_parameters(&client(&base), too_hot).await;
+        assert!(
+            matches!(&invalid, Err(OpenAIError::ApiError(e)) if e.status_code.as_u16() == 400),
+            "{invalid:?}"
+        );
         let limited_addr = rate_limited_upstream().await;
         let limited = chat(
             &client(&format!("http://{limited_addr}/v1")),
@@ -196,6 +205,12 @@ fn the_async_openai_client_is_instrumented_end_to_end() {
         spans
             .iter()
             .filter(client_side)
+            // Not the 400's span, which has the same name.
+            .filter(|s| {
+                s.attr("gen_ai.request.temperature")
+                    .and_then(|v| v.as_f64())
+                    != Some(5.0)
+            })
             .find(|s| s.name == format!("chat {model}"))
             .unwrap_or_else(|| panic!("no chat {model} in {spans:#?}"))
     };
@@ -293,6 +308,25 @@ fn the_async_openai_client_is_instrumented_end_to_end() {
     assert_eq!(
         failed.attr("error.type").unwrap().as_str(),
         Some("model_not_found")
+    );
+    let invalid = spans
+        .iter()
+        .filter(client_side)
+        .find(|s| {
+            s.name == format!("chat {MINISERVE_MODEL}")
+                && s.attr("gen_ai.request.temperature")
+                    .and_then(|v| v.as_f64())
+                    == Some(5.0)
+        })
+        .expect("the 400's span");
+    assert_eq!(
+        invalid.attr("error.type").unwrap().as_str(),
+        Some("invalid_value")
+    );
+    assert_eq!(invalid.status_code, "ERROR");
+    assert_eq!(
+        invalid.status_message,
+        "the API answered 400 (invalid_value)"
     );
     let limited_spans: Vec<_> = spans.iter().filter(|s| s.name == "chat gpt-4o").collect();
     assert_eq!(limited_spans.len(), 2);
