@@ -165,8 +165,9 @@ pub struct Expansion<'a> {
     pub content_args: Vec<String>,
     /// A contract of the user's: its attribute types are known to the type system only.
     pub user_contract: bool,
-    /// The built-in kind's optional outcome: a module of the runtime's `genai::probe`.
-    pub optional_outcome: Option<syn::Ident>,
+    /// The built-in kind's optional outcome (a module of the runtime's `genai::probe`), and
+    /// the attribute keys given as arguments, which it does not set again.
+    pub optional_outcome: Option<(syn::Ident, Vec<String>)>,
 }
 
 /// `&value`, spanned so that a type error covers the user's whole expression: parentheses
@@ -406,12 +407,12 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     // An optional outcome is recorded when the value implements its trait, decided here,
     // where the type is concrete.
     let probe = |v: &TokenStream| {
-        e.optional_outcome.as_ref().map(|module| {
+        e.optional_outcome.as_ref().map(|(module, given)| {
             quote! {
                 {
                     #[allow(unused_imports)]
                     use #private::genai::probe::#module::{Fallback as _, Specific as _};
-                    (&#private::genai::probe::#module::Probe(#v)).record_probe(&__tr_span);
+                    (&#private::genai::probe::#module::Probe(#v)).record_probe(&__tr_span, &[#(#given),*]);
                 }
             }
         })

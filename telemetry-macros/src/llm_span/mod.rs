@@ -37,10 +37,16 @@ pub fn attribute(args: TokenStream, item: TokenStream) -> TokenStream {
     validate::check_request(&args, target.as_ref(), &mut errors);
     validate::check_client(&args, target.as_ref(), &mut errors);
     let krate = runtime_path(args.krate.as_ref());
+    // The optional outcome's module, and the attribute keys given as arguments: those the
+    // outcome leaves as the user wrote them.
     let optional_outcome = match &target {
-        Some(Target::Builtin(b, _)) => b
-            .optional_outcome
-            .map(|m| syn::Ident::new(m, proc_macro2::Span::call_site())),
+        Some(Target::Builtin(b, spec)) => b.optional_outcome.map(|m| {
+            let given: Vec<String> = (spec.attrs.iter())
+                .filter(|a| args.attrs.iter().any(|g| g.name == a.arg.as_str()))
+                .map(|a| a.key.clone())
+                .collect();
+            (syn::Ident::new(m, proc_macro2::Span::call_site()), given)
+        }),
         _ => None,
     };
     let (contract, contract_span, content_args) = match &target {

@@ -40,19 +40,25 @@ pub trait EmbeddingsOutcome {
         None
     }
 
-    /// Records all of the above on the span. Called by the generated code.
+    /// Records all of the above on the span, but for the keys in `given` (set by the
+    /// function's arguments, which win). Called by the generated code.
     #[doc(hidden)]
-    fn record_outcome(&self, span: &SpanCore) {
-        let int = |v: u64| Some(Value::I64(i64::try_from(v).unwrap_or(i64::MAX)));
-        if let Some(n) = self.input_tokens() {
-            span.set("gen_ai.usage.input_tokens", int(n));
-        }
-        if let Some(model) = self.response_model() {
-            span.set("gen_ai.response.model", Some(Value::from(model.to_owned())));
-        }
-        if let Some(n) = self.dimension_count() {
-            span.set("gen_ai.embeddings.dimension.count", int(n));
-        }
+    fn record_outcome(&self, span: &SpanCore, given: &[&str]) {
+        let int = |v: u64| Value::I64(i64::try_from(v).unwrap_or(i64::MAX));
+        let set = |key: &'static str, value: Option<Value>| {
+            if value.is_some() && !given.contains(&key) {
+                span.set(key, value);
+            }
+        };
+        set("gen_ai.usage.input_tokens", self.input_tokens().map(int));
+        set(
+            "gen_ai.response.model",
+            self.response_model().map(|m| Value::from(m.to_owned())),
+        );
+        set(
+            "gen_ai.embeddings.dimension.count",
+            self.dimension_count().map(int),
+        );
     }
 }
 

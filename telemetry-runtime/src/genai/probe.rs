@@ -9,28 +9,29 @@ pub mod embeddings {
     use crate::genai::EmbeddingsOutcome;
     use crate::span::SpanCore;
 
-    /// The return value (or its `Ok` value), probed.
+    /// The return value (or its `Ok` value), probed. `given` lists the attribute keys the
+    /// function's arguments set, which the outcome leaves alone.
     pub struct Probe<'a, T: ?Sized>(pub &'a T);
 
     /// Chosen when the value implements the trait.
     pub trait Specific {
-        fn record_probe(&self, span: &SpanCore);
+        fn record_probe(&self, span: &SpanCore, given: &[&str]);
     }
 
     impl<T: EmbeddingsOutcome + ?Sized> Specific for Probe<'_, T> {
         #[inline]
-        fn record_probe(&self, span: &SpanCore) {
-            self.0.record_outcome(span);
+        fn record_probe(&self, span: &SpanCore, given: &[&str]) {
+            self.0.record_outcome(span, given);
         }
     }
 
     /// Chosen otherwise: nothing to record.
     pub trait Fallback {
-        fn record_probe(&self, span: &SpanCore);
+        fn record_probe(&self, span: &SpanCore, given: &[&str]);
     }
 
     impl<T: ?Sized> Fallback for &Probe<'_, T> {
         #[inline]
-        fn record_probe(&self, _span: &SpanCore) {}
+        fn record_probe(&self, _span: &SpanCore, _given: &[&str]) {}
     }
 }
