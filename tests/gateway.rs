@@ -16,17 +16,39 @@ use otlp_receiver::{Protocol, ReceivedSpan, Receiver};
 
 const PROMPT: &str = "How does a gateway keep one trace across its upstreams?";
 
-/// The example executable, built beside this test by `cargo test` / `cargo nextest run
-/// --all-targets`.
+/// The example executable, as `cargo run --example gateway` builds it: built here (a no-op
+/// when it is up to date) into this test's target directory, so the test never runs a stale
+/// one. (`cargo test --all-targets` builds examples as test harnesses, not as the program.)
 fn gateway_exe() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let path = dir
+    // target/<profile>/deps/gateway-<hash>
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let target_dir = profile_dir.parent().unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--example",
+            "gateway",
+            "--manifest-path",
+        ])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(target_dir)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run {cargo} to build the gateway example: {e}"));
+    assert!(
+        status.success(),
+        "`cargo build --example gateway` failed: {status}"
+    );
+    let path = target_dir
+        .join("debug")
         .join("examples")
         .join(format!("gateway{}", std::env::consts::EXE_SUFFIX));
     assert!(
         path.exists(),
-        "{} is missing: build it with `cargo build --example gateway` (cargo test and cargo nextest run --all-targets build it)",
+        "{} is missing after the build",
         path.display()
     );
     path

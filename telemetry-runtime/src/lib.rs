@@ -26,6 +26,7 @@
     allow(dead_code, unused_imports, unreachable_code, unused_variables)
 )]
 
+pub mod attribute_limits;
 #[cfg(feature = "sdk")]
 mod builder;
 #[cfg(feature = "cloudevents")]

@@ -9,6 +9,7 @@ use opentelemetry::{Context, KeyValue};
 use super::common::HandlerScope;
 use super::messaging::Messaging;
 use super::trace_extension::creation_context;
+use crate::attribute_limits::untrusted;
 use crate::scope::Scoped;
 use crate::span::SpanCore;
 
@@ -60,10 +61,15 @@ pub(super) fn event_attributes(
     messaging: &Messaging,
 ) -> Vec<KeyValue> {
     let mut attributes = Vec::with_capacity(11);
-    attributes.push(KeyValue::new("cloudevents.event_id", event.id().to_owned()));
+    // The event's metadata is the producer's: capped
+    // (`attribute_limits::UNTRUSTED_VALUE_MAX_CHARS`).
+    attributes.push(KeyValue::new(
+        "cloudevents.event_id",
+        untrusted(event.id()).into_owned(),
+    ));
     attributes.push(KeyValue::new(
         "cloudevents.event_source",
-        event.source().to_string(),
+        untrusted(event.source().as_str()).into_owned(),
     ));
     attributes.push(KeyValue::new(
         "cloudevents.event_spec_version",
@@ -71,12 +77,12 @@ pub(super) fn event_attributes(
     ));
     attributes.push(KeyValue::new(
         "cloudevents.event_type",
-        event.ty().to_owned(),
+        untrusted(event.ty()).into_owned(),
     ));
     if let Some(subject) = event.subject() {
         attributes.push(KeyValue::new(
             "cloudevents.event_subject",
-            subject.to_owned(),
+            untrusted(subject).into_owned(),
         ));
     }
     attributes.push(KeyValue::new("messaging.operation.type", operation));

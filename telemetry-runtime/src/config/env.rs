@@ -127,6 +127,30 @@ pub(crate) const OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: &str = "OTEL_BLRP_MAX_EXPORT_B
 /// Log record batch processor: export timeout, in milliseconds.
 pub(crate) const OTEL_BLRP_EXPORT_TIMEOUT: &str = "OTEL_BLRP_EXPORT_TIMEOUT";
 
+/// Attribute limits: value length of every attribute (default: none).
+pub(crate) const OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: &str = "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT";
+/// Attribute limits: attributes per item (default 128).
+pub(crate) const OTEL_ATTRIBUTE_COUNT_LIMIT: &str = "OTEL_ATTRIBUTE_COUNT_LIMIT";
+/// Span limits: value length of a span's (and its events' and links') attributes.
+pub(crate) const OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: &str =
+    "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT";
+/// Span limits: attributes per span.
+pub(crate) const OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: &str = "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT";
+/// Span limits: events per span.
+pub(crate) const OTEL_SPAN_EVENT_COUNT_LIMIT: &str = "OTEL_SPAN_EVENT_COUNT_LIMIT";
+/// Span limits: links per span.
+pub(crate) const OTEL_SPAN_LINK_COUNT_LIMIT: &str = "OTEL_SPAN_LINK_COUNT_LIMIT";
+/// Span limits: attributes per span event.
+pub(crate) const OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT: &str = "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT";
+/// Span limits: attributes per span link.
+pub(crate) const OTEL_LINK_ATTRIBUTE_COUNT_LIMIT: &str = "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT";
+/// Log record limits: value length of a record's attributes.
+pub(crate) const OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: &str =
+    "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT";
+/// Log record limits: attributes per record.
+pub(crate) const OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT: &str =
+    "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT";
+
 /// Periodic metric reader: interval between exports, in milliseconds.
 pub(crate) const OTEL_METRIC_EXPORT_INTERVAL: &str = "OTEL_METRIC_EXPORT_INTERVAL";
 /// Periodic metric reader: export timeout, in milliseconds.

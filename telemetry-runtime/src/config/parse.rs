@@ -83,9 +83,28 @@ pub(crate) fn parse_protocol(variable: &str, value: &str) -> Result<Protocol, Co
     }
 }
 
-/// A whole number of milliseconds greater than zero.
+/// Longest duration any variable takes, in milliseconds: a day. Deadlines computed from a
+/// larger one could overflow the clock.
+pub(crate) const MAX_MILLIS: u64 = 86_400_000;
+/// Largest queue of a batch processor (`OTEL_BSP_MAX_QUEUE_SIZE`, `OTEL_BLRP_MAX_QUEUE_SIZE`):
+/// 128 times the default.
+pub(crate) const MAX_QUEUE_SIZE: usize = 262_144;
+/// Largest export batch (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`, `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`):
+/// each export holds a buffer of this many items.
+pub(crate) const MAX_EXPORT_BATCH_SIZE: usize = 8_192;
+/// Largest attribute count limit (`OTEL_*_COUNT_LIMIT`).
+pub(crate) const MAX_COUNT_LIMIT: usize = 65_536;
+/// Largest attribute value length limit (`OTEL_*_VALUE_LENGTH_LIMIT`): 16 MiB.
+pub(crate) const MAX_LENGTH_LIMIT: usize = 16 << 20;
+
+/// A whole number of milliseconds greater than zero, at most [`MAX_MILLIS`].
 pub(crate) fn parse_millis(variable: &str, value: &str) -> Result<Duration, ConfigError> {
     match value.parse::<u64>() {
+        Ok(ms) if ms > MAX_MILLIS => Err(invalid(
+            variable,
+            value,
+            format!("{EXPECTED_MILLIS}, at most {MAX_MILLIS} (a day)"),
+        )),
         Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
         _ => Err(invalid(variable, value, EXPECTED_MILLIS)),
     }
@@ -96,6 +115,39 @@ pub(crate) fn parse_positive(variable: &str, value: &str) -> Result<usize, Confi
     match value.parse::<usize>() {
         Ok(n) if n > 0 => Ok(n),
         _ => Err(invalid(variable, value, EXPECTED_POSITIVE)),
+    }
+}
+
+/// A whole number greater than zero and at most `max`; the error names the maximum.
+pub(crate) fn parse_positive_at_most(
+    variable: &str,
+    value: &str,
+    max: usize,
+) -> Result<usize, ConfigError> {
+    let n = parse_positive(variable, value)?;
+    if n > max {
+        return Err(invalid(
+            variable,
+            value,
+            format!("a positive whole number no greater than {max}"),
+        ));
+    }
+    Ok(n)
+}
+
+/// A whole number (zero included) at most `max`; the error names the maximum.
+pub(crate) fn parse_count_at_most(
+    variable: &str,
+    value: &str,
+    max: usize,
+) -> Result<usize, ConfigError> {
+    match value.parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(invalid(
+            variable,
+            value,
+            format!("a whole number from 0 to {max}"),
+        )),
     }
 }
 

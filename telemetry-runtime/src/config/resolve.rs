@@ -43,6 +43,7 @@ impl Config {
         let sampler = resolve_sampler(env, o)?;
         let span_batch = resolve_batch(env, &SPAN_BATCH_VARS, DEFAULT_SPAN_BATCH)?;
         let log_batch = resolve_batch(env, &LOG_BATCH_VARS, DEFAULT_LOG_BATCH)?;
+        let limits = resolve_limits(env)?;
         let metric_export_interval =
             optional(env, OTEL_METRIC_EXPORT_INTERVAL, parse::parse_millis)?
                 .unwrap_or(DEFAULT_METRIC_EXPORT_INTERVAL);
@@ -86,6 +87,7 @@ impl Config {
             sampler,
             span_batch,
             log_batch,
+            limits,
             metric_export_interval,
             metric_export_timeout,
             log_filter: resolve_log_filter(env, o),
@@ -133,6 +135,7 @@ impl Config {
             sampler: SamplerConfig::ParentBasedAlwaysOn,
             span_batch: DEFAULT_SPAN_BATCH,
             log_batch: DEFAULT_LOG_BATCH,
+            limits: AttributeLimits::default(),
             metric_export_interval: DEFAULT_METRIC_EXPORT_INTERVAL,
             metric_export_timeout: DEFAULT_METRIC_EXPORT_TIMEOUT,
             log_filter: resolve_log_filter(env, o),
@@ -440,8 +443,12 @@ fn resolve_batch(
     vars: &BatchVars,
     defaults: BatchConfig,
 ) -> Result<BatchConfig, ConfigError> {
-    let queue = optional(env, vars.max_queue_size, parse::parse_positive)?;
-    let batch = optional(env, vars.max_export_batch_size, parse::parse_positive)?;
+    let queue = optional(env, vars.max_queue_size, |v, s| {
+        parse::parse_positive_at_most(v, s, parse::MAX_QUEUE_SIZE)
+    })?;
+    let batch = optional(env, vars.max_export_batch_size, |v, s| {
+        parse::parse_positive_at_most(v, s, parse::MAX_EXPORT_BATCH_SIZE)
+    })?;
     let schedule_delay =
         optional(env, vars.schedule_delay, parse::parse_millis)?.unwrap_or(defaults.schedule_delay);
     let export_timeout =
@@ -474,6 +481,50 @@ fn resolve_batch(
         schedule_delay,
         max_export_batch_size,
         export_timeout,
+    })
+}
+
+/// The attribute limits: each model's variable, else the general one, else the default.
+fn resolve_limits(env: &Env<'_>) -> Result<AttributeLimits, ConfigError> {
+    let length = |name: &str| {
+        optional(env, name, |v, s| {
+            parse::parse_count_at_most(v, s, parse::MAX_LENGTH_LIMIT)
+        })
+    };
+    let count = |name: &str| {
+        optional(env, name, |v, s| {
+            parse::parse_count_at_most(v, s, parse::MAX_COUNT_LIMIT)
+        })
+    };
+    let general_length = length(OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT)?;
+    let general_count = count(OTEL_ATTRIBUTE_COUNT_LIMIT)?;
+    let defaults = AttributeLimits::default();
+    let count_of = |name: &str, default: usize| -> Result<usize, ConfigError> {
+        Ok(count(name)?.or(general_count).unwrap_or(default))
+    };
+    Ok(AttributeLimits {
+        span_attribute_value_length: length(OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT)?
+            .or(general_length),
+        span_attribute_count: count_of(
+            OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT,
+            defaults.span_attribute_count,
+        )?,
+        span_event_count: count(OTEL_SPAN_EVENT_COUNT_LIMIT)?.unwrap_or(defaults.span_event_count),
+        span_link_count: count(OTEL_SPAN_LINK_COUNT_LIMIT)?.unwrap_or(defaults.span_link_count),
+        event_attribute_count: count_of(
+            OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT,
+            defaults.event_attribute_count,
+        )?,
+        link_attribute_count: count_of(
+            OTEL_LINK_ATTRIBUTE_COUNT_LIMIT,
+            defaults.link_attribute_count,
+        )?,
+        log_attribute_value_length: length(OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT)?
+            .or(general_length),
+        log_attribute_count: count_of(
+            OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT,
+            defaults.log_attribute_count,
+        )?,
     })
 }
 

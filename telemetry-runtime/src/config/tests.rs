@@ -90,6 +90,7 @@ fn assert_defaults(config: &Config) {
     assert_eq!(config.sampler, SamplerConfig::ParentBasedAlwaysOn);
     assert_eq!(config.span_batch, DEFAULT_SPAN_BATCH);
     assert_eq!(config.log_batch, DEFAULT_LOG_BATCH);
+    assert_eq!(config.limits, AttributeLimits::default());
     assert_eq!(config.metric_export_interval, Duration::from_millis(60_000));
     assert_eq!(config.metric_export_timeout, Duration::from_millis(30_000));
     assert_eq!(config.log_filter, "info,opentelemetry=warn");
@@ -137,6 +138,16 @@ fn empty_values_are_unset() {
         OTEL_BLRP_EXPORT_TIMEOUT,
         OTEL_METRIC_EXPORT_INTERVAL,
         OTEL_METRIC_EXPORT_TIMEOUT,
+        OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+        OTEL_ATTRIBUTE_COUNT_LIMIT,
+        OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+        OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT,
+        OTEL_SPAN_EVENT_COUNT_LIMIT,
+        OTEL_SPAN_LINK_COUNT_LIMIT,
+        OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT,
+        OTEL_LINK_ATTRIBUTE_COUNT_LIMIT,
+        OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+        OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT,
         RUST_LOG,
         TELEMETRY_LOG_FORMAT,
         OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
@@ -971,6 +982,108 @@ fn bad_batch_values() {
         error(&[(OTEL_BSP_SCHEDULE_DELAY, "5s")]),
         "invalid value `5s` for OTEL_BSP_SCHEDULE_DELAY: expected a positive whole number of \
          milliseconds, e.g. 10000"
+    );
+}
+
+#[test]
+fn sizes_and_durations_have_upper_bounds_named_in_the_error() {
+    assert_eq!(
+        error(&[(OTEL_BSP_MAX_QUEUE_SIZE, "18446744073709551615")]),
+        "invalid value `18446744073709551615` for OTEL_BSP_MAX_QUEUE_SIZE: expected a positive \
+         whole number no greater than 262144"
+    );
+    assert_eq!(
+        error(&[(OTEL_BLRP_MAX_EXPORT_BATCH_SIZE, "100000")]),
+        "invalid value `100000` for OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: expected a positive whole \
+         number no greater than 8192"
+    );
+    assert_eq!(
+        error(&[(OTEL_BSP_EXPORT_TIMEOUT, "18446744073709551615")]),
+        "invalid value `18446744073709551615` for OTEL_BSP_EXPORT_TIMEOUT: expected a positive \
+         whole number of milliseconds, e.g. 10000, at most 86400000 (a day)"
+    );
+    assert!(error(&[(OTEL_METRIC_EXPORT_INTERVAL, "86400001")]).contains("at most 86400000"));
+    // The largest values are taken.
+    let config = resolve(&[
+        (OTEL_BSP_MAX_QUEUE_SIZE, "262144"),
+        (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, "8192"),
+        (OTEL_EXPORTER_OTLP_TIMEOUT, "86400000"),
+    ]);
+    assert_eq!(config.span_batch.max_queue_size, 262_144);
+    assert_eq!(config.span_batch.max_export_batch_size, 8192);
+}
+
+#[test]
+fn attribute_limits_take_the_model_variable_then_the_general_one_then_the_default() {
+    assert_eq!(
+        resolve(&[]).limits,
+        AttributeLimits {
+            span_attribute_value_length: None,
+            span_attribute_count: 128,
+            span_event_count: 128,
+            span_link_count: 128,
+            event_attribute_count: 128,
+            link_attribute_count: 128,
+            log_attribute_value_length: None,
+            log_attribute_count: 128,
+        }
+    );
+    let general = resolve(&[
+        (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, "256"),
+        (OTEL_ATTRIBUTE_COUNT_LIMIT, "32"),
+    ])
+    .limits;
+    assert_eq!(general.span_attribute_value_length, Some(256));
+    assert_eq!(general.log_attribute_value_length, Some(256));
+    assert_eq!(
+        (
+            general.span_attribute_count,
+            general.event_attribute_count,
+            general.link_attribute_count,
+            general.log_attribute_count
+        ),
+        (32, 32, 32, 32)
+    );
+    assert_eq!(
+        (general.span_event_count, general.span_link_count),
+        (128, 128),
+        "event and link counts are not attribute counts"
+    );
+    let specific = resolve(&[
+        (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, "256"),
+        (OTEL_ATTRIBUTE_COUNT_LIMIT, "32"),
+        (OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, "64"),
+        (OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, "16"),
+        (OTEL_SPAN_EVENT_COUNT_LIMIT, "8"),
+        (OTEL_SPAN_LINK_COUNT_LIMIT, "4"),
+        (OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT, "2"),
+        (OTEL_LINK_ATTRIBUTE_COUNT_LIMIT, "1"),
+        (OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT, "0"),
+        (OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT, "3"),
+    ])
+    .limits;
+    assert_eq!(
+        specific,
+        AttributeLimits {
+            span_attribute_value_length: Some(64),
+            span_attribute_count: 16,
+            span_event_count: 8,
+            span_link_count: 4,
+            event_attribute_count: 2,
+            link_attribute_count: 1,
+            log_attribute_value_length: Some(0),
+            log_attribute_count: 3,
+        }
+    );
+    assert_eq!(
+        error(&[(OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, "-1")]),
+        "invalid value `-1` for OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: expected a whole number from 0 \
+         to 65536"
+    );
+    assert_eq!(
+        error(&[(OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, "99999999999")]),
+        "invalid value `99999999999` for OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: expected a whole \
+         number from 0 to 16777216"
     );
 }
 

@@ -195,6 +195,45 @@ pub struct BatchConfig {
     pub export_timeout: Duration,
 }
 
+/// Attribute limits (`OTEL_ATTRIBUTE_*`, `OTEL_SPAN_*`, `OTEL_EVENT_*`, `OTEL_LINK_*`,
+/// `OTEL_LOGRECORD_*`): a model's own variable wins over the general one, which wins over the
+/// default (no length limit, 128 of everything).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttributeLimits {
+    /// Characters of a span, event or link attribute value at most (`None`: no limit).
+    pub span_attribute_value_length: Option<usize>,
+    /// Attributes per span.
+    pub span_attribute_count: usize,
+    /// Events per span.
+    pub span_event_count: usize,
+    /// Links per span.
+    pub span_link_count: usize,
+    /// Attributes per span event.
+    pub event_attribute_count: usize,
+    /// Attributes per span link.
+    pub link_attribute_count: usize,
+    /// Characters of a log record attribute value at most (`None`: no limit).
+    pub log_attribute_value_length: Option<usize>,
+    /// Attributes per log record.
+    pub log_attribute_count: usize,
+}
+
+impl Default for AttributeLimits {
+    fn default() -> Self {
+        let n = crate::attribute_limits::DEFAULT_COUNT_LIMIT;
+        AttributeLimits {
+            span_attribute_value_length: None,
+            span_attribute_count: n,
+            span_event_count: n,
+            span_link_count: n,
+            event_attribute_count: n,
+            link_attribute_count: n,
+            log_attribute_value_length: None,
+            log_attribute_count: n,
+        }
+    }
+}
+
 /// Everything `init()` needs, resolved from code and environment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -217,6 +256,8 @@ pub struct Config {
     pub span_batch: BatchConfig,
     /// Log record batch processor.
     pub log_batch: BatchConfig,
+    /// Attribute limits of spans and log records.
+    pub limits: AttributeLimits,
     /// `OTEL_METRIC_EXPORT_INTERVAL`.
     pub metric_export_interval: Duration,
     /// `OTEL_METRIC_EXPORT_TIMEOUT`.

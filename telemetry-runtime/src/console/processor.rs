@@ -227,6 +227,7 @@ impl SpanProcessor for ConsoleSpanProcessor {
 
     fn on_end(&self, mut span: SpanData) {
         crate::redaction::sink::redact_span(&mut span);
+        crate::export::limits::limit_span(&mut span);
         let trace_id = span.span_context.trace_id();
         let is_local_root = span.parent_span_id == SpanId::INVALID || span.parent_span_is_remote;
         let batch = {

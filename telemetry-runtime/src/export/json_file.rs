@@ -92,6 +92,7 @@ impl SpanProcessor for JsonFileSpanProcessor {
         }
         crate::redaction::sink::redact_span(&mut span);
         crate::span::flagged::mark_exported_root(&mut span);
+        super::limits::limit_span(&mut span);
         let mut spans = self.spans.lock().unwrap_or_else(PoisonError::into_inner);
         if spans.len() < self.max_spans {
             spans.push(span);

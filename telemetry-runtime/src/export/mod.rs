@@ -6,6 +6,7 @@
 pub(crate) mod batch;
 #[cfg(feature = "otlp")]
 pub(crate) mod json_file;
+pub(crate) mod limits;
 #[cfg(feature = "otlp")]
 pub(crate) mod log_processor;
 #[cfg(feature = "otlp")]

@@ -45,8 +45,9 @@ impl BoundedBatchSpanProcessor {
 impl SpanProcessor for BoundedBatchSpanProcessor {
     fn on_start(&self, _span: &mut Span, _cx: &Context) {}
 
-    fn on_end(&self, span: SpanData) {
+    fn on_end(&self, mut span: SpanData) {
         if span.span_context.is_sampled() {
+            super::limits::limit_span(&mut span);
             self.queue.push(span);
         }
     }

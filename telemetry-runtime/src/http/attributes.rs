@@ -3,6 +3,7 @@
 use http::{HeaderMap, Method, Uri, Version, header};
 use opentelemetry::KeyValue;
 
+use crate::attribute_limits::untrusted;
 use crate::http_semconv::{method, protocol_version, redact_query};
 
 /// The request's attributes known when it arrives.
@@ -29,13 +30,20 @@ impl RequestAttributes<'_> {
                 ));
             }
         }
-        out.push(KeyValue::new("url.path", self.uri.path().to_owned()));
+        // Values from the request are capped (`attribute_limits::UNTRUSTED_VALUE_MAX_CHARS`).
+        out.push(KeyValue::new(
+            "url.path",
+            untrusted(self.uri.path()).into_owned(),
+        ));
         if let Some(query) = self.uri.query() {
-            out.push(KeyValue::new("url.query", redact_query(query)));
+            out.push(KeyValue::new(
+                "url.query",
+                untrusted(&redact_query(query)).into_owned(),
+            ));
         }
         out.push(KeyValue::new("url.scheme", scheme(self.uri, self.headers)));
         if let Some(route) = self.route {
-            out.push(KeyValue::new("http.route", route.to_owned()));
+            out.push(KeyValue::new("http.route", untrusted(route).into_owned()));
         }
         if let Some((host, port)) = server_address(self.uri, self.headers) {
             out.push(KeyValue::new("server.address", host));
@@ -48,7 +56,10 @@ impl RequestAttributes<'_> {
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
         {
-            out.push(KeyValue::new("user_agent.original", agent.to_owned()));
+            out.push(KeyValue::new(
+                "user_agent.original",
+                untrusted(agent).into_owned(),
+            ));
         }
         if let Some(version) = protocol_version(self.version) {
             out.push(KeyValue::new("network.protocol.version", version));

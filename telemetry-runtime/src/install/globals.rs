@@ -16,6 +16,11 @@ pub(super) fn install_rules(config: &Config) {
     crate::redaction::content_policy::set_max_bytes(config.code.content_max_bytes);
     crate::redaction::install(config.redact_keys.clone(), config.redact_query_keys.clone());
     crate::propagation::set_forward_baggage(config.code.forward_baggage);
+    crate::attribute_limits::set(
+        config.limits.span_attribute_value_length,
+        config.limits.log_attribute_value_length,
+        config.limits.log_attribute_count,
+    );
 }
 
 /// The toolkit's tracer, logger and instruments, and OpenTelemetry's global tracer provider,

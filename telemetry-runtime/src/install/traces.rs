@@ -3,14 +3,27 @@
 
 use std::sync::Arc;
 
-use opentelemetry_sdk::trace::SdkTracerProvider;
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits};
 
-use crate::config::{ConfigWarning, ExporterKind};
+use crate::config::{AttributeLimits, ConfigWarning, ExporterKind};
 use crate::console::ConsoleSpanProcessor;
 use crate::export::stats::ExportStats;
 use crate::sampler;
 
 use super::export::SignalInputs;
+
+/// The SDK's count limits (it counts what they drop in each span's `dropped_*` fields); the
+/// value length limit is the export path's ([`crate::export::limits`]).
+fn span_limits(limits: &AttributeLimits) -> SpanLimits {
+    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    SpanLimits {
+        max_events_per_span: n(limits.span_event_count),
+        max_attributes_per_span: n(limits.span_attribute_count),
+        max_links_per_span: n(limits.span_link_count),
+        max_attributes_per_event: n(limits.event_attribute_count),
+        max_attributes_per_link: n(limits.link_attribute_count),
+    }
+}
 
 /// The provider of `config`; a processor that cannot be built is a warning, not an error.
 pub(super) fn provider(
@@ -25,7 +38,8 @@ pub(super) fn provider(
     } = *inputs;
     let mut tracer = SdkTracerProvider::builder()
         .with_resource(resource.clone())
-        .with_sampler(sampler::build(config.sampler));
+        .with_sampler(sampler::build(config.sampler))
+        .with_span_limits(span_limits(&config.limits));
     match config.traces.exporter {
         #[cfg(feature = "otlp")]
         ExporterKind::Otlp => match otlp.map(|otlp| {

@@ -57,6 +57,39 @@ fn any_value(value: FieldValue) -> AnyValue {
     }
 }
 
+/// A record being filled under the log record limits
+/// (`OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT`):
+/// values cut to the length, attributes past the count left out.
+struct Limited<R> {
+    record: R,
+    added: usize,
+    max_count: usize,
+    max_chars: usize,
+}
+
+impl<R: LogRecord> Limited<R> {
+    fn new(record: R) -> Self {
+        Limited {
+            record,
+            added: 0,
+            max_count: crate::attribute_limits::log_count(),
+            max_chars: crate::attribute_limits::log_value_length(),
+        }
+    }
+
+    fn add(&mut self, key: impl Into<opentelemetry::Key>, value: impl Into<AnyValue>) {
+        if self.added >= self.max_count {
+            return;
+        }
+        let mut value = value.into();
+        if self.max_chars != usize::MAX {
+            crate::attribute_limits::limit_any_value(&mut value, self.max_chars);
+        }
+        self.record.add_attribute(key, value);
+        self.added += 1;
+    }
+}
+
 impl<S: Subscriber> Layer<S> for OtelLogBridge {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         // A `log` record's own level, target, file and line (tracing-log's callsite is `log`).
@@ -78,6 +111,7 @@ impl<S: Subscriber> Layer<S> for OtelLogBridge {
         if let Some(message) = fields.message {
             record.set_body(AnyValue::from(message));
         }
+        let mut limited = Limited::new(record);
         // The request scope's identifiers, under their span attribute keys, unless the event
         // has a field of the same name.
         crate::scope::for_each_attribute(|attribute| {
@@ -86,7 +120,7 @@ impl<S: Subscriber> Layer<S> for OtelLogBridge {
                 .iter()
                 .any(|(name, _)| *name == attribute.key.as_str())
             {
-                record.add_attribute(
+                limited.add(
                     attribute.key.clone(),
                     crate::span::value::to_any_value(&attribute.value),
                 );
@@ -96,30 +130,30 @@ impl<S: Subscriber> Layer<S> for OtelLogBridge {
             if let FieldValue::Error { ty, message } = value {
                 // An error field: `exception.type`, and `exception.message` only when its
                 // text may enter logs.
-                record.add_attribute(semconv::EXCEPTION_TYPE, AnyValue::from(ty.into_owned()));
+                limited.add(semconv::EXCEPTION_TYPE, AnyValue::from(ty.into_owned()));
                 if let Some(message) = message {
-                    record.add_attribute(semconv::EXCEPTION_MESSAGE, AnyValue::from(message));
+                    limited.add(semconv::EXCEPTION_MESSAGE, AnyValue::from(message));
                 }
                 continue;
             }
-            record.add_attribute(name, any_value(value));
+            limited.add(name, any_value(value));
         }
         match &normalized {
             Some(log) => {
                 if let Some(file) = log.file() {
-                    record.add_attribute(semconv::CODE_FILE_PATH, file.to_owned());
+                    limited.add(semconv::CODE_FILE_PATH, file.to_owned());
                 }
             }
             None => {
                 if let Some(file) = event.metadata().file() {
-                    record.add_attribute(semconv::CODE_FILE_PATH, file);
+                    limited.add(semconv::CODE_FILE_PATH, file);
                 }
             }
         }
         if let Some(line) = meta.line() {
-            record.add_attribute(semconv::CODE_LINE_NUMBER, i64::from(line));
+            limited.add(semconv::CODE_LINE_NUMBER, i64::from(line));
         }
         // The trace context is taken from `Context::current()` by the SDK logger.
-        self.logger.emit(record);
+        self.logger.emit(limited.record);
     }
 }
