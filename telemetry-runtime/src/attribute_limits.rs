@@ -7,6 +7,7 @@
 //! Lengths count characters, as the specification says, and a value is cut on a character
 //! boundary. Strings and the strings of string arrays are cut; other values are left alone.
 
+#[cfg(any(feature = "axum", feature = "cloudevents", test))]
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -69,6 +70,7 @@ pub(crate) fn cut(text: &str, max_chars: usize) -> Option<&str> {
 
 /// `text` cut to the span limit and the untrusted-input cap, whichever is smaller: for values
 /// copied from request headers, URLs and event metadata.
+#[cfg(any(feature = "axum", feature = "cloudevents", test))]
 pub(crate) fn untrusted(text: &str) -> Cow<'_, str> {
     let max = span_value_length().min(UNTRUSTED_VALUE_MAX_CHARS);
     match cut(text, max) {

@@ -18,9 +18,15 @@ pub struct SignalStatus {
     pub protocol: Option<Protocol>,
     /// Items the collector acknowledged (spans, log records; for metrics, export requests).
     pub exported: u64,
-    /// Items lost: dropped because the queue was full, or in an export that failed or timed
-    /// out (for metrics, export requests that failed).
+    /// Items lost: dropped because the queue was full, in an export that failed or timed
+    /// out (for metrics, export requests that failed), or after the export worker stopped.
     pub dropped: u64,
+    /// The export worker stopped without being shut down (its runtime was dropped, or it
+    /// panicked): nothing of this signal is exported any more. Warned about once; flush and
+    /// shutdown return an error that says so.
+    pub worker_stopped: bool,
+    /// Of `dropped`, the items dropped because the worker had stopped.
+    pub dropped_worker_stopped: u64,
 }
 
 impl SignalStatus {
@@ -67,6 +73,8 @@ impl Status {
             protocol: None,
             exported: 0,
             dropped: 0,
+            worker_stopped: false,
+            dropped_worker_stopped: 0,
         };
         Status {
             initialized: false,
@@ -92,6 +100,13 @@ impl fmt::Display for SignalStatus {
         }
         if self.exporter == ExporterKind::Otlp {
             write!(f, ", {} exported, {} dropped", self.exported, self.dropped)?;
+        }
+        if self.worker_stopped {
+            write!(
+                f,
+                ", export worker stopped ({} dropped since)",
+                self.dropped_worker_stopped
+            )?;
         }
         Ok(())
     }

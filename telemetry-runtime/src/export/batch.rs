@@ -6,12 +6,17 @@
 //! collector that never answers costs dropped items, never a blocked caller.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc as std_mpsc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TrySendError;
 
 use super::rate_limited_warning::RateLimitedWarning;
 use super::stats::ExportStats;
@@ -37,6 +42,7 @@ pub(crate) struct BatchQueue<T> {
     items: mpsc::Sender<T>,
     control: mpsc::UnboundedSender<Control>,
     stats: Arc<ExportStats>,
+    signal: Signal,
 }
 
 impl<T> std::fmt::Debug for BatchQueue<T> {
@@ -75,19 +81,59 @@ impl<T: Send + 'static> BatchQueue<T> {
             stats: stats.clone(),
             warning,
         };
-        runtime.spawn(worker.run(rx, control_rx));
+        // Made here, not in the task: a task dropped before its first poll marks it too.
+        let guard = StopGuard {
+            stats: stats.clone(),
+            clean: false,
+        };
+        runtime.spawn(worker.run(rx, control_rx, guard));
         Self {
             items,
             control,
             stats,
+            signal,
         }
     }
 
-    /// Queues one item without blocking; drops and counts it when the queue is full.
+    /// Queues one item without blocking; drops and counts it when the queue is full, or when
+    /// the worker has stopped (reported once).
     pub(crate) fn push(&self, item: T) {
-        if self.items.try_send(item).is_err() {
-            ExportStats::add(&self.stats.dropped_queue_full, 1);
+        match self.items.try_send(item) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => ExportStats::add(&self.stats.dropped_queue_full, 1),
+            Err(TrySendError::Closed(_)) => {
+                ExportStats::add(&self.stats.dropped_worker_stopped, 1);
+                self.report_stopped();
+            }
         }
+    }
+
+    /// Warns once that the worker stopped, if it did without being shut down.
+    fn report_stopped(&self) {
+        if self.stats.worker_stopped()
+            && !self
+                .stats
+                .worker_stop_reported
+                .swap(true, Ordering::Relaxed)
+        {
+            tracing::warn!(
+                target: super::rate_limited_warning::INTERNAL_TARGET,
+                code = "TR-W101",
+                signal = self.signal.as_str(),
+                "the {} export worker has stopped: nothing is exported any more, every later item is dropped and counted (status().{}.dropped_worker_stopped)",
+                self.signal.as_str(),
+                self.signal.as_str(),
+            );
+        }
+    }
+
+    /// The error of a flush or shutdown that found the worker stopped.
+    fn stopped_error(&self) -> OTelSdkError {
+        OTelSdkError::InternalFailure(format!(
+            "the {} export worker has stopped; {} items dropped since",
+            self.signal.as_str(),
+            self.stats.dropped_worker_stopped()
+        ))
     }
 
     /// Exports everything queued; waits at most `timeout`.
@@ -106,11 +152,22 @@ impl<T: Send + 'static> BatchQueue<T> {
         timeout: Duration,
     ) -> OTelSdkResult {
         let (ack, done) = std_mpsc::sync_channel(1);
-        if self.control.send(make(ack)).is_err() {
-            return Ok(()); // already stopped
+        let answered = match self.control.send(make(ack)) {
+            Ok(()) => done.recv_timeout(timeout),
+            Err(_) => Err(std_mpsc::RecvTimeoutError::Disconnected),
+        };
+        match answered {
+            Ok(()) => Ok(()),
+            Err(std_mpsc::RecvTimeoutError::Timeout) => Err(OTelSdkError::Timeout(timeout)),
+            // No worker took the request: shut down before (fine), or stopped on its own.
+            Err(std_mpsc::RecvTimeoutError::Disconnected) => {
+                if self.stats.worker_shut_down.load(Ordering::Relaxed) {
+                    return Ok(());
+                }
+                self.report_stopped();
+                Err(self.stopped_error())
+            }
         }
-        done.recv_timeout(timeout)
-            .map_err(|_| OTelSdkError::Timeout(timeout))
     }
 }
 
@@ -121,11 +178,43 @@ struct Worker<E: BatchExport> {
     warning: RateLimitedWarning,
 }
 
+/// Marks the worker stopped when it ends other than by a shutdown request: its runtime
+/// dropped the task, or it panicked outside an export.
+struct StopGuard {
+    stats: Arc<ExportStats>,
+    clean: bool,
+}
+
+impl Drop for StopGuard {
+    fn drop(&mut self) {
+        if !self.clean {
+            self.stats.worker_stopped.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// A future whose panic is an `Err` instead of the end of the task that polls it.
+struct CatchUnwind<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, ()>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let future = self.0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(_) => Poll::Ready(Err(())),
+        }
+    }
+}
+
 impl<E: BatchExport> Worker<E> {
     async fn run(
         mut self,
         mut items: mpsc::Receiver<E::Item>,
         mut control: mpsc::UnboundedReceiver<Control>,
+        mut guard: StopGuard,
     ) {
         let max_batch = self.config.max_export_batch_size.max(1);
         let mut batch = Vec::with_capacity(max_batch);
@@ -136,7 +225,12 @@ impl<E: BatchExport> Worker<E> {
             tokio::select! {
                 biased;
                 request = control.recv() => {
-                    let Some(request) = request else { return };
+                    let Some(request) = request else {
+                        // The queue's handle is gone: what it queued is exported, then done.
+                        self.drain(&mut items, &mut batch, max_batch).await;
+                        guard.clean = true;
+                        return;
+                    };
                     self.drain(&mut items, &mut batch, max_batch).await;
                     match request {
                         Control::Flush(ack) => {
@@ -144,13 +238,22 @@ impl<E: BatchExport> Worker<E> {
                         }
                         Control::Shutdown(ack) => {
                             self.exporter.shutdown();
+                            guard.clean = true;
+                            self.stats.worker_shut_down.store(true, Ordering::Relaxed);
                             let _ = ack.send(());
                             return;
                         }
                     }
                 }
                 item = items.recv() => {
-                    let Some(item) = item else { return };
+                    let Some(item) = item else {
+                        // Every sender is gone: the partial batch is exported, not lost.
+                        if !batch.is_empty() {
+                            self.export(&mut batch, max_batch).await;
+                        }
+                        guard.clean = true;
+                        return;
+                    };
                     batch.push(item);
                     if batch.len() >= max_batch {
                         self.export(&mut batch, max_batch).await;
@@ -191,13 +294,19 @@ impl<E: BatchExport> Worker<E> {
     async fn export(&mut self, batch: &mut Vec<E::Item>, max_batch: usize) {
         let items = std::mem::replace(batch, Vec::with_capacity(max_batch));
         let n = items.len();
-        let outcome =
-            tokio::time::timeout(self.config.export_timeout, self.exporter.export(items)).await;
+        // An exporter that panics fails its batch; the worker goes on.
+        let export = CatchUnwind(Box::pin(self.exporter.export(items)));
+        let outcome = tokio::time::timeout(self.config.export_timeout, export).await;
         match outcome {
-            Ok(Ok(())) => ExportStats::add(&self.stats.exported, n),
-            Ok(Err(error)) => {
+            Ok(Ok(Ok(()))) => ExportStats::add(&self.stats.exported, n),
+            Ok(Ok(Err(error))) => {
                 ExportStats::add(&self.stats.dropped_export_failed, n);
                 self.warning.record_error(error.to_string());
+            }
+            Ok(Err(())) => {
+                ExportStats::add(&self.stats.dropped_export_failed, n);
+                self.warning
+                    .record_error("the exporter panicked".to_owned());
             }
             Err(_elapsed) => {
                 ExportStats::add(&self.stats.dropped_export_failed, n);
@@ -208,5 +317,127 @@ impl<E: BatchExport> Worker<E> {
             }
         }
         self.warning.maybe_warn(&self.stats);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    /// Panics on its first export, succeeds after.
+    struct PanicsOnce(Arc<AtomicUsize>);
+
+    impl BatchExport for PanicsOnce {
+        type Item = u32;
+
+        async fn export(&self, _batch: Vec<u32>) -> OTelSdkResult {
+            if self.0.fetch_add(1, Ordering::Relaxed) == 0 {
+                panic!("exporter bug");
+            }
+            Ok(())
+        }
+
+        fn shutdown(&self) {}
+    }
+
+    fn config() -> BatchConfig {
+        BatchConfig {
+            max_queue_size: 16,
+            schedule_delay: Duration::from_secs(60),
+            max_export_batch_size: 4,
+            export_timeout: Duration::from_secs(5),
+        }
+    }
+
+    fn queue(
+        runtime: &tokio::runtime::Runtime,
+    ) -> (BatchQueue<u32>, Arc<ExportStats>, Arc<AtomicUsize>) {
+        let stats = Arc::new(ExportStats::default());
+        let calls = Arc::new(AtomicUsize::new(0));
+        let queue = BatchQueue::start(
+            runtime.handle(),
+            PanicsOnce(calls.clone()),
+            config(),
+            Signal::Traces,
+            stats.clone(),
+            Duration::from_secs(60),
+        );
+        (queue, stats, calls)
+    }
+
+    #[test]
+    fn a_panicking_exporter_fails_its_batch_and_the_worker_goes_on() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (queue, stats, calls) = queue(&runtime);
+        queue.push(1);
+        queue.push(2);
+        queue.flush(Duration::from_secs(5)).unwrap();
+        assert_eq!(stats.dropped_export_failed.load(Ordering::Relaxed), 2);
+        queue.push(3);
+        queue.flush(Duration::from_secs(5)).unwrap();
+        assert_eq!(stats.exported(), 1);
+        assert_eq!(calls.load(Ordering::Relaxed), 2);
+        assert!(!stats.worker_stopped());
+        queue.shutdown(Duration::from_secs(5)).unwrap();
+        // Shut down as asked: not a stopped worker, and a second shutdown is fine.
+        assert!(!stats.worker_stopped());
+        queue.shutdown(Duration::from_secs(5)).unwrap();
+    }
+
+    #[test]
+    fn a_worker_whose_runtime_is_gone_is_reported_and_its_drops_counted() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (queue, stats, _calls) = queue(&runtime);
+        queue.push(1);
+        runtime.shutdown_timeout(Duration::from_secs(5));
+        assert!(stats.worker_stopped());
+        for i in 0..5 {
+            queue.push(i);
+        }
+        assert_eq!(stats.dropped_worker_stopped(), 5);
+        assert_eq!(stats.dropped(), 5);
+        let error = queue.flush(Duration::from_secs(1)).unwrap_err().to_string();
+        assert!(
+            error.contains("the traces export worker has stopped; 5 items dropped since"),
+            "{error}"
+        );
+        assert!(queue.shutdown(Duration::from_secs(1)).is_err());
+        assert!(stats.worker_stop_reported.load(Ordering::Relaxed), "warned");
+    }
+
+    #[test]
+    fn a_partial_batch_is_exported_when_the_queue_goes_away() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (queue, stats, calls) = queue(&runtime);
+        calls.store(1, Ordering::Relaxed); // no panic
+        queue.push(1);
+        queue.push(2);
+        drop(queue);
+        for _ in 0..500 {
+            if stats.exported() == 2 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            stats.exported(),
+            2,
+            "the two queued items were exported, not lost"
+        );
+        assert!(!stats.worker_stopped());
     }
 }

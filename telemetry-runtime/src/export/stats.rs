@@ -1,6 +1,6 @@
 //! Per-signal export counters, read by `status()`.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Counters of one signal's export path. All relaxed: they are reports, not synchronisation.
 #[derive(Debug, Default)]
@@ -11,12 +11,32 @@ pub(crate) struct ExportStats {
     pub dropped_queue_full: AtomicU64,
     /// Items dropped because their export failed or timed out.
     pub dropped_export_failed: AtomicU64,
+    /// Items dropped because the export worker had stopped (its runtime gone, or a panic
+    /// outside an export): nothing exports them any more.
+    pub dropped_worker_stopped: AtomicU64,
+    /// The export worker stopped without being shut down.
+    pub worker_stopped: AtomicBool,
+    /// The stopped worker was reported (once).
+    pub worker_stop_reported: AtomicBool,
+    /// The worker was shut down as asked.
+    pub worker_shut_down: AtomicBool,
 }
 
 impl ExportStats {
     pub(crate) fn dropped(&self) -> u64 {
         self.dropped_queue_full.load(Ordering::Relaxed)
             + self.dropped_export_failed.load(Ordering::Relaxed)
+            + self.dropped_worker_stopped.load(Ordering::Relaxed)
+    }
+
+    /// Items dropped because the worker had stopped.
+    pub(crate) fn dropped_worker_stopped(&self) -> u64 {
+        self.dropped_worker_stopped.load(Ordering::Relaxed)
+    }
+
+    /// Whether the export worker stopped without being shut down.
+    pub(crate) fn worker_stopped(&self) -> bool {
+        self.worker_stopped.load(Ordering::Relaxed)
     }
 
     pub(crate) fn exported(&self) -> u64 {

@@ -239,6 +239,8 @@ impl Installed {
             protocol: (s.exporter == ExporterKind::Otlp).then_some(s.protocol),
             exported: stats.exported(),
             dropped: stats.dropped(),
+            worker_stopped: stats.worker_stopped(),
+            dropped_worker_stopped: stats.dropped_worker_stopped(),
         };
         Status {
             initialized: true,
