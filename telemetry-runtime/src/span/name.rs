@@ -3,8 +3,11 @@
 //! the process and later spans borrow it instead of allocating their own.
 //!
 //! The interned set is bounded ([`MAX_INTERNED`] names, [`MAX_INTERNED_BYTES`] bytes); past
-//! that, names are allocated per span as usual. Each thread remembers its most recent names,
-//! so the common case is a few string comparisons and no lock.
+//! that, names are allocated per span as usual. A name enters it only the
+//! [`ADMIT_AFTER`]th time it is seen: a flood of distinct names (an attacker's model names)
+//! each seen once only churns a fixed table of candidates and cannot fill the set, so the
+//! service's real names still get in. Each thread remembers its most recent names, so the
+//! common case is a few string comparisons and no lock.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -19,10 +22,39 @@ pub(crate) const MAX_INTERNED: usize = 1024;
 pub(crate) const MAX_INTERNED_BYTES: usize = 64 * 1024;
 /// Names each thread remembers.
 const RECENT: usize = 8;
+/// Sightings of a name before it is interned.
+pub(crate) const ADMIT_AFTER: u8 = 3;
+/// Slots of the candidate table: names seen but not interned yet, by hash. A name whose slot
+/// another name takes starts counting again.
+const CANDIDATES: usize = 4096;
 
 struct Interned {
     names: HashSet<&'static str>,
     bytes: usize,
+    /// (hash, sightings) of names not interned yet.
+    candidates: Vec<(u64, u8)>,
+    /// Keyed per process, so that no one can aim names at a slot.
+    hasher: std::collections::hash_map::RandomState,
+}
+
+impl Interned {
+    /// Counts a sighting of `name`; whether it has been seen often enough to be interned.
+    fn admit(&mut self, name: &str) -> bool {
+        use std::hash::BuildHasher as _;
+        let hash = self.hasher.hash_one(name);
+        let slot = &mut self.candidates[(hash as usize) % CANDIDATES];
+        if slot.0 == hash {
+            slot.1 = slot.1.saturating_add(1);
+        } else {
+            *slot = (hash, 1);
+        }
+        if slot.1 >= ADMIT_AFTER {
+            *slot = (0, 0);
+            true
+        } else {
+            false
+        }
+    }
 }
 
 static INTERNED: Mutex<Option<Interned>> = Mutex::new(None);
@@ -54,11 +86,16 @@ fn intern_global(name: &str) -> Option<&'static str> {
     let interned = guard.get_or_insert_with(|| Interned {
         names: HashSet::new(),
         bytes: 0,
+        candidates: vec![(0, 0); CANDIDATES],
+        hasher: std::collections::hash_map::RandomState::new(),
     });
     if let Some(found) = interned.names.get(name) {
         return Some(found);
     }
-    if interned.names.len() >= MAX_INTERNED || interned.bytes + name.len() > MAX_INTERNED_BYTES {
+    if interned.names.len() >= MAX_INTERNED
+        || interned.bytes + name.len() > MAX_INTERNED_BYTES
+        || !interned.admit(name)
+    {
         return None;
     }
     let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
@@ -236,6 +273,13 @@ mod tests {
     #[test]
     fn a_name_seen_again_is_borrowed_from_the_interned_set() {
         let attrs = [KeyValue::new("gen_ai.request.model", "interned-model")];
+        for _ in 1..ADMIT_AFTER {
+            let early = fill_name("chat {gen_ai.request.model}", &attrs);
+            assert!(
+                matches!(early, Cow::Owned(_)),
+                "not interned before it is seen again"
+            );
+        }
         let first = fill_name("chat {gen_ai.request.model}", &attrs);
         let second = fill_name("chat {gen_ai.request.model}", &attrs);
         let (Cow::Borrowed(a), Cow::Borrowed(b)) = (first, second) else {
@@ -259,6 +303,13 @@ mod tests {
     #[test]
     fn suffix_templates_give_the_same_names() {
         const T: &str = "chat {gen_ai.request.model}";
+        for model in ["a", "b", "gpt-4o"] {
+            for _ in 1..ADMIT_AFTER {
+                let attrs = [KeyValue::new("gen_ai.request.model", model)];
+                let name = fill_name_suffix(T, "chat ", "gen_ai.request.model", &attrs);
+                assert_eq!(name, format!("chat {model}"));
+            }
+        }
         for model in ["a", "b", "a", "gpt-4o", "b"] {
             let attrs = [KeyValue::new("gen_ai.request.model", model)];
             let name = fill_name_suffix(T, "chat ", "gen_ai.request.model", &attrs);
@@ -278,11 +329,42 @@ mod tests {
     }
 
     #[test]
+    fn a_flood_of_distinct_names_cannot_pin_the_set() {
+        // 100 000 distinct model names, each seen once, with the service's own names among
+        // them: none of the flood is interned, the real names are.
+        for i in 0..100_000u32 {
+            let attrs = [KeyValue::new("m", format!("hostile-{i}"))];
+            assert_eq!(fill_name("flood {m}", &attrs), format!("flood hostile-{i}"));
+            if i % 1000 == 0 {
+                let attrs = [KeyValue::new("m", "gpt-4o")];
+                let _ = fill_name("flood {m}", &attrs);
+            }
+        }
+        let guard = INTERNED.lock().unwrap();
+        let interned = guard.as_ref().unwrap();
+        assert!(interned.names.contains("flood gpt-4o"));
+        let hostile = interned
+            .names
+            .iter()
+            .filter(|n| n.starts_with("flood hostile-"))
+            .count();
+        assert_eq!(hostile, 0, "no name seen once is interned");
+        drop(guard);
+        let attrs = [KeyValue::new("m", "gpt-4o")];
+        assert!(matches!(
+            fill_name("flood {m}", &attrs),
+            Cow::Borrowed("flood gpt-4o")
+        ));
+    }
+
+    #[test]
     fn past_the_bound_names_are_allocated_and_still_right() {
-        // Fill the set with distinct names (a hostile, high-cardinality model argument).
+        // Fill the set with distinct names, each seen often enough to be interned.
         for i in 0..MAX_INTERNED + 10 {
             let attrs = [KeyValue::new("m", format!("model-{i}"))];
-            assert_eq!(fill_name("op {m}", &attrs), format!("op model-{i}"));
+            for _ in 0..ADMIT_AFTER {
+                assert_eq!(fill_name("op {m}", &attrs), format!("op model-{i}"));
+            }
         }
         let guard = INTERNED.lock().unwrap();
         let interned = guard.as_ref().unwrap();
@@ -290,6 +372,8 @@ mod tests {
         assert!(interned.bytes <= MAX_INTERNED_BYTES);
         drop(guard);
         let attrs = [KeyValue::new("m", "model-past-the-bound")];
-        assert!(matches!(fill_name("op {m}", &attrs), Cow::Owned(_)));
+        for _ in 0..ADMIT_AFTER {
+            assert!(matches!(fill_name("op {m}", &attrs), Cow::Owned(_)));
+        }
     }
 }
