@@ -342,3 +342,82 @@ fn otel_service_name_renames_the_default_set_in_code() {
         Some("renamed-by-the-operator")
     );
 }
+
+#[test]
+fn a_guard_dropped_at_once_is_warned_about_and_later_inits_say_why_nothing_works() {
+    let lines = Captured::default();
+    #[allow(clippy::let_underscore_must_use)]
+    let _ = telemetry_runtime::builder()
+        .log_writer(lines.clone())
+        .init();
+    let warning = lines.lines_containing("TR-W102");
+    assert_eq!(warning.len(), 1, "{}", lines.text());
+    assert!(
+        warning[0].contains("the guard it returned was dropped at once")
+            && warning[0].contains("let _guard = init()?;"),
+        "{}",
+        warning[0]
+    );
+    let later = telemetry_runtime::init().unwrap_err();
+    assert!(matches!(later, InitError::ShutDown));
+    assert!(
+        later
+            .to_string()
+            .starts_with("telemetry was shut down when the guard of the first init() was dropped"),
+        "{later}"
+    );
+}
+
+#[test]
+fn a_guard_kept_for_a_while_shuts_down_without_the_warning() {
+    let lines = Captured::default();
+    let guard = telemetry_runtime::builder()
+        .log_writer(lines.clone())
+        .init()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    drop(guard);
+    assert!(
+        lines.lines_containing("TR-W102").is_empty(),
+        "{}",
+        lines.text()
+    );
+}
+
+/// `shutdown_async` against a collector that accepts connections and never answers: the
+/// runtime's only worker thread keeps running other tasks while the shutdown waits out the
+/// export timeout.
+#[test]
+fn shutdown_async_leaves_the_runtime_free_while_a_hung_collector_times_out() {
+    let hung = otlp_receiver::Blackhole::start();
+    set_env(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", &hung.endpoint()),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "1000"),
+        ("OTEL_BSP_EXPORT_TIMEOUT", "1000"),
+        ("OTEL_METRICS_EXPORTER", "none"),
+        ("OTEL_LOGS_EXPORTER", "none"),
+    ]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (ticked_until, shut_down_at) = runtime.block_on(async {
+        let guard = telemetry_runtime::builder()
+            .log_writer(Captured::default())
+            .init()
+            .unwrap();
+        info_span!("to export").in_scope(|| info!("one span for the hung collector"));
+        let ticker = tokio::spawn(async {
+            for _ in 0..20 {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            std::time::Instant::now()
+        });
+        guard.shutdown_async().await;
+        let shut_down_at = std::time::Instant::now();
+        (ticker.await.unwrap(), shut_down_at)
+    });
+    // The ticker, on the runtime's one thread, finished while the shutdown was still waiting
+    // for the hung collector (a blocking drop would have held that thread until the end).
+    assert!(ticked_until < shut_down_at);
+}

@@ -17,6 +17,10 @@ pub enum InitError {
     SubscriberAlreadySet,
     /// The export thread could not be started.
     ExportRuntime(std::io::Error),
+    /// Telemetry was installed and then shut down, when the guard of the first `init()` was
+    /// dropped (`let _ = init()` drops it at once): it cannot be installed again in this
+    /// process. Keep that guard alive for the program's lifetime: `let _guard = init()?;`.
+    ShutDown,
 }
 
 impl fmt::Display for InitError {
@@ -30,6 +34,11 @@ impl fmt::Display for InitError {
                  them)",
             ),
             InitError::ExportRuntime(e) => write!(f, "cannot start the export thread: {e}"),
+            InitError::ShutDown => f.write_str(
+                "telemetry was shut down when the guard of the first init() was dropped (`let _ = \
+                 init()` drops it at once) and cannot be installed again in this process; keep \
+                 that guard alive for the program's lifetime: `let _guard = init()?;`",
+            ),
         }
     }
 }
@@ -39,7 +48,7 @@ impl std::error::Error for InitError {
         match self {
             InitError::Config(e) => Some(e),
             InitError::ExportRuntime(e) => Some(e),
-            InitError::SubscriberAlreadySet => None,
+            InitError::SubscriberAlreadySet | InitError::ShutDown => None,
         }
     }
 }

@@ -14,6 +14,14 @@ use super::Installed;
 /// Keeps telemetry installed. Dropping the guard returned by the first `init()` flushes and
 /// shuts down every provider, waiting at most the export timeout even when the collector
 /// hangs. Guards returned by later `init()` calls share the state and do nothing on drop.
+///
+/// Keep it for the program's lifetime: `let _guard = init()?;`. `let _ = init()` drops it at
+/// once and shuts telemetry down for good; that is warned about (`TR-W102`), and every later
+/// `init()` returns [`InitError::ShutDown`](crate::InitError::ShutDown).
+///
+/// Dropping it blocks the calling thread for up to the export timeout (a hung collector). In
+/// an async `main`, end with [`shutdown_async`](Self::shutdown_async)`.await` instead, which
+/// leaves the runtime's worker threads free.
 #[must_use = "dropping the guard shuts telemetry down; keep it alive for the program's lifetime"]
 pub struct TelemetryGuard {
     pub(super) state: Arc<Installed>,
@@ -40,9 +48,41 @@ impl TelemetryGuard {
     }
 
     /// Flushes and shuts down now; returns how long it took (at most about the export timeout).
+    /// Blocks the calling thread meanwhile: inside an async runtime use
+    /// [`shutdown_async`](Self::shutdown_async).
     pub fn shutdown(self) -> Duration {
         let started = Instant::now();
         drop(self);
+        started.elapsed()
+    }
+
+    /// [`shutdown`](Self::shutdown) on a thread of its own, awaited: the async runtime's
+    /// threads keep running other tasks while a hung collector uses up the export timeout.
+    ///
+    /// ```no_run
+    /// # async fn serve() {}
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), telemetry_runtime::InitError> {
+    ///     let guard = telemetry_runtime::init()?;
+    ///     serve().await;
+    ///     guard.shutdown_async().await;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub async fn shutdown_async(self) -> Duration {
+        let started = Instant::now();
+        let (done, finished) = tokio::sync::oneshot::channel::<()>();
+        let spawned = std::thread::Builder::new()
+            .name("telemetry-shutdown".to_owned())
+            .spawn(move || {
+                drop(self);
+                let _ = done.send(());
+            });
+        // Without a thread (none could be started) the closure, and the guard with it, was
+        // dropped here: the shutdown has already run.
+        if spawned.is_ok() {
+            let _ = finished.await;
+        }
         started.elapsed()
     }
 }
@@ -61,6 +101,7 @@ impl Installed {
         if self.shut_down.swap(true, Ordering::AcqRel) {
             return;
         }
+        self.warn_if_dropped_at_once();
         let budget = self.shutdown_budget;
         let deadline = Instant::now() + budget;
         let (done, finished) = mpsc::channel::<()>();
@@ -113,6 +154,23 @@ impl Installed {
         }
         #[cfg(not(feature = "otlp"))]
         let _ = PoisonError::<()>::into_inner;
+    }
+}
+
+/// A shutdown this soon after `init()`, before any span or event was recorded, is the guard
+/// thrown away at once (`let _ = init()`).
+const AT_ONCE: Duration = Duration::from_millis(100);
+
+impl Installed {
+    fn warn_if_dropped_at_once(&self) {
+        if self.installed_at.elapsed() < AT_ONCE && !crate::span::tracer::used() {
+            tracing::warn!(
+                target: "telemetry_runtime::init",
+                code = "TR-W102",
+                "telemetry is shut down {:?} after init(): the guard it returned was dropped at once (`let _ = init()` drops it). Keep it for the program's lifetime: `let _guard = init()?;`",
+                self.installed_at.elapsed(),
+            );
+        }
     }
 }
 

@@ -22,7 +22,7 @@ mod metrics;
 pub(crate) mod subscriber;
 mod traces;
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -67,6 +67,8 @@ struct Installed {
     export: Mutex<export::ExportThread>,
     shutdown_budget: Duration,
     shut_down: AtomicBool,
+    /// When `init()` installed it: a shutdown right after is reported.
+    installed_at: std::time::Instant,
 }
 
 /// Sets up telemetry from the `OTEL_*` environment. Idempotent: the first call installs,
@@ -129,6 +131,9 @@ pub(crate) fn install(
 ) -> Result<TelemetryGuard, InitError> {
     let mut slot = INSTALLED.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(state) = slot.as_ref() {
+        if state.shut_down.load(Ordering::Acquire) {
+            return Err(InitError::ShutDown);
+        }
         return Ok(TelemetryGuard {
             state: state.clone(),
             owner: false,
@@ -155,6 +160,7 @@ pub(crate) fn install(
     for warning in &state.warnings {
         tracing::warn!(target: "telemetry_runtime::init", code = warning.code.as_str(), "{}", warning.message);
     }
+    crate::span::tracer::reset_used();
     *slot = Some(state.clone());
     Ok(TelemetryGuard { state, owner: true })
 }
@@ -225,6 +231,7 @@ impl Installed {
             export: Mutex::new(export),
             shutdown_budget,
             shut_down: AtomicBool::new(false),
+            installed_at: std::time::Instant::now(),
         })
     }
 

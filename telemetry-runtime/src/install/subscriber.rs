@@ -86,7 +86,8 @@ pub(super) fn pipeline_layers<S>(
 where
     S: tracing::Subscriber + for<'a> LookupSpan<'a> + Send + Sync,
 {
-    let mut layers: Vec<Box<dyn Layer<S> + Send + Sync + 'static>> = Vec::with_capacity(2);
+    let mut layers: Vec<Box<dyn Layer<S> + Send + Sync + 'static>> = Vec::with_capacity(3);
+    layers.push(Used.boxed());
     if let Some(provider) = tracer_provider {
         let layer = tracing_opentelemetry::layer()
             .with_tracer(crate::span::inheriting::InheritingTracer::new(
@@ -112,6 +113,29 @@ where
         layers.push(layer.boxed());
     }
     layers
+}
+
+/// Notes that the application used telemetry (a span or an event): a guard dropped before
+/// that was thrown away at once (`TR-W102`).
+struct Used;
+
+impl<S: tracing::Subscriber> Layer<S> for Used {
+    fn on_new_span(
+        &self,
+        _attrs: &tracing::span::Attributes<'_>,
+        _id: &tracing::span::Id,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        crate::span::tracer::mark_used();
+    }
+
+    fn on_event(
+        &self,
+        _event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        crate::span::tracer::mark_used();
+    }
 }
 
 /// Records of the `log` facade become `tracing` events (level, target, the current span),

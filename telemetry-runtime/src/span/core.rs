@@ -243,6 +243,7 @@ impl SpanCore {
         step_keys: Option<StepKeys>,
         stream_keys: Option<StreamKeys>,
     ) {
+        tracer::mark_used();
         let StartValues {
             mut attributes,
             event,

@@ -10,6 +10,30 @@ use crate::span::backend::EngineTracer;
 
 static TRACER: GlobalSlot<EngineTracer> = GlobalSlot::new();
 static LEGACY_NAMES: AtomicBool = AtomicBool::new(false);
+/// Whether any span or event was recorded since `init()`: a guard dropped before that is
+/// reported as thrown away at once.
+static USED: AtomicBool = AtomicBool::new(false);
+
+/// Notes that telemetry was used (a span started, an event emitted). A load first, so the
+/// cache line stays shared once set.
+#[inline]
+pub(crate) fn mark_used() {
+    if !USED.load(Ordering::Relaxed) {
+        USED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Whether telemetry was used since `init()`.
+#[cfg(feature = "sdk")]
+pub(crate) fn used() -> bool {
+    USED.load(Ordering::Relaxed)
+}
+
+/// Forgets earlier use: `init()`'s own warnings are not the application's.
+#[cfg(feature = "sdk")]
+pub(crate) fn reset_used() {
+    USED.store(false, Ordering::Relaxed);
+}
 
 /// The installed tracer, if any.
 #[inline(always)]
