@@ -5,9 +5,12 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// A value installed for the rest of the process. Replacing it leaks the previous one on
 /// purpose: work still running may hold a `&'static` reference to it.
-pub(crate) struct GlobalSlot<T: 'static>(AtomicPtr<T>);
+///
+/// `T: Send + Sync`: the value is shared by every thread that reads the slot, and installed
+/// from whichever thread calls `init()`.
+pub(crate) struct GlobalSlot<T: Send + Sync + 'static>(AtomicPtr<T>);
 
-impl<T> GlobalSlot<T> {
+impl<T: Send + Sync> GlobalSlot<T> {
     /// Nothing installed.
     pub(crate) const fn new() -> Self {
         GlobalSlot(AtomicPtr::new(std::ptr::null_mut()))

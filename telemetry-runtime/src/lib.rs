@@ -16,6 +16,9 @@
 //! endpoint, spans and log records go through bounded queues to a dedicated export thread:
 //! a collector that is down or hangs costs counted drops, never a blocked application.
 #![deny(missing_docs)]
+// Every `unsafe` block says why it is sound; the list, and what each one buys, is in
+// BENCHMARKS.md ("Unsafe code").
+#![warn(clippy::undocumented_unsafe_blocks)]
 // docs.rs: a badge with its feature on every feature-gated item.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Without the SDK (a library that only instruments) no tracer can be installed: the

@@ -125,23 +125,50 @@ pub struct SpanCore {
 }
 
 struct Inner {
-    /// Serialises access to `live` through `&self` (the span's handle); the owner's `&mut`
-    /// access needs no lock.
-    lock: Mutex<()>,
-    live: UnsafeCell<Live>,
+    live: LiveCell,
     /// The parent context plus this span's context: what nested spans and logs see.
     cx: Context,
     stats: Stats,
 }
 
-// SAFETY: `live` is only reached through `lock` (shared access) or `&mut` (exclusive), and
-// what it holds may be used from any thread (checked below).
-unsafe impl Sync for Inner {}
+/// The running span behind a lock for shared access (the span's handle, `&self`), reached
+/// without the lock through `&mut` (the owner). A `Mutex<Live>` would do the same, but its
+/// value cannot be written in place when the span starts (`SpanCore::begin_with`), and the
+/// SDK span would be built elsewhere and copied in.
+struct LiveCell {
+    lock: Mutex<()>,
+    live: UnsafeCell<Live>,
+}
+
+// SAFETY: `live` is only reached through `lock` (`with`, shared access) or `&mut self`
+// (`get_mut`, exclusive), and what it holds may be used from any thread (checked below). This
+// is the one type of the span whose `Sync` is asserted; `Inner` derives its own from it.
+unsafe impl Sync for LiveCell {}
 
 const _: () = {
     const fn sendable<T: Send>() {}
     sendable::<Live>();
 };
+
+impl LiveCell {
+    /// `f` on the span, under the lock.
+    #[inline]
+    fn with<T>(&self, f: impl FnOnce(&mut Live) -> T) -> T {
+        let _lock = self
+            .lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // SAFETY: the lock is held, and `&mut` access (`get_mut`, the only other way in)
+        // cannot coexist with this `&self`.
+        f(unsafe { &mut *self.live.get() })
+    }
+
+    /// The span, through exclusive access: no lock.
+    #[inline]
+    fn get_mut(&mut self) -> &mut Live {
+        self.live.get_mut()
+    }
+}
 
 /// Step and stream statistics, folded into the span's attributes when it ends.
 struct Stats {
@@ -272,14 +299,14 @@ impl SpanCore {
         // it is. A panic in between leaves `active` false, and the fields written are leaked
         // rather than dropped (the late attributes).
         unsafe {
-            addr_of_mut!((*inner).lock).write(Mutex::new(()));
+            addr_of_mut!((*inner).live.lock).write(Mutex::new(()));
             addr_of_mut!((*inner).cx).write(Context::default());
             addr_of_mut!((*inner).stats).write(Stats::new(
                 timed.then(Instant::now),
                 step_keys,
                 stream_keys,
             ));
-            let live = UnsafeCell::raw_get(addr_of!((*inner).live));
+            let live = UnsafeCell::raw_get(addr_of!((*inner).live.live));
             addr_of_mut!((*live).late).write(late);
             tracer.build_into(
                 addr_of_mut!((*live).span).cast::<super::backend::EngineSpan>(),
@@ -313,12 +340,14 @@ impl SpanCore {
         SpanCore {
             active: true,
             inner: MaybeUninit::new(Inner {
-                lock: Mutex::new(()),
-                live: UnsafeCell::new(Live {
-                    span: MaybeUninit::new(span),
-                    running: true,
-                    late: Vec::new(),
-                }),
+                live: LiveCell {
+                    lock: Mutex::new(()),
+                    live: UnsafeCell::new(Live {
+                        span: MaybeUninit::new(span),
+                        running: true,
+                        late: Vec::new(),
+                    }),
+                },
                 cx,
                 stats: Stats::new(None, None, None),
             }),
@@ -350,15 +379,9 @@ impl SpanCore {
     }
 
     fn with_live<T>(&self, f: impl FnOnce(&mut Live) -> T) -> Option<T> {
-        let inner = self.inner()?;
-        let _lock = inner
-            .lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // SAFETY: the lock is held, and `&mut` access (the only other way in) cannot coexist
-        // with this `&self`.
-        let live = unsafe { &mut *inner.live.get() };
-        live.running.then(|| f(live))
+        self.inner()?
+            .live
+            .with(|live| live.running.then(|| f(live)))
     }
 
     /// Makes this span current on this thread until the guard drops (synchronous code).
@@ -488,13 +511,7 @@ impl Inner {
     #[inline(never)]
     fn end(&self) {
         // Ended in place, under the span's own lock (never contended here).
-        let _lock = self
-            .lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // SAFETY: the lock is held (see `SpanCore::with_live`).
-        let live = unsafe { &mut *self.live.get() };
-        live.end(&self.stats);
+        self.live.with(|live| live.end(&self.stats));
     }
 
     /// [`end`](Self::end) through exclusive access: no lock, no atomic read-modify-write.
