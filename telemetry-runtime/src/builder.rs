@@ -256,6 +256,16 @@ impl TelemetryBuilder {
         self
     }
 
+    /// Series kept per metric instrument at most (default
+    /// [`DEFAULT_METRIC_CARDINALITY_LIMIT`](crate::config::DEFAULT_METRIC_CARDINALITY_LIMIT),
+    /// 2000). The first attribute sets an instrument sees keep their series; measurements of
+    /// later ones are aggregated into its overflow series (`otel.metric.overflow=true`), which
+    /// `status().metrics.overflowed_instruments` counts. Values below 1 count as 1.
+    pub fn metric_cardinality_limit(mut self, limit: usize) -> Self {
+        self.overrides.code.metric_cardinality_limit = limit.max(1);
+        self
+    }
+
     /// Also emit legacy attribute names beside the current ones (`gen_ai.system` beside
     /// `gen_ai.provider.name`, `llm.usage.*` beside `gen_ai.usage.*`), for backends that still
     /// read them. Off by default.

@@ -27,6 +27,10 @@ pub struct SignalStatus {
     pub worker_stopped: bool,
     /// Of `dropped`, the items dropped because the worker had stopped.
     pub dropped_worker_stopped: u64,
+    /// Metrics: the instruments past their cardinality limit at the last export (their
+    /// further attribute sets aggregated into the overflow series,
+    /// `otel.metric.overflow=true`). Zero for the other signals.
+    pub overflowed_instruments: u64,
 }
 
 impl SignalStatus {
@@ -75,6 +79,7 @@ impl Status {
             dropped: 0,
             worker_stopped: false,
             dropped_worker_stopped: 0,
+            overflowed_instruments: 0,
         };
         Status {
             initialized: false,
@@ -100,6 +105,13 @@ impl fmt::Display for SignalStatus {
         }
         if self.exporter == ExporterKind::Otlp {
             write!(f, ", {} exported, {} dropped", self.exported, self.dropped)?;
+        }
+        if self.overflowed_instruments > 0 {
+            write!(
+                f,
+                ", {} instruments past their cardinality limit",
+                self.overflowed_instruments
+            )?;
         }
         if self.worker_stopped {
             write!(

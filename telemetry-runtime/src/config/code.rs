@@ -28,7 +28,14 @@ pub struct CodeSettings {
     pub prometheus: bool,
     /// Whether outgoing requests carry the current baggage (default no).
     pub forward_baggage: bool,
+    /// Series per metric instrument at most (default [`DEFAULT_METRIC_CARDINALITY_LIMIT`]);
+    /// measurements of further attribute sets go to the instrument's overflow series
+    /// (`otel.metric.overflow=true`).
+    pub metric_cardinality_limit: usize,
 }
+
+/// Series per metric instrument at most, unless set in code: the OpenTelemetry SDK's default.
+pub const DEFAULT_METRIC_CARDINALITY_LIMIT: usize = 2000;
 
 impl Default for CodeSettings {
     fn default() -> Self {
@@ -41,6 +48,7 @@ impl Default for CodeSettings {
             traces_json_file: None,
             prometheus: false,
             forward_baggage: false,
+            metric_cardinality_limit: DEFAULT_METRIC_CARDINALITY_LIMIT,
         }
     }
 }

@@ -15,7 +15,7 @@ mod tests;
 mod types;
 mod warning;
 
-pub use code::{CodeSettings, DEFAULT_MAX_CONTENT_BYTES};
+pub use code::{CodeSettings, DEFAULT_MAX_CONTENT_BYTES, DEFAULT_METRIC_CARDINALITY_LIMIT};
 pub use endpoint::Protocol;
 #[allow(unused_imports)]
 pub(crate) use env::*;

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use super::stats::ExportStats;
 
+use opentelemetry::KeyValue;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::metrics::Temporality;
-use opentelemetry_sdk::metrics::data::ResourceMetrics;
+use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 
 /// The SDK's periodic reader calls `export` on its own thread; this wrapper drives the inner
@@ -22,8 +23,41 @@ pub(crate) struct OnExportRuntime<E> {
     pub(crate) stats: Arc<ExportStats>,
 }
 
+/// The instruments of `metrics` that have an overflow series: past their cardinality limit.
+fn overflowed_instruments(metrics: &ResourceMetrics) -> u64 {
+    fn overflowed<'a>(mut attributes: impl Iterator<Item = &'a KeyValue>) -> bool {
+        attributes.any(|kv| kv.key.as_str() == "otel.metric.overflow")
+    }
+    fn any_point<T>(data: &MetricData<T>) -> bool {
+        match data {
+            MetricData::Gauge(g) => g.data_points().any(|p| overflowed(p.attributes())),
+            MetricData::Sum(s) => s.data_points().any(|p| overflowed(p.attributes())),
+            MetricData::Histogram(h) => h.data_points().any(|p| overflowed(p.attributes())),
+            MetricData::ExponentialHistogram(h) => {
+                h.data_points().any(|p| overflowed(p.attributes()))
+            }
+        }
+    }
+    let mut n = 0;
+    for scope in metrics.scope_metrics() {
+        for metric in scope.metrics() {
+            let hit = match metric.data() {
+                AggregatedMetrics::F64(d) => any_point(d),
+                AggregatedMetrics::U64(d) => any_point(d),
+                AggregatedMetrics::I64(d) => any_point(d),
+            };
+            n += u64::from(hit);
+        }
+    }
+    n
+}
+
 impl<E: PushMetricExporter> PushMetricExporter for OnExportRuntime<E> {
     async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
+        self.stats.overflowed_instruments.store(
+            overflowed_instruments(metrics),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let timeout = self.timeout;
         let run = async { tokio::time::timeout(timeout, self.inner.export(metrics)).await };
         // The periodic reader's thread is not a runtime thread, so blocking on the handle is

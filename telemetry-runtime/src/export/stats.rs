@@ -20,6 +20,9 @@ pub(crate) struct ExportStats {
     pub worker_stop_reported: AtomicBool,
     /// The worker was shut down as asked.
     pub worker_shut_down: AtomicBool,
+    /// Metrics: instruments whose last export had an overflow series (past their
+    /// cardinality limit).
+    pub overflowed_instruments: AtomicU64,
 }
 
 impl ExportStats {

@@ -3,12 +3,15 @@
 
 use std::sync::Arc;
 
-use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
+use opentelemetry_sdk::metrics::{Instrument, PeriodicReader, SdkMeterProvider, Stream};
 
 use crate::config::{ConfigWarning, ExporterKind};
 use crate::export::stats::ExportStats;
 
 use super::export::SignalInputs;
+
+/// The largest cardinality limit taken (the SDK sizes a map by it).
+const MAX_CARDINALITY_LIMIT: usize = 1 << 20;
 
 /// The provider of `config`, if it has a reader; a reader that cannot be built is a warning.
 pub(super) fn provider(
@@ -21,7 +24,16 @@ pub(super) fn provider(
         resource,
         otlp,
     } = *inputs;
-    let mut meter = SdkMeterProvider::builder().with_resource(resource.clone());
+    // Every instrument's cardinality limit: past it, the overflow series.
+    let limit = config
+        .code
+        .metric_cardinality_limit
+        .clamp(1, MAX_CARDINALITY_LIMIT);
+    let mut meter = SdkMeterProvider::builder()
+        .with_resource(resource.clone())
+        .with_view(move |_: &Instrument| {
+            Stream::builder().with_cardinality_limit(limit).build().ok()
+        });
     let mut readers = 0;
     match config.metrics.exporter {
         #[cfg(feature = "otlp")]

@@ -248,6 +248,9 @@ impl Installed {
             dropped: stats.dropped(),
             worker_stopped: stats.worker_stopped(),
             dropped_worker_stopped: stats.dropped_worker_stopped(),
+            overflowed_instruments: stats
+                .overflowed_instruments
+                .load(std::sync::atomic::Ordering::Relaxed),
         };
         Status {
             initialized: true,
