@@ -27,6 +27,8 @@ pub struct SignalStatus {
     pub worker_stopped: bool,
     /// Of `dropped`, the items dropped because the worker had stopped.
     pub dropped_worker_stopped: u64,
+    /// Traces: spans the OTLP JSON file could not keep (100 000 spans or 64 MiB reached).
+    pub dropped_file: u64,
     /// Metrics: the instruments past their cardinality limit at the last export (their
     /// further attribute sets aggregated into the overflow series,
     /// `otel.metric.overflow=true`). Zero for the other signals.
@@ -79,6 +81,7 @@ impl Status {
             dropped: 0,
             worker_stopped: false,
             dropped_worker_stopped: 0,
+            dropped_file: 0,
             overflowed_instruments: 0,
         };
         Status {
@@ -105,6 +108,9 @@ impl fmt::Display for SignalStatus {
         }
         if self.exporter == ExporterKind::Otlp {
             write!(f, ", {} exported, {} dropped", self.exported, self.dropped)?;
+        }
+        if self.dropped_file > 0 {
+            write!(f, ", {} not kept in the JSON file", self.dropped_file)?;
         }
         if self.overflowed_instruments > 0 {
             write!(

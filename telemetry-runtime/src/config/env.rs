@@ -161,6 +161,10 @@ pub(crate) const OTEL_METRIC_EXPORT_TIMEOUT: &str = "OTEL_METRIC_EXPORT_TIMEOUT"
 
 /// `tracing` filter directives for the stdout log output.
 pub(crate) const RUST_LOG: &str = "RUST_LOG";
+/// Span queue: bytes held at most (queued spans and the batch being exported).
+pub(crate) const TELEMETRY_BSP_MAX_QUEUE_BYTES: &str = "TELEMETRY_BSP_MAX_QUEUE_BYTES";
+/// Log record queue: bytes held at most.
+pub(crate) const TELEMETRY_BLRP_MAX_QUEUE_BYTES: &str = "TELEMETRY_BLRP_MAX_QUEUE_BYTES";
 /// `human` or `json`.
 pub(crate) const TELEMETRY_LOG_FORMAT: &str = "TELEMETRY_LOG_FORMAT";
 /// Whether prompts and completions may enter telemetry.
@@ -268,6 +272,7 @@ pub(crate) const DEFAULT_SPAN_BATCH: BatchConfig = BatchConfig {
     schedule_delay: Duration::from_millis(5_000),
     max_export_batch_size: 512,
     export_timeout: Duration::from_millis(30_000),
+    max_queue_bytes: DEFAULT_MAX_QUEUE_BYTES,
 };
 /// `OTEL_BLRP_*` defaults.
 pub(crate) const DEFAULT_LOG_BATCH: BatchConfig = BatchConfig {
@@ -275,7 +280,11 @@ pub(crate) const DEFAULT_LOG_BATCH: BatchConfig = BatchConfig {
     schedule_delay: Duration::from_millis(1_000),
     max_export_batch_size: 512,
     export_timeout: Duration::from_millis(30_000),
+    max_queue_bytes: DEFAULT_MAX_QUEUE_BYTES,
 };
+/// Bytes a span or log record queue holds at most, unless `TELEMETRY_BSP_MAX_QUEUE_BYTES` /
+/// `TELEMETRY_BLRP_MAX_QUEUE_BYTES` says otherwise: 64 MiB.
+pub(crate) const DEFAULT_MAX_QUEUE_BYTES: usize = 64 << 20;
 /// `OTEL_METRIC_EXPORT_INTERVAL` default.
 pub(crate) const DEFAULT_METRIC_EXPORT_INTERVAL: Duration = Duration::from_millis(60_000);
 /// `OTEL_METRIC_EXPORT_TIMEOUT` default.

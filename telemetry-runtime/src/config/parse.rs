@@ -92,6 +92,8 @@ pub(crate) const MAX_QUEUE_SIZE: usize = 262_144;
 /// Largest export batch (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`, `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`):
 /// each export holds a buffer of this many items.
 pub(crate) const MAX_EXPORT_BATCH_SIZE: usize = 8_192;
+/// Largest byte bound of a queue (`TELEMETRY_BSP_MAX_QUEUE_BYTES`, ...): 4 GiB.
+pub(crate) const MAX_QUEUE_BYTES: usize = 4 << 30;
 /// Largest attribute count limit (`OTEL_*_COUNT_LIMIT`).
 pub(crate) const MAX_COUNT_LIMIT: usize = 65_536;
 /// Largest attribute value length limit (`OTEL_*_VALUE_LENGTH_LIMIT`): 16 MiB.

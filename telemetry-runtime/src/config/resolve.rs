@@ -417,6 +417,7 @@ fn resolve_sampler(env: &Env<'_>, o: &Overrides) -> Result<SamplerConfig, Config
 /// The variables of one batch processor.
 struct BatchVars {
     max_queue_size: &'static str,
+    max_queue_bytes: &'static str,
     schedule_delay: &'static str,
     max_export_batch_size: &'static str,
     export_timeout: &'static str,
@@ -424,6 +425,7 @@ struct BatchVars {
 
 const SPAN_BATCH_VARS: BatchVars = BatchVars {
     max_queue_size: OTEL_BSP_MAX_QUEUE_SIZE,
+    max_queue_bytes: TELEMETRY_BSP_MAX_QUEUE_BYTES,
     schedule_delay: OTEL_BSP_SCHEDULE_DELAY,
     max_export_batch_size: OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
     export_timeout: OTEL_BSP_EXPORT_TIMEOUT,
@@ -431,6 +433,7 @@ const SPAN_BATCH_VARS: BatchVars = BatchVars {
 
 const LOG_BATCH_VARS: BatchVars = BatchVars {
     max_queue_size: OTEL_BLRP_MAX_QUEUE_SIZE,
+    max_queue_bytes: TELEMETRY_BLRP_MAX_QUEUE_BYTES,
     schedule_delay: OTEL_BLRP_SCHEDULE_DELAY,
     max_export_batch_size: OTEL_BLRP_MAX_EXPORT_BATCH_SIZE,
     export_timeout: OTEL_BLRP_EXPORT_TIMEOUT,
@@ -476,11 +479,16 @@ fn resolve_batch(
             )
         });
     }
+    let max_queue_bytes = optional(env, vars.max_queue_bytes, |v, s| {
+        parse::parse_positive_at_most(v, s, parse::MAX_QUEUE_BYTES)
+    })?
+    .unwrap_or(defaults.max_queue_bytes);
     Ok(BatchConfig {
         max_queue_size,
         schedule_delay,
         max_export_batch_size,
         export_timeout,
+        max_queue_bytes,
     })
 }
 

@@ -950,6 +950,7 @@ fn batch_settings() {
         (OTEL_BLRP_SCHEDULE_DELAY, "50"),
         (OTEL_BLRP_MAX_EXPORT_BATCH_SIZE, "100"),
         (OTEL_BLRP_EXPORT_TIMEOUT, "700"),
+        (TELEMETRY_BLRP_MAX_QUEUE_BYTES, "1000"),
     ]);
     assert_eq!(
         config.span_batch,
@@ -958,6 +959,7 @@ fn batch_settings() {
             schedule_delay: Duration::from_millis(200),
             max_export_batch_size: 1024,
             export_timeout: Duration::from_millis(5000),
+            max_queue_bytes: 64 << 20,
         }
     );
     assert_eq!(
@@ -967,6 +969,7 @@ fn batch_settings() {
             schedule_delay: Duration::from_millis(50),
             max_export_batch_size: 100,
             export_timeout: Duration::from_millis(700),
+            max_queue_bytes: 1000,
         }
     );
 }

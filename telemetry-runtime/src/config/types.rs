@@ -193,6 +193,9 @@ pub struct BatchConfig {
     pub max_export_batch_size: usize,
     /// Time one export may take before it is abandoned.
     pub export_timeout: Duration,
+    /// Bytes held at most, queued and in the batch being exported (each item's estimated
+    /// size); more are dropped and counted.
+    pub max_queue_bytes: usize,
 }
 
 /// Attribute limits (`OTEL_ATTRIBUTE_*`, `OTEL_SPAN_*`, `OTEL_EVENT_*`, `OTEL_LINK_*`,

@@ -33,4 +33,6 @@ mod waterfall;
 #[cfg(feature = "otlp")]
 #[cfg_attr(docsrs, doc(cfg(feature = "otlp")))]
 pub use otlp_json::{OtlpJsonError, OtlpJsonTraces};
-pub use processor::{ConsoleSpanProcessor, DEFAULT_MAX_BUFFERED_SPANS, SharedBuffer};
+pub use processor::{
+    ConsoleSpanProcessor, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_BUFFERED_SPANS, SharedBuffer,
+};

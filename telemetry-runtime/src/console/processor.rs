@@ -14,10 +14,14 @@ use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{Span, SpanData, SpanProcessor};
 
 use super::waterfall::{Layout, render_trace};
+use crate::export::size::HeapSize as _;
 
 /// Default bound on the number of ended spans the console processor holds
 /// while waiting for their local root to end.
 pub const DEFAULT_MAX_BUFFERED_SPANS: usize = 4096;
+/// Bytes of ended spans (their estimated size) buffered at most while waiting for their
+/// local root: 16 MiB.
+pub const DEFAULT_MAX_BUFFERED_BYTES: usize = 16 << 20;
 
 /// How many already printed trace ids are remembered, to label spans that end
 /// after their trace was printed as late rather than incomplete.
@@ -38,8 +42,9 @@ const INCOMPLETE_NOTE: &str = "incomplete, root span not ended";
 /// and traces whose root never ended, are printed at
 /// [`force_flush`](SpanProcessor::force_flush) and shutdown, labelled as such.
 ///
-/// At most [`DEFAULT_MAX_BUFFERED_SPANS`] spans (see
-/// [`with_max_buffered_spans`](Self::with_max_buffered_spans)) are buffered;
+/// At most [`DEFAULT_MAX_BUFFERED_SPANS`] spans and [`DEFAULT_MAX_BUFFERED_BYTES`] bytes (see
+/// [`with_max_buffered_spans`](Self::with_max_buffered_spans),
+/// [`with_max_buffered_bytes`](Self::with_max_buffered_bytes)) are buffered;
 /// further non-root spans are dropped and counted by
 /// [`dropped`](Self::dropped). Local roots are never dropped, since they are
 /// printed at once.
@@ -61,6 +66,7 @@ pub struct ConsoleSpanProcessor {
     writer: Mutex<Box<dyn Write + Send>>,
     dropped: AtomicU64,
     max_buffered_spans: usize,
+    max_buffered_bytes: usize,
     layout: Layout,
 }
 
@@ -71,6 +77,8 @@ struct State {
     traces: HashMap<TraceId, Vec<SpanData>>,
     /// Total number of spans in `traces`.
     buffered: usize,
+    /// Their estimated size in bytes.
+    buffered_bytes: usize,
     /// Recently printed traces, oldest first, and the same ids as a set.
     printed_order: VecDeque<TraceId>,
     printed: HashSet<TraceId>,
@@ -100,6 +108,7 @@ impl ConsoleSpanProcessor {
             writer: Mutex::new(writer),
             dropped: AtomicU64::new(0),
             max_buffered_spans: DEFAULT_MAX_BUFFERED_SPANS,
+            max_buffered_bytes: DEFAULT_MAX_BUFFERED_BYTES,
             layout: Layout::default(),
         }
     }
@@ -109,6 +118,14 @@ impl ConsoleSpanProcessor {
     /// dropped and counted by [`dropped`](Self::dropped).
     pub fn with_max_buffered_spans(mut self, max: usize) -> Self {
         self.max_buffered_spans = max;
+        self
+    }
+
+    /// Sets how many bytes of ended spans (their estimated size) may wait for their local
+    /// root at once (default [`DEFAULT_MAX_BUFFERED_BYTES`]); beyond that, spans are dropped
+    /// and counted by [`dropped`](Self::dropped).
+    pub fn with_max_buffered_bytes(mut self, max: usize) -> Self {
+        self.max_buffered_bytes = max;
         self
     }
 
@@ -125,6 +142,7 @@ impl ConsoleSpanProcessor {
     fn drain(&self) -> Vec<Batch> {
         let mut state = self.lock_state();
         state.buffered = 0;
+        state.buffered_bytes = 0;
         let traces = std::mem::take(&mut state.traces);
         let mut batches: Vec<(TraceId, Batch)> = traces
             .into_iter()
@@ -203,6 +221,8 @@ impl State {
         let (descendants, rest): (Vec<_>, Vec<_>) =
             spans.into_iter().zip(taken).partition(|(_, taken)| *taken);
         self.buffered = self.buffered.saturating_sub(descendants.len());
+        let freed: usize = descendants.iter().map(|(span, _)| span.heap_size()).sum();
+        self.buffered_bytes = self.buffered_bytes.saturating_sub(freed);
         if !rest.is_empty() {
             self.traces
                 .insert(trace_id, rest.into_iter().map(|(span, _)| span).collect());
@@ -241,12 +261,16 @@ impl SpanProcessor for ConsoleSpanProcessor {
                 spans.push(span);
                 Batch { spans, note: None }
             } else {
-                if state.buffered >= self.max_buffered_spans {
+                let size = span.heap_size();
+                if state.buffered >= self.max_buffered_spans
+                    || state.buffered_bytes + size > self.max_buffered_bytes
+                {
                     drop(state);
                     self.dropped.fetch_add(1, Ordering::Relaxed);
                 } else {
                     state.traces.entry(trace_id).or_default().push(span);
                     state.buffered += 1;
+                    state.buffered_bytes += size;
                 }
                 return;
             }
@@ -617,6 +641,28 @@ second.call SERVER <dur> ▕<bar>▏
             "console exporter: 1 span dropped (buffer limit 2 spans)\n",
         );
         assert_eq!(buffer.contents(), expected, "\n{}", buffer.contents());
+    }
+
+    #[test]
+    fn spans_beyond_the_byte_bound_are_dropped_and_counted() {
+        let buffer = SharedBuffer::new();
+        let processor = ConsoleSpanProcessor::with_writer(Box::new(buffer.clone()))
+            .with_max_buffered_bytes(3 << 20);
+        let big = |id: u64| {
+            let mut span = span_data(id, 1, "big");
+            span.attributes
+                .push(opentelemetry::KeyValue::new("payload", "x".repeat(1 << 20)));
+            span
+        };
+        for id in 2..7 {
+            processor.on_end(big(id));
+        }
+        assert_eq!(processor.dropped(), 3, "two spans of 1 MiB fit in 3 MiB");
+        processor.on_end(span_data(1, 0, "root"));
+        // Printed and freed: room again.
+        processor.on_end(big(8));
+        assert_eq!(processor.dropped(), 3);
+        assert!(format!("{processor:?}").contains("buffered: 1"));
     }
 
     /// A writer that always fails.

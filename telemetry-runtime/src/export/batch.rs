@@ -9,7 +9,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
 
 use super::rate_limited_warning::RateLimitedWarning;
+use super::size::HeapSize;
 use super::stats::ExportStats;
 use crate::config::{BatchConfig, Signal};
 
@@ -39,7 +40,11 @@ enum Control {
 
 /// The application-side handle of a batch queue.
 pub(crate) struct BatchQueue<T> {
-    items: mpsc::Sender<T>,
+    /// Each item with its estimated size.
+    items: mpsc::Sender<(T, usize)>,
+    /// Bytes queued and in the batch being exported; at most `max_bytes`.
+    bytes: Arc<AtomicUsize>,
+    max_bytes: usize,
     control: mpsc::UnboundedSender<Control>,
     stats: Arc<ExportStats>,
     signal: Signal,
@@ -62,7 +67,7 @@ impl std::fmt::Debug for Control {
     }
 }
 
-impl<T: Send + 'static> BatchQueue<T> {
+impl<T: HeapSize + Send + 'static> BatchQueue<T> {
     /// Starts the batch task on `runtime` and returns the handle that feeds it.
     pub(crate) fn start<E: BatchExport<Item = T>>(
         runtime: &tokio::runtime::Handle,
@@ -73,13 +78,17 @@ impl<T: Send + 'static> BatchQueue<T> {
         warning_interval: Duration,
     ) -> Self {
         let (items, rx) = mpsc::channel(config.max_queue_size.max(1));
+        let bytes = Arc::new(AtomicUsize::new(0));
         let (control, control_rx) = mpsc::unbounded_channel();
         let warning = RateLimitedWarning::new(signal, warning_interval);
+        let max_bytes = config.max_queue_bytes;
         let worker = Worker {
             exporter,
             config,
             stats: stats.clone(),
             warning,
+            bytes: bytes.clone(),
+            batch_bytes: 0,
         };
         // Made here, not in the task: a task dropped before its first poll marks it too.
         let guard = StopGuard {
@@ -89,6 +98,8 @@ impl<T: Send + 'static> BatchQueue<T> {
         runtime.spawn(worker.run(rx, control_rx, guard));
         Self {
             items,
+            bytes,
+            max_bytes,
             control,
             stats,
             signal,
@@ -98,14 +109,32 @@ impl<T: Send + 'static> BatchQueue<T> {
     /// Queues one item without blocking; drops and counts it when the queue is full, or when
     /// the worker has stopped (reported once).
     pub(crate) fn push(&self, item: T) {
-        match self.items.try_send(item) {
+        let size = item.heap_size();
+        // Reserved before it is queued, released when its batch is exported.
+        if self.bytes.fetch_add(size, Ordering::Relaxed) + size > self.max_bytes {
+            self.bytes.fetch_sub(size, Ordering::Relaxed);
+            ExportStats::add(&self.stats.dropped_queue_bytes, 1);
+            return;
+        }
+        match self.items.try_send((item, size)) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => ExportStats::add(&self.stats.dropped_queue_full, 1),
-            Err(TrySendError::Closed(_)) => {
-                ExportStats::add(&self.stats.dropped_worker_stopped, 1);
-                self.report_stopped();
+            Err(error) => {
+                self.bytes.fetch_sub(size, Ordering::Relaxed);
+                match error {
+                    TrySendError::Full(_) => ExportStats::add(&self.stats.dropped_queue_full, 1),
+                    TrySendError::Closed(_) => {
+                        ExportStats::add(&self.stats.dropped_worker_stopped, 1);
+                        self.report_stopped();
+                    }
+                }
             }
         }
+    }
+
+    /// Bytes queued and in the batch being exported now.
+    #[cfg(test)]
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
     }
 
     /// Warns once that the worker stopped, if it did without being shut down.
@@ -176,6 +205,10 @@ struct Worker<E: BatchExport> {
     config: BatchConfig,
     stats: Arc<ExportStats>,
     warning: RateLimitedWarning,
+    /// The queue's byte count, shared with its handle.
+    bytes: Arc<AtomicUsize>,
+    /// Bytes of the current batch, released when it is exported.
+    batch_bytes: usize,
 }
 
 /// Marks the worker stopped when it ends other than by a shutdown request: its runtime
@@ -212,7 +245,7 @@ impl<F: Future> Future for CatchUnwind<F> {
 impl<E: BatchExport> Worker<E> {
     async fn run(
         mut self,
-        mut items: mpsc::Receiver<E::Item>,
+        mut items: mpsc::Receiver<(E::Item, usize)>,
         mut control: mpsc::UnboundedReceiver<Control>,
         mut guard: StopGuard,
     ) {
@@ -246,7 +279,7 @@ impl<E: BatchExport> Worker<E> {
                     }
                 }
                 item = items.recv() => {
-                    let Some(item) = item else {
+                    let Some((item, size)) = item else {
                         // Every sender is gone: the partial batch is exported, not lost.
                         if !batch.is_empty() {
                             self.export(&mut batch, max_batch).await;
@@ -255,6 +288,7 @@ impl<E: BatchExport> Worker<E> {
                         return;
                     };
                     batch.push(item);
+                    self.batch_bytes += size;
                     if batch.len() >= max_batch {
                         self.export(&mut batch, max_batch).await;
                     }
@@ -272,14 +306,17 @@ impl<E: BatchExport> Worker<E> {
     /// Exports the current batch and everything already queued.
     async fn drain(
         &mut self,
-        items: &mut mpsc::Receiver<E::Item>,
+        items: &mut mpsc::Receiver<(E::Item, usize)>,
         batch: &mut Vec<E::Item>,
         max_batch: usize,
     ) {
         loop {
             while batch.len() < max_batch {
                 match items.try_recv() {
-                    Ok(item) => batch.push(item),
+                    Ok((item, size)) => {
+                        batch.push(item);
+                        self.batch_bytes += size;
+                    }
                     Err(_) => break,
                 }
             }
@@ -297,6 +334,9 @@ impl<E: BatchExport> Worker<E> {
         // An exporter that panics fails its batch; the worker goes on.
         let export = CatchUnwind(Box::pin(self.exporter.export(items)));
         let outcome = tokio::time::timeout(self.config.export_timeout, export).await;
+        // The batch is gone (sent, or dropped with the future): its bytes are free.
+        self.bytes
+            .fetch_sub(std::mem::take(&mut self.batch_bytes), Ordering::Relaxed);
         match outcome {
             Ok(Ok(Ok(()))) => ExportStats::add(&self.stats.exported, n),
             Ok(Ok(Err(error))) => {
@@ -322,9 +362,13 @@ impl<E: BatchExport> Worker<E> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicUsize;
-
     use super::*;
+
+    impl HeapSize for u32 {
+        fn heap_size(&self) -> usize {
+            *self as usize
+        }
+    }
 
     /// Panics on its first export, succeeds after.
     struct PanicsOnce(Arc<AtomicUsize>);
@@ -348,6 +392,7 @@ mod tests {
             schedule_delay: Duration::from_secs(60),
             max_export_batch_size: 4,
             export_timeout: Duration::from_secs(5),
+            max_queue_bytes: 1 << 20,
         }
     }
 
@@ -413,6 +458,31 @@ mod tests {
         );
         assert!(queue.shutdown(Duration::from_secs(1)).is_err());
         assert!(stats.worker_stop_reported.load(Ordering::Relaxed), "warned");
+    }
+
+    #[test]
+    fn the_queue_holds_at_most_its_bytes_and_frees_them_when_a_batch_is_exported() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (queue, stats, calls) = queue(&runtime);
+        calls.store(1, Ordering::Relaxed); // no panic
+        // Items whose size is their value: 600 kB each against a 1 MiB bound.
+        queue.push(600_000);
+        queue.push(600_000);
+        assert_eq!(stats.dropped_queue_bytes.load(Ordering::Relaxed), 1);
+        assert_eq!(queue.bytes(), 600_000);
+        queue.push(400_000);
+        assert_eq!(queue.bytes(), 1_000_000, "fits exactly");
+        queue.flush(Duration::from_secs(5)).unwrap();
+        assert_eq!(queue.bytes(), 0, "exported, freed");
+        assert_eq!(stats.exported(), 2);
+        queue.push(600_000);
+        queue.flush(Duration::from_secs(5)).unwrap();
+        assert_eq!(stats.exported(), 3);
+        assert_eq!(stats.dropped(), 1);
     }
 
     #[test]

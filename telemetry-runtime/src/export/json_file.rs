@@ -5,7 +5,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use opentelemetry::Context;
@@ -16,16 +16,32 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{Span, SpanData, SpanProcessor};
 
+use super::size::HeapSize as _;
+use super::stats::ExportStats;
+
 /// Spans kept at most; later ones are counted as dropped.
 pub(crate) const MAX_SPANS: usize = 100_000;
+/// Bytes of spans kept at most (their estimated size in memory); later spans are counted as
+/// dropped: 64 MiB.
+pub(crate) const MAX_BYTES: usize = 64 << 20;
+
+/// The spans kept, and their bytes.
+#[derive(Default)]
+struct Held {
+    spans: Vec<SpanData>,
+    bytes: usize,
+}
 
 /// Keeps every sampled span and writes them all to `path` as OTLP JSON on flush and shutdown.
 pub(crate) struct JsonFileSpanProcessor {
     path: PathBuf,
-    spans: Mutex<Vec<SpanData>>,
+    held: Mutex<Held>,
     resource: Resource,
     max_spans: usize,
+    max_bytes: usize,
     dropped: AtomicU64,
+    /// Where the drops are reported (`status().traces.dropped_file`).
+    stats: Option<Arc<ExportStats>>,
 }
 
 impl fmt::Debug for JsonFileSpanProcessor {
@@ -41,26 +57,49 @@ impl JsonFileSpanProcessor {
     pub(crate) fn new(path: impl Into<PathBuf>, max_spans: usize) -> Self {
         JsonFileSpanProcessor {
             path: path.into(),
-            spans: Mutex::new(Vec::new()),
+            held: Mutex::new(Held::default()),
             resource: Resource::builder_empty().build(),
             max_spans,
+            max_bytes: MAX_BYTES,
             dropped: AtomicU64::new(0),
+            stats: None,
         }
     }
 
-    /// The whole document now.
+    /// Also counts its drops in `stats` (`status()`).
+    pub(crate) fn with_stats(mut self, stats: Arc<ExportStats>) -> Self {
+        self.stats = Some(stats);
+        self
+    }
+
+    /// At most `max` bytes of spans kept.
+    #[cfg(test)]
+    fn with_max_bytes(mut self, max: usize) -> Self {
+        self.max_bytes = max;
+        self
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Held> {
+        self.held.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The whole document now. The spans are taken out under the lock and copied without it
+    /// (spans ending meanwhile are kept after them), so a flush never holds up the threads
+    /// that end spans for longer than two moves of a vector.
     fn document(&self) -> ExportTraceServiceRequest {
-        let spans = self
-            .spans
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
+        let taken = std::mem::take(&mut self.held().spans);
+        let copy = taken.clone();
+        {
+            let mut held = self.held();
+            let newer = std::mem::replace(&mut held.spans, taken);
+            held.spans.extend(newer);
+        }
         let resource = ResourceAttributesWithSchema::from(&self.resource);
         ExportTraceServiceRequest {
-            resource_spans: if spans.is_empty() {
+            resource_spans: if copy.is_empty() {
                 Vec::new()
             } else {
-                group_spans_by_resource_and_scope(spans, &resource)
+                group_spans_by_resource_and_scope(copy, &resource)
             },
         }
     }
@@ -76,11 +115,40 @@ impl JsonFileSpanProcessor {
     }
 }
 
+/// `bytes` written to a new file beside `path` (a name no one can predict, created only if it
+/// does not exist, so a link planted there is never followed; owner-only permissions), then
+/// renamed over `path` (which replaces a link at `path` rather than writing through it).
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    use std::io::Write as _;
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
     let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    tmp.push(format!(
+        ".{}.{:016x}.tmp",
+        std::process::id(),
+        hasher.finish()
+    ));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let written = options.open(&tmp).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&tmp, path));
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    renamed
 }
 
 impl SpanProcessor for JsonFileSpanProcessor {
@@ -93,12 +161,17 @@ impl SpanProcessor for JsonFileSpanProcessor {
         crate::redaction::sink::redact_span(&mut span);
         crate::span::flagged::mark_exported_root(&mut span);
         super::limits::limit_span(&mut span);
-        let mut spans = self.spans.lock().unwrap_or_else(PoisonError::into_inner);
-        if spans.len() < self.max_spans {
-            spans.push(span);
+        let size = span.heap_size();
+        let mut held = self.held();
+        if held.spans.len() < self.max_spans && held.bytes + size <= self.max_bytes {
+            held.bytes += size;
+            held.spans.push(span);
         } else {
-            drop(spans);
+            drop(held);
             self.dropped.fetch_add(1, Ordering::Relaxed);
+            if let Some(stats) = &self.stats {
+                ExportStats::add(&stats.dropped_file, 1);
+            }
         }
     }
 
@@ -227,6 +300,78 @@ mod tests {
             serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(back.resource_spans[0].scope_spans[0].spans.len(), 2);
         let _ = std::fs::remove_file(&path);
+    }
+
+    fn spans(n: usize, attribute: &str) -> Vec<SpanData> {
+        let exporter = opentelemetry_sdk::trace::InMemorySpanExporter::default();
+        let provider = SdkTracerProvider::builder()
+            .with_simple_exporter(exporter.clone())
+            .build();
+        let tracer = provider.tracer("t");
+        for _ in 0..n {
+            let mut span = tracer.start("s");
+            span.set_attribute(KeyValue::new("big", attribute.to_owned()));
+            span.end();
+        }
+        exporter.get_finished_spans().unwrap()
+    }
+
+    #[test]
+    fn it_keeps_at_most_its_bytes_and_counts_the_rest_in_the_stats() {
+        let path = temp_path("json-file-bytes");
+        let stats = Arc::new(ExportStats::default());
+        let processor = JsonFileSpanProcessor::new(&path, 1000)
+            .with_max_bytes(3 << 20)
+            .with_stats(stats.clone());
+        // 1 MiB spans against 3 MiB: two fit (each is a little more than its attribute).
+        for span in spans(5, &"x".repeat(1 << 20)) {
+            processor.on_end(span);
+        }
+        assert_eq!(processor.held().spans.len(), 2);
+        assert!(processor.held().bytes <= 3 << 20);
+        assert_eq!(stats.dropped_file.load(Ordering::Relaxed), 3);
+        processor.force_flush().unwrap();
+        // The flush copied the spans outside the lock and kept them.
+        assert_eq!(processor.held().spans.len(), 2);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_owner_only_and_a_planted_link_is_replaced_not_followed() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = std::env::temp_dir().join(format!("json-file-link-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let victim = dir.join("victim");
+        std::fs::write(&victim, "do not touch").unwrap();
+        let path = dir.join("traces.json");
+        // A link at the traces path, and at the name the previous versions wrote through.
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        std::os::unix::fs::symlink(&victim, dir.join("traces.json.tmp")).unwrap();
+        let processor = JsonFileSpanProcessor::new(&path, 10);
+        for span in spans(1, "v") {
+            processor.on_end(span);
+        }
+        processor.force_flush().unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "do not touch");
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        assert!(
+            meta.file_type().is_file(),
+            "the link was replaced by the file"
+        );
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        let back: ExportTraceServiceRequest =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(back.resource_spans[0].scope_spans[0].spans.len(), 1);
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp") && n != "traces.json.tmp")
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub(crate) mod pipeline;
 pub(crate) mod rate_limited_warning;
 #[cfg(feature = "otlp")]
 pub(crate) mod runtime;
+pub(crate) mod size;
 #[cfg(feature = "otlp")]
 pub(crate) mod span_processor;
 pub(crate) mod stats;

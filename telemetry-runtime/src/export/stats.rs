@@ -9,6 +9,9 @@ pub(crate) struct ExportStats {
     pub exported: AtomicU64,
     /// Items dropped because the queue was full (collector slow or down).
     pub dropped_queue_full: AtomicU64,
+    /// Items dropped because the queue held its byte bound already (large items, collector
+    /// slow or down).
+    pub dropped_queue_bytes: AtomicU64,
     /// Items dropped because their export failed or timed out.
     pub dropped_export_failed: AtomicU64,
     /// Items dropped because the export worker had stopped (its runtime gone, or a panic
@@ -17,9 +20,13 @@ pub(crate) struct ExportStats {
     /// The export worker stopped without being shut down.
     pub worker_stopped: AtomicBool,
     /// The stopped worker was reported (once).
+    #[cfg_attr(not(feature = "otlp"), allow(dead_code))]
     pub worker_stop_reported: AtomicBool,
     /// The worker was shut down as asked.
+    #[cfg_attr(not(feature = "otlp"), allow(dead_code))]
     pub worker_shut_down: AtomicBool,
+    /// Traces: spans the OTLP JSON file could not keep (its span or byte bound reached).
+    pub dropped_file: AtomicU64,
     /// Metrics: instruments whose last export had an overflow series (past their
     /// cardinality limit).
     pub overflowed_instruments: AtomicU64,
@@ -28,6 +35,7 @@ pub(crate) struct ExportStats {
 impl ExportStats {
     pub(crate) fn dropped(&self) -> u64 {
         self.dropped_queue_full.load(Ordering::Relaxed)
+            + self.dropped_queue_bytes.load(Ordering::Relaxed)
             + self.dropped_export_failed.load(Ordering::Relaxed)
             + self.dropped_worker_stopped.load(Ordering::Relaxed)
     }

@@ -248,6 +248,9 @@ impl Installed {
             dropped: stats.dropped(),
             worker_stopped: stats.worker_stopped(),
             dropped_worker_stopped: stats.dropped_worker_stopped(),
+            dropped_file: stats
+                .dropped_file
+                .load(std::sync::atomic::Ordering::Relaxed),
             overflowed_instruments: stats
                 .overflowed_instruments
                 .load(std::sync::atomic::Ordering::Relaxed),

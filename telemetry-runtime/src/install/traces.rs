@@ -59,11 +59,13 @@ pub(super) fn provider(
     if let Some(path) = &config.code.traces_json_file {
         #[cfg(feature = "otlp")]
         {
-            tracer =
-                tracer.with_span_processor(crate::export::json_file::JsonFileSpanProcessor::new(
+            tracer = tracer.with_span_processor(
+                crate::export::json_file::JsonFileSpanProcessor::new(
                     path,
                     crate::export::json_file::MAX_SPANS,
-                ));
+                )
+                .with_stats(stats.clone()),
+            );
         }
         #[cfg(not(feature = "otlp"))]
         warnings.push(super::export::feature_missing(
