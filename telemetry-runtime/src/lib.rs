@@ -101,6 +101,39 @@ pub fn builder() -> TelemetryBuilder {
     TelemetryBuilder::new()
 }
 
+/// The crate's internal parsers, for the fuzz targets in `fuzz/` (built with
+/// `--cfg fuzzing`, see `scripts/fuzz`). Not a public API: it does not exist otherwise.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod __fuzz {
+    /// The configuration resolved from `vars` alone (the last value of a name wins), as
+    /// `init()` resolves it from the environment.
+    pub fn resolve_config(
+        vars: &[(String, String)],
+    ) -> Result<crate::config::Config, crate::config::ConfigError> {
+        crate::config::Config::resolve(
+            |name| {
+                vars.iter()
+                    .rev()
+                    .find(|(key, _)| key == name)
+                    .map(|(_, value)| value.clone())
+            },
+            &crate::config::Overrides::default(),
+        )
+    }
+
+    /// Percent decoding of `OTEL_RESOURCE_ATTRIBUTES` and header values.
+    pub fn percent_decode(value: &str) -> Option<String> {
+        crate::percent::percent_decode(value).ok()
+    }
+
+    /// `url.query` as recorded: credential values replaced.
+    #[cfg(any(feature = "axum", feature = "reqwest"))]
+    pub fn redact_query(query: &str) -> String {
+        crate::http_semconv::redact_query(query)
+    }
+}
+
 /// Paths used by the code the macros generate. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
