@@ -397,6 +397,10 @@ fn find_attr<'a>(attrs: &'a [(String, Value)], key: &str) -> Option<&'a Value> {
 
 #[derive(Default)]
 struct Store {
+    /// Keep only counts (see [`Receiver::start_counting_on`]).
+    counting: bool,
+    /// Spans received, kept or not.
+    span_count: usize,
     traces: Vec<ExportTraceServiceRequest>,
     logs: Vec<ExportLogsServiceRequest>,
     metrics: Vec<ExportMetricsServiceRequest>,
@@ -415,6 +419,15 @@ impl Shared {
 
     fn record(&self, request: ReceivedRequest, payload: Payload) {
         let mut store = self.lock();
+        if let Payload::Traces(r) = &payload {
+            store.span_count += (r.resource_spans.iter())
+                .flat_map(|r| &r.scope_spans)
+                .map(|s| s.spans.len())
+                .sum::<usize>();
+        }
+        if store.counting {
+            return;
+        }
         store.requests.push(request);
         match payload {
             Payload::Traces(r) => store.traces.push(r),
@@ -489,6 +502,20 @@ impl Receiver {
             }
         };
         Self::serve(protocol, listener)
+    }
+
+    /// [`start_on`](Receiver::start_on) for a receiver that keeps no data, only the number of
+    /// spans received ([`span_count`](Receiver::span_count)): for soaks, whose heap must
+    /// count only the process under test.
+    pub fn start_counting_on(protocol: Protocol, addr: SocketAddr) -> io::Result<Receiver> {
+        let receiver = Self::start_on(protocol, addr)?;
+        receiver.store.lock().counting = true;
+        Ok(receiver)
+    }
+
+    /// Spans received so far, kept or not.
+    pub fn span_count(&self) -> usize {
+        self.store.lock().span_count
     }
 
     fn serve(protocol: Protocol, listener: StdTcpListener) -> io::Result<Receiver> {
@@ -1157,6 +1184,24 @@ impl Blackhole {
     pub fn start() -> Blackhole {
         let listener = StdTcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
             .expect("otlp-receiver: bind blackhole on 127.0.0.1:0");
+        Self::accepting(listener)
+    }
+
+    /// Binds the given address (a collector that hangs where a receiver was), retrying for up
+    /// to 5 s while it is in use.
+    pub fn start_on(addr: SocketAddr) -> io::Result<Blackhole> {
+        let deadline = Instant::now() + BIND_RETRY_FOR;
+        let listener = loop {
+            match StdTcpListener::bind(addr) {
+                Ok(listener) => break listener,
+                Err(e) if Instant::now() >= deadline => return Err(e),
+                Err(_) => thread::sleep(Duration::from_millis(50)),
+            }
+        };
+        Ok(Self::accepting(listener))
+    }
+
+    fn accepting(listener: StdTcpListener) -> Blackhole {
         listener
             .set_nonblocking(true)
             .expect("otlp-receiver: set blackhole listener non-blocking");
