@@ -153,18 +153,14 @@ fn outages_cost_counted_drops_never_a_request_and_the_counters_add_up() {
             let wanted = phase(round);
             if wanted != current {
                 // Change what listens on the collector's port.
-                collector = match std::mem::replace(&mut collector, Collector::Down) {
+                match std::mem::replace(&mut collector, Collector::Down) {
                     Collector::Up(mut receiver) => {
                         receiver.stop();
                         received.push(receiver);
-                        Collector::Down
                     }
-                    Collector::Hung(hole) => {
-                        drop(hole);
-                        Collector::Down
-                    }
-                    Collector::Down => Collector::Down,
-                };
+                    Collector::Hung(hole) => drop(hole),
+                    Collector::Down => {}
+                }
                 collector = match wanted {
                     1 | 3 => Collector::Down,
                     5 => Collector::Hung(Blackhole::start_on(port).unwrap()),
