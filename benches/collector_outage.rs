@@ -70,7 +70,8 @@ fn main() {
         std::env::set_var("OTEL_METRIC_EXPORT_INTERVAL", "1000");
         std::env::set_var("RUST_LOG", "error");
     }
-    let traces_file = std::env::temp_dir().join(format!("bench-outage-{}.json", std::process::id()));
+    let traces_file =
+        std::env::temp_dir().join(format!("bench-outage-{}.json", std::process::id()));
     let options = miniserve::Options::parse(vec![
         "--traces-file".into(),
         traces_file.display().to_string(),

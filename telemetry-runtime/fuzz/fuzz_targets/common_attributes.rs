@@ -10,7 +10,7 @@ use http::HeaderMap;
 use libfuzzer_sys::fuzz_target;
 use telemetry_runtime::CommonAttributes;
 use telemetry_runtime::propagation::Baggage;
-use telemetry_runtime::scope::{CommonAttributes as _, DEFAULT_MAX_VALUE_LEN, ExtensionSource};
+use telemetry_runtime::scope::{DEFAULT_MAX_VALUE_LEN, ExtensionSource};
 
 #[derive(Clone, Debug, CommonAttributes)]
 struct Ids {

@@ -27,6 +27,7 @@
 
 #[cfg(feature = "otlp")]
 mod otlp_json;
+mod printer;
 mod processor;
 mod waterfall;
 

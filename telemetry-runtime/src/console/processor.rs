@@ -13,7 +13,8 @@ use opentelemetry::trace::{SpanId, TraceId};
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{Span, SpanData, SpanProcessor};
 
-use super::waterfall::{Layout, render_trace};
+use super::printer::{Batch, Printer};
+use super::waterfall::Layout;
 use crate::export::size::HeapSize as _;
 
 /// Default bound on the number of ended spans the console processor holds
@@ -49,8 +50,10 @@ const INCOMPLETE_NOTE: &str = "incomplete, root span not ended";
 /// [`dropped`](Self::dropped). Local roots are never dropped, since they are
 /// printed at once.
 ///
-/// Rendering happens outside the internal lock, and write errors are ignored
-/// while spans end (they are reported by `force_flush` and shutdown).
+/// Rendering and writing happen on the console's own thread (`telemetry-console`), never on
+/// the thread that ends a span; a trace is printed shortly after its root ends, and
+/// [`force_flush`](SpanProcessor::force_flush) waits until everything is written. Write
+/// errors are reported by `force_flush` and shutdown.
 ///
 /// ```
 /// use opentelemetry_sdk::trace::SdkTracerProvider;
@@ -63,11 +66,11 @@ const INCOMPLETE_NOTE: &str = "incomplete, root span not ended";
 /// ```
 pub struct ConsoleSpanProcessor {
     state: Mutex<State>,
-    writer: Mutex<Box<dyn Write + Send>>,
+    /// Renders and writes on the console's own thread.
+    printer: Printer,
     dropped: AtomicU64,
     max_buffered_spans: usize,
     max_buffered_bytes: usize,
-    layout: Layout,
 }
 
 /// Everything behind the processor's lock.
@@ -85,12 +88,6 @@ struct State {
     shut_down: bool,
 }
 
-/// A trace, or part of one, ready to be rendered.
-struct Batch {
-    spans: Vec<SpanData>,
-    note: Option<&'static str>,
-}
-
 impl ConsoleSpanProcessor {
     /// A processor printing to standard output.
     pub fn stdout() -> Self {
@@ -105,11 +102,10 @@ impl ConsoleSpanProcessor {
     pub fn with_writer(writer: Box<dyn Write + Send>) -> Self {
         Self {
             state: Mutex::new(State::default()),
-            writer: Mutex::new(writer),
+            printer: Printer::new(writer, Layout::default()),
             dropped: AtomicU64::new(0),
             max_buffered_spans: DEFAULT_MAX_BUFFERED_SPANS,
             max_buffered_bytes: DEFAULT_MAX_BUFFERED_BYTES,
-            layout: Layout::default(),
         }
     }
 
@@ -129,9 +125,10 @@ impl ConsoleSpanProcessor {
         self
     }
 
-    /// Number of spans dropped so far because the buffer was full.
+    /// Number of spans dropped so far because the buffer was full, or the console thread
+    /// was too far behind to take their trace.
     pub fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
+        self.dropped.load(Ordering::Relaxed) + self.printer.dropped.load(Ordering::Relaxed)
     }
 
     fn lock_state(&self) -> MutexGuard<'_, State> {
@@ -170,29 +167,12 @@ impl ConsoleSpanProcessor {
         batches.into_iter().map(|(_, batch)| batch).collect()
     }
 
-    /// Renders `batches` and writes them with a blank line after each, plus
-    /// `footer` when given.
-    fn write(&self, batches: &[Batch], footer: Option<String>) -> io::Result<()> {
-        let mut text = String::new();
-        for batch in batches {
-            text.push_str(&render_trace(&batch.spans, batch.note, &self.layout));
-            text.push('\n');
-        }
-        if let Some(footer) = footer {
-            text.push_str(&footer);
-        }
-        if text.is_empty() {
-            return Ok(());
-        }
-        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        writer.write_all(text.as_bytes())?;
-        writer.flush()
-    }
-
-    /// Prints everything still buffered.
+    /// Prints everything still buffered, and `footer`, and waits until the console thread
+    /// has written it all.
     fn flush_buffered(&self, footer: Option<String>) -> OTelSdkResult {
         let batches = self.drain();
-        self.write(&batches, footer)
+        self.printer
+            .print_and_wait(batches, footer)
             .map_err(|e| OTelSdkError::InternalFailure(format!("console exporter: {e}")))
     }
 }
@@ -275,9 +255,9 @@ impl SpanProcessor for ConsoleSpanProcessor {
                 return;
             }
         };
-        // Nowhere to report a failure from here; force_flush and shutdown
-        // report theirs.
-        let _ = self.write(&[batch], None);
+        // Rendered and written on the console thread; its errors are reported by
+        // force_flush and shutdown.
+        self.printer.print(vec![batch]);
     }
 
     fn force_flush(&self) -> OTelSdkResult {
@@ -470,6 +450,8 @@ mod tests {
             "nothing printed before the root ends"
         );
         root_cx.span().end();
+        // Printed by the console thread: the flush waits for it.
+        provider.force_flush().unwrap();
         let expected = "\
 trace <trace-id> · <dur> · 4 spans
 chat.request SERVER <dur> ▕<bar>▏ http.route=/chat
@@ -575,7 +557,8 @@ second.call SERVER <dur> ▕<bar>▏
 └─ db.query <dur> ▕<bar>▏
 
 ";
-        // Printed as each root ended, before any flush.
+        // Printed as each root ended (the flush waits for the console thread).
+        provider.force_flush().unwrap();
         let printed = buffer.contents();
         assert_eq!(normalise(&printed), expected, "\n{printed}");
         let header = "trace 4bf92f3577b34da6a3ce929d0e0e4736 ·";
@@ -697,12 +680,46 @@ second.call SERVER <dur> ▕<bar>▏
         let poisoner = Arc::clone(&processor);
         let _ = std::thread::spawn(move || {
             let _state = poisoner.state.lock();
-            let _writer = poisoner.writer.lock();
-            panic!("poison both locks");
+            panic!("poison the lock");
         })
         .join();
-        assert!(processor.state.is_poisoned() && processor.writer.is_poisoned());
+        assert!(processor.state.is_poisoned());
         processor.on_end(span_data(1, 0, "root"));
+        processor.force_flush().unwrap();
+        assert!(buffer.contents().contains("root"));
+    }
+
+    #[test]
+    fn the_thread_that_ends_the_root_does_not_write() {
+        // A writer that blocks until the test lets it go: the root's `on_end` returns
+        // anyway, and the flush waits for the write.
+        struct Gate(Arc<(Mutex<bool>, std::sync::Condvar)>, SharedBuffer);
+        impl Write for Gate {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                let (open, ready) = &*self.0;
+                let mut open = open.lock().unwrap();
+                while !*open {
+                    open = ready.wait(open).unwrap();
+                }
+                self.1.write(buf)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let gate = Arc::new((Mutex::new(false), std::sync::Condvar::new()));
+        let buffer = SharedBuffer::new();
+        let processor =
+            ConsoleSpanProcessor::with_writer(Box::new(Gate(gate.clone(), buffer.clone())));
+        processor.on_end(span_data(1, 0, "root"));
+        assert_eq!(
+            buffer.contents(),
+            "",
+            "returned before anything was written"
+        );
+        *gate.0.lock().unwrap() = true;
+        gate.1.notify_all();
+        processor.force_flush().unwrap();
         assert!(buffer.contents().contains("root"));
     }
 }

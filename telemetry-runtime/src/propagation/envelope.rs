@@ -189,16 +189,20 @@ impl TraceContextMap {
     }
 
     /// What is written out: one `traceparent` only when there is exactly one (several cannot
-    /// be combined); `tracestate` and `baggage` values combined with `,` as in HTTP.
+    /// be combined); `tracestate` and `baggage` values combined with `,` as in HTTP. A value
+    /// that was not a string is never written: it makes the whole `tracestate` invalid, so
+    /// none is written, and it is skipped among the `baggage` values, as members are.
     fn entries(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
         let traceparent = single(&self.traceparent).map(|v| (TRACEPARENT_HEADER, v.to_owned()));
-        let combined = |key: &'static str, values: &[String]| {
-            (!values.is_empty()).then(|| (key, values.join(",")))
-        };
-        traceparent
-            .into_iter()
-            .chain(combined(TRACESTATE_HEADER, &self.tracestate))
-            .chain(combined(BAGGAGE_HEADER, &self.baggage))
+        let tracestate = (!self.tracestate.is_empty()
+            && !self.tracestate.iter().any(|v| v == NOT_A_STRING))
+        .then(|| (TRACESTATE_HEADER, self.tracestate.join(",")));
+        let strings: Vec<&str> = (self.baggage.iter())
+            .filter(|v| *v != NOT_A_STRING)
+            .map(String::as_str)
+            .collect();
+        let baggage = (!strings.is_empty()).then(|| (BAGGAGE_HEADER, strings.join(",")));
+        traceparent.into_iter().chain(tracestate).chain(baggage)
     }
 }
 

@@ -289,3 +289,34 @@ fn baggage_stays_out_of_the_map_unless_forwarded() {
     assert_eq!(map.baggage(), None);
     assert!(map.traceparent().is_some());
 }
+
+/// Found by the `envelope` fuzz target: a value that is not a string was written back out
+/// as the internal marker (a NUL character) when the map was serialized.
+#[test]
+fn values_that_are_not_strings_are_never_written_back() {
+    let map = TraceContextMap::from_json(&json!({
+        "baggage": 5,
+        "Baggage": "k=v",
+        "tracestate": ["a=1"],
+        "TraceState": "b=2",
+    }));
+    let out = map.to_json();
+    assert_eq!(out.get("baggage"), Some(&json!("k=v")), "{out:?}");
+    assert_eq!(
+        out.get("tracestate"),
+        None,
+        "a tracestate with a non-string value is invalid"
+    );
+    assert!(!serde_json::to_string(&out).unwrap().contains("\\u0000"));
+    // Keys that differ in case are values of the same field, combined as HTTP does.
+    let map = TraceContextMap::from_json(&json!({"baggage": "a=1", "BAGGAGE": "b=2"}));
+    let combined = map.to_json()["baggage"].as_str().unwrap().to_owned();
+    let mut members: Vec<&str> = combined.split(',').collect();
+    members.sort_unstable();
+    assert_eq!(members, ["a=1", "b=2"]);
+    assert_eq!(
+        map.baggage(),
+        None,
+        "the accessor reads a single value only"
+    );
+}
