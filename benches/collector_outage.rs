@@ -9,8 +9,9 @@
 //! BENCH_QUICK=1 cargo bench --bench collector_outage
 //! ```
 
+// Its unit tests are compiled out here (no test harness): their imports are unused.
 #[path = "../examples/miniserve/main.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod miniserve;
 
 use std::net::SocketAddr;
