@@ -6,47 +6,11 @@
 
 mod support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use telemetry_runtime::opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
 use telemetry_runtime::opentelemetry::{KeyValue, global};
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = CURRENT.fetch_add(by, Ordering::Relaxed) + by;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded to the system allocator unchanged; only counters are kept.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size > layout.size() {
-            grew(new_size - layout.size());
-        } else {
-            CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-        }
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: support::CountingAllocator = support::CountingAllocator;
 
 const MIB: usize = 1 << 20;
 const ITEMS: usize = 200;
@@ -73,8 +37,7 @@ fn a_hung_collector_and_1_mib_items_cost_the_byte_bounds_not_what_was_produced()
         .init()
         .unwrap();
     let tracer = global::tracer_provider().tracer("memory-bound-test");
-    let baseline = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(baseline, Ordering::Relaxed);
+    let baseline = support::reset_heap_peak();
     for i in 0..ITEMS {
         let mut span = tracer.start("big");
         span.set_attribute(KeyValue::new("payload", "s".repeat(MIB)));
@@ -82,7 +45,7 @@ fn a_hung_collector_and_1_mib_items_cost_the_byte_bounds_not_what_was_produced()
         let field = "l".repeat(MIB);
         telemetry_runtime::tracing::info!(payload = field.as_str(), i, "big record");
     }
-    let peak = PEAK.load(Ordering::Relaxed) - baseline;
+    let peak = support::heap_peak() - baseline;
     let status = guard.status();
     drop(guard);
 

@@ -10,48 +10,13 @@
 mod miniserve;
 mod support;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use otlp_receiver::{Blackhole, Protocol, Receiver};
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = CURRENT.fetch_add(by, Ordering::Relaxed) + by;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded to the system allocator unchanged; only counters are kept.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size > layout.size() {
-            grew(new_size - layout.size());
-        } else {
-            CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-        }
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: support::CountingAllocator = support::CountingAllocator;
 
 const REQUESTS: usize = 20_000;
 const CLIENTS: usize = 8;
@@ -145,8 +110,7 @@ fn outages_cost_counted_drops_never_a_request_and_the_counters_add_up() {
         received.push(first);
         let mut collector =
             Collector::Up(Receiver::start_counting_on(Protocol::Grpc, port).unwrap());
-        let baseline = CURRENT.load(Ordering::Relaxed);
-        PEAK.store(baseline, Ordering::Relaxed);
+        let baseline = support::reset_heap_peak();
         let mut statuses = vec![0u16; REQUESTS];
         let mut current = 0u8;
         for round in (0..REQUESTS).step_by(CLIENTS) {
@@ -176,7 +140,7 @@ fn outages_cost_counted_drops_never_a_request_and_the_counters_add_up() {
                 statuses[i] = status;
             }
         }
-        let peak = PEAK.load(Ordering::Relaxed) - baseline;
+        let peak = support::heap_peak() - baseline;
         // Shut down with the collector up: what is queued is exported.
         server.shutdown().await;
         if let Collector::Up(receiver) = collector {

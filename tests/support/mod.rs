@@ -182,3 +182,60 @@ pub fn undeclared_names(
     undeclared.dedup();
     (undeclared, seen)
 }
+
+/// A global allocator that counts the bytes allocated now and the high-water mark: a test
+/// declares `#[global_allocator] static A: support::CountingAllocator = support::CountingAllocator;`
+/// and reads [`heap_now`] and [`heap_peak`].
+pub struct CountingAllocator;
+
+static HEAP_NOW: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static HEAP_PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn heap_grew(by: usize) {
+    use std::sync::atomic::Ordering;
+    let now = HEAP_NOW.fetch_add(by, Ordering::Relaxed) + by;
+    HEAP_PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+/// Bytes allocated now.
+pub fn heap_now() -> usize {
+    HEAP_NOW.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The high-water mark since the last [`reset_heap_peak`].
+pub fn heap_peak() -> usize {
+    HEAP_PEAK.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Starts a new high-water mark at the current size; returns it.
+pub fn reset_heap_peak() -> usize {
+    let now = heap_now();
+    HEAP_PEAK.store(now, std::sync::atomic::Ordering::Relaxed);
+    now
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only counters are kept.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        heap_grew(layout.size());
+        // SAFETY: the caller's contract, passed on.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        HEAP_NOW.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the caller's contract, passed on.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        if new_size > layout.size() {
+            heap_grew(new_size - layout.size());
+        } else {
+            HEAP_NOW.fetch_sub(
+                layout.size() - new_size,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
+        // SAFETY: the caller's contract, passed on.
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+}

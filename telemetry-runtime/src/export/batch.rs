@@ -386,6 +386,14 @@ mod tests {
         fn shutdown(&self) {}
     }
 
+    fn export_runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
     fn config() -> BatchConfig {
         BatchConfig {
             max_queue_size: 16,
@@ -414,11 +422,7 @@ mod tests {
 
     #[test]
     fn a_panicking_exporter_fails_its_batch_and_the_worker_goes_on() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = export_runtime();
         let (queue, stats, calls) = queue(&runtime);
         queue.push(1);
         queue.push(2);
@@ -437,11 +441,7 @@ mod tests {
 
     #[test]
     fn a_worker_whose_runtime_is_gone_is_reported_and_its_drops_counted() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = export_runtime();
         let (queue, stats, _calls) = queue(&runtime);
         queue.push(1);
         runtime.shutdown_timeout(Duration::from_secs(5));
@@ -462,11 +462,7 @@ mod tests {
 
     #[test]
     fn the_queue_holds_at_most_its_bytes_and_frees_them_when_a_batch_is_exported() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = export_runtime();
         let (queue, stats, calls) = queue(&runtime);
         calls.store(1, Ordering::Relaxed); // no panic
         // Items whose size is their value: 600 kB each against a 1 MiB bound.
@@ -487,11 +483,7 @@ mod tests {
 
     #[test]
     fn a_partial_batch_is_exported_when_the_queue_goes_away() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = export_runtime();
         let (queue, stats, calls) = queue(&runtime);
         calls.store(1, Ordering::Relaxed); // no panic
         queue.push(1);

@@ -691,6 +691,17 @@ pub(crate) mod schemas {
             .build(&schema)
             .unwrap()
     }
+
+    /// `value` as the JSON a span carries, checked against the schema file `schema`.
+    pub(crate) fn valid<V: super::ContentValue + ?Sized>(schema: &str, value: &V) -> Value {
+        let json: Value = serde_json::from_str(&value.to_content_json(1 << 20)).unwrap();
+        let errors: Vec<String> = validator(schema)
+            .iter_errors(&json)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{json}\n{errors:#?}");
+        json
+    }
 }
 
 #[cfg(test)]

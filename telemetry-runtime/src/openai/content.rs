@@ -183,21 +183,10 @@ pub(super) fn output_messages(choices: &[ChatChoice]) -> Vec<OutputMessage> {
 #[cfg(test)]
 mod tests {
     use async_openai::types::chat::CreateChatCompletionResponse;
-    use serde_json::{Value, json};
+    use serde_json::json;
 
     use super::*;
-    use crate::genai::content::ContentValue;
-    use crate::genai::content::schemas::validator;
-
-    fn valid<V: ContentValue + ?Sized>(schema: &str, value: &V) -> Value {
-        let json: Value = serde_json::from_str(&value.to_content_json(1 << 20)).unwrap();
-        let errors: Vec<String> = validator(schema)
-            .iter_errors(&json)
-            .map(|e| format!("{e} at {}", e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{json}\n{errors:#?}");
-        json
-    }
+    use crate::genai::content::schemas::valid;
 
     #[test]
     fn a_chat_request_and_response_are_content_of_the_schemas() {

@@ -3,21 +3,16 @@
 //! read from the final `response.completed`, `response.incomplete` or `response.failed`
 //! event, which carries the whole response).
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-use async_openai::error::OpenAIError;
+use super::content::arguments;
+use super::stream::{KeptOpen, StreamOutcome};
+use crate::genai::content::{self as semconv, Part, ToolDefinition};
+use crate::genai::{GenerationOutcome, RequestContent};
+use crate::span::{KeepOpen, SpanCore};
 use async_openai::types::responses::{
     EasyInputContent, EasyInputMessage, FunctionCallOutput, InputContent, InputItem, InputMessage,
     InputParam, InputRole, Item, MessageItem, OutputItem, OutputMessage, OutputMessageContent,
     Response, ResponseStream, ResponseStreamEvent, Role, Status, Tool,
 };
-use futures_core::Stream;
-
-use super::content::arguments;
-use crate::genai::content::{self as semconv, Part, ToolDefinition};
-use crate::genai::{GenerationOutcome, RequestContent};
-use crate::span::{ErrorType, KeepOpen, SpanCore};
 
 /// `gen_ai.response.finish_reasons` of a response: `tool_calls` when it called a function,
 /// `length` / `content_filter` for an incomplete one, `error` for a failed one, else `stop`.
@@ -216,73 +211,38 @@ fn failure_type(response: &Response) -> String {
     }
 }
 
-/// The Responses API event stream, with the span it keeps open.
-struct EventStream {
-    inner: ResponseStream,
-    span: SpanCore,
-    /// The final response, from the last event that carried one.
-    last: Option<Box<Response>>,
-    done: bool,
-}
+/// What the Responses API's events say: the final response, from the last event that
+/// carried one (`response.completed`, `.incomplete`, `.failed`).
+#[derive(Default)]
+struct FinalResponse(Option<Box<Response>>);
 
-impl Stream for EventStream {
-    type Item = Result<ResponseStreamEvent, OpenAIError>;
+impl StreamOutcome<ResponseStreamEvent> for FinalResponse {
+    fn add(&mut self, event: &ResponseStreamEvent, span: &SpanCore) {
+        match event {
+            ResponseStreamEvent::ResponseCompleted(e) => {
+                self.0 = Some(Box::new(e.response.clone()))
+            }
+            ResponseStreamEvent::ResponseIncomplete(e) => {
+                self.0 = Some(Box::new(e.response.clone()))
+            }
+            ResponseStreamEvent::ResponseFailed(e) => {
+                span.record_error(failure_type(&e.response).into(), None, None);
+                self.0 = Some(Box::new(e.response.clone()));
+            }
+            _ => {}
+        }
+    }
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
-        if this.done {
-            return Poll::Ready(None);
+    fn record(&self, span: &SpanCore) {
+        if let Some(response) = &self.0 {
+            response.record_outcome(span);
         }
-        let polled = {
-            let _entered = this.span.enter();
-            this.inner.as_mut().poll_next(cx)
-        };
-        match &polled {
-            Poll::Ready(Some(Ok(event))) => {
-                this.span.chunk(0);
-                match event {
-                    ResponseStreamEvent::ResponseCompleted(e) => {
-                        this.last = Some(Box::new(e.response.clone()))
-                    }
-                    ResponseStreamEvent::ResponseIncomplete(e) => {
-                        this.last = Some(Box::new(e.response.clone()))
-                    }
-                    ResponseStreamEvent::ResponseFailed(e) => {
-                        this.span
-                            .record_error(failure_type(&e.response).into(), None, None);
-                        this.last = Some(Box::new(e.response.clone()));
-                    }
-                    _ => {}
-                }
-            }
-            Poll::Ready(Some(Err(error))) => {
-                this.span
-                    .record_error(error.error_type(), error.safe_message(), None);
-            }
-            Poll::Ready(None) => {
-                this.done = true;
-                if let Some(response) = &this.last {
-                    response.record_outcome(&this.span);
-                }
-                this.span.finish();
-            }
-            Poll::Pending => {}
-        }
-        polled
     }
 }
 
 impl KeepOpen for ResponseStream {
     fn keep_open(self, span: SpanCore) -> Self {
-        if !span.is_active() {
-            return self;
-        }
-        Box::pin(EventStream {
-            inner: self,
-            span,
-            last: None,
-            done: false,
-        })
+        KeptOpen::wrap(self, span, FinalResponse::default())
     }
 }
 
@@ -302,18 +262,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::genai::content::ContentValue;
-    use crate::genai::content::schemas::validator;
-
-    fn valid<V: ContentValue + ?Sized>(schema: &str, value: &V) -> Value {
-        let json: Value = serde_json::from_str(&value.to_content_json(1 << 20)).unwrap();
-        let errors: Vec<String> = validator(schema)
-            .iter_errors(&json)
-            .map(|e| format!("{e} at {}", e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{json}\n{errors:#?}");
-        json
-    }
+    use crate::genai::content::schemas::valid;
 
     /// A response as the API sends it (the fields async-openai requires).
     pub(crate) fn response(status: &str, output: Value) -> Response {

@@ -176,16 +176,48 @@ impl GenerationOutcome for Collected {
     }
 }
 
-/// The stream, with the span it keeps open.
-struct ChatStream {
-    inner: ChatCompletionResponseStream,
+/// What a kept-open stream learns from its items, recorded on the span when it ends.
+pub(super) trait StreamOutcome<T>: Send + 'static {
+    /// One item of the stream (the span, for what an item itself says failed).
+    fn add(&mut self, item: &T, span: &SpanCore);
+    /// Records what was learned, as the stream ends.
+    fn record(&self, span: &SpanCore);
+}
+
+/// An async-openai stream (`Result<T, OpenAIError>` items), with the span it keeps open:
+/// each item a chunk, an error recorded, the outcome when it ends; dropped early, the span
+/// ends as cancelled.
+pub(super) struct KeptOpen<T, O> {
+    inner: Pin<Box<dyn Stream<Item = Result<T, OpenAIError>> + Send>>,
     span: SpanCore,
-    collected: Collected,
+    outcome: O,
     done: bool,
 }
 
-impl Stream for ChatStream {
-    type Item = Result<CreateChatCompletionStreamResponse, OpenAIError>;
+impl<T: 'static, O: StreamOutcome<T>> KeptOpen<T, O> {
+    /// `inner`, holding `span` until it ends (as it is when the span records nothing).
+    pub(super) fn wrap(
+        inner: Pin<Box<dyn Stream<Item = Result<T, OpenAIError>> + Send>>,
+        span: SpanCore,
+        outcome: O,
+    ) -> Pin<Box<dyn Stream<Item = Result<T, OpenAIError>> + Send>> {
+        if !span.is_active() {
+            return inner;
+        }
+        Box::pin(KeptOpen {
+            inner,
+            span,
+            outcome,
+            done: false,
+        })
+    }
+}
+
+// Nothing of it is pinned in place: the inner stream is boxed, the rest moves freely.
+impl<T, O> Unpin for KeptOpen<T, O> {}
+
+impl<T, O: StreamOutcome<T>> Stream for KeptOpen<T, O> {
+    type Item = Result<T, OpenAIError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
@@ -198,9 +230,9 @@ impl Stream for ChatStream {
             this.inner.as_mut().poll_next(cx)
         };
         match &polled {
-            Poll::Ready(Some(Ok(chunk))) => {
+            Poll::Ready(Some(Ok(item))) => {
                 this.span.chunk(0);
-                this.collected.add(chunk);
+                this.outcome.add(item, &this.span);
             }
             Poll::Ready(Some(Err(error))) => {
                 this.span
@@ -208,7 +240,7 @@ impl Stream for ChatStream {
             }
             Poll::Ready(None) => {
                 this.done = true;
-                this.collected.record_outcome(&this.span);
+                this.outcome.record(&this.span);
                 this.span.finish();
             }
             Poll::Pending => {}
@@ -217,17 +249,18 @@ impl Stream for ChatStream {
     }
 }
 
+impl StreamOutcome<CreateChatCompletionStreamResponse> for Collected {
+    fn add(&mut self, chunk: &CreateChatCompletionStreamResponse, _span: &SpanCore) {
+        Collected::add(self, chunk);
+    }
+    fn record(&self, span: &SpanCore) {
+        self.record_outcome(span);
+    }
+}
+
 impl KeepOpen for ChatCompletionResponseStream {
     fn keep_open(self, span: SpanCore) -> Self {
-        if !span.is_active() {
-            return self;
-        }
-        Box::pin(ChatStream {
-            inner: self,
-            span,
-            collected: Collected::new(),
-            done: false,
-        })
+        KeptOpen::wrap(self, span, Collected::new())
     }
 }
 
