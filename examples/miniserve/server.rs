@@ -146,14 +146,7 @@ async fn completions(
 async fn embeddings(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let inputs = match api::parse_embeddings(&body) {
         Ok(inputs) => inputs,
-        Err(e) => {
-            warn!(
-                error.type = e.code,
-                http.response.status_code = e.status.as_u16(),
-                "request rejected"
-            );
-            return e.into_response();
-        }
+        Err(e) => return rejected(e),
     };
     let vectors = rag::embed_inputs(&app.tokenizer, &inputs);
     let tokens: usize = inputs.iter().map(|i| app.tokenizer.encode(i).len()).sum();
@@ -173,27 +166,24 @@ async fn embeddings(State(app): State<Arc<App>>, body: Bytes) -> Response {
     )
 }
 
+/// A request answered with an error before any work: logged, and the OpenAI error object.
+fn rejected(e: ApiError) -> Response {
+    warn!(
+        error.type = e.code,
+        http.response.status_code = e.status.as_u16(),
+        "request rejected"
+    );
+    e.into_response()
+}
+
 /// One generation request: parse, then run the pipeline, answering JSON or SSE.
 async fn serve(app: Arc<App>, endpoint: Endpoint, id: RequestId, body: Bytes) -> Response {
     if app.rate_limited {
-        let e = ApiError::rate_limited();
-        warn!(
-            error.type = e.code,
-            http.response.status_code = e.status.as_u16(),
-            "request rejected"
-        );
-        return e.into_response();
+        return rejected(ApiError::rate_limited());
     }
     let req = match api::parse(endpoint, &body) {
         Ok(req) => req,
-        Err(e) => {
-            warn!(
-                error.type = e.code,
-                http.response.status_code = e.status.as_u16(),
-                "request rejected"
-            );
-            return e.into_response();
-        }
+        Err(e) => return rejected(e),
     };
     let n = app.next_id.fetch_add(1, Ordering::Relaxed);
     let job = Job {
