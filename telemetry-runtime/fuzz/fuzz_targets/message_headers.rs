@@ -19,7 +19,12 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         let value = value.trim_start();
-        if name.eq_ignore_ascii_case("traceparent") {
+        // Kafka header names reach librdkafka as C strings: a name is read back up to its
+        // first NUL, so `traceparent\0x` is a `traceparent` header there.
+        let kafka_name = name.split('\0').next().unwrap_or_default();
+        if name.eq_ignore_ascii_case("traceparent")
+            || kafka_name.eq_ignore_ascii_case("traceparent")
+        {
             traceparents.push(value.to_owned());
         }
         if let (Ok(n), Ok(v)) = (
