@@ -13,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let mut nats_headers = async_nats::HeaderMap::new();
     let mut kafka_headers = OwnedHeaders::new();
     let mut traceparents = Vec::new();
+    let mut nats_traceparents: Vec<String> = Vec::new();
     for line in data.split(|b| *b == b'\n') {
         let text = String::from_utf8_lossy(line);
         let Some((name, value)) = text.split_once(':') else {
@@ -31,6 +32,10 @@ fuzz_target!(|data: &[u8]| {
             name.parse::<async_nats::HeaderName>(),
             value.parse::<async_nats::HeaderValue>(),
         ) {
+            // NATS header names are case-sensitive: only `traceparent` itself counts.
+            if AsRef::<str>::as_ref(&n) == "traceparent" {
+                nats_traceparents.push(v.as_str().to_owned());
+            }
             nats_headers.append(n, v);
         }
         // Kafka header values are bytes: the raw line after the colon.
@@ -43,7 +48,8 @@ fuzz_target!(|data: &[u8]| {
             value: Some(raw),
         });
     }
-    let accepted = traceparents.len() == 1 && TraceParent::parse(&traceparents[0]).is_ok();
+    let accepted =
+        nats_traceparents.len() == 1 && TraceParent::parse(&nats_traceparents[0]).is_ok();
     let w3c = StrictW3cPropagator::new();
     let from_nats = w3c.extract_span_context(&Extract(&nats_headers));
     let from_kafka = kafka::extract(&kafka_headers);
