@@ -14,6 +14,22 @@ use crate::genai::RequestContent;
 use crate::genai::content::{GenericPart, InputMessage, OutputMessage, Part, ToolDefinition};
 
 /// Tool-call arguments as JSON when they are JSON (the model writes them as text).
+/// A function tool's `gen_ai.tool.definitions` entry.
+pub(super) fn function_definition(
+    name: &str,
+    description: Option<&String>,
+    parameters: Option<&serde_json::Value>,
+) -> ToolDefinition {
+    let mut definition = ToolDefinition::function(name.to_owned());
+    if let Some(description) = description {
+        definition = definition.with_description(description.clone());
+    }
+    if let Some(parameters) = parameters {
+        definition = definition.with_parameters(parameters.clone());
+    }
+    definition
+}
+
 pub(super) fn arguments(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned()))
 }
@@ -140,14 +156,11 @@ pub(super) fn request_content(request: &CreateChatCompletionRequest) -> RequestC
             match tool {
                 ChatCompletionTools::Function(tool) => {
                     let f = &tool.function;
-                    let mut definition = ToolDefinition::function(f.name.clone());
-                    if let Some(description) = &f.description {
-                        definition = definition.with_description(description.clone());
-                    }
-                    if let Some(parameters) = &f.parameters {
-                        definition = definition.with_parameters(parameters.clone());
-                    }
-                    content.tool_definitions.push(definition);
+                    content.tool_definitions.push(function_definition(
+                        &f.name,
+                        f.description.as_ref(),
+                        f.parameters.as_ref(),
+                    ));
                 }
                 ChatCompletionTools::Custom(tool) => {
                     let mut definition = ToolDefinition::function(tool.custom.name.clone());

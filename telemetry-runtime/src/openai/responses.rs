@@ -3,9 +3,9 @@
 //! read from the final `response.completed`, `response.incomplete` or `response.failed`
 //! event, which carries the whole response).
 
-use super::content::arguments;
+use super::content::{arguments, function_definition};
 use super::stream::{KeptOpen, StreamOutcome};
-use crate::genai::content::{self as semconv, Part, ToolDefinition};
+use crate::genai::content::{self as semconv, Part};
 use crate::genai::{GenerationOutcome, RequestContent};
 use crate::span::{KeepOpen, SpanCore};
 use async_openai::types::responses::{
@@ -180,14 +180,11 @@ pub(super) fn request_content(
     }
     for tool in request.tools.iter().flatten() {
         if let Tool::Function(f) = tool {
-            let mut definition = ToolDefinition::function(f.name.clone());
-            if let Some(description) = &f.description {
-                definition = definition.with_description(description.clone());
-            }
-            if let Some(parameters) = &f.parameters {
-                definition = definition.with_parameters(parameters.clone());
-            }
-            content.tool_definitions.push(definition);
+            content.tool_definitions.push(function_definition(
+                &f.name,
+                f.description.as_ref(),
+                f.parameters.as_ref(),
+            ));
         }
     }
     content
