@@ -65,6 +65,7 @@
 //! only lists.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -78,8 +79,8 @@ use opentelemetry::trace::{SpanKind, TraceContextExt, Tracer, TracerProvider as 
 use opentelemetry::{Context, Value, global};
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{
-    BatchSpanProcessor, InMemorySpanExporter, Sampler, SdkTracer, SdkTracerProvider, SpanData,
-    SpanExporter, SpanProcessor,
+    BatchSpanProcessor, InMemorySpanExporter, Sampler, SdkTracer, SdkTracerProvider,
+    SimpleSpanProcessor, SpanData, SpanExporter, SpanLimits,
 };
 use tracing::Dispatch;
 use tracing::subscriber::NoSubscriber;
@@ -224,6 +225,79 @@ fn instrumented(model: &str, max_tokens: i64, temperature: f64) -> f64 {
     work(model, max_tokens, temperature)
 }
 
+/// (v) fastrace's `#[trace]` with the same 6 attributes as properties (fastrace's values are
+/// strings only), under a local parent.
+#[inline(never)]
+#[fastrace::trace(name = "chat")]
+fn fastrace_chat(model: &str, max_tokens: i64, temperature: f64) -> f64 {
+    fastrace::local::LocalSpan::add_properties(|| {
+        [
+            ("gen_ai.operation.name", Cow::Borrowed("chat")),
+            ("gen_ai.provider.name", Cow::Borrowed("openai")),
+            ("gen_ai.request.model", Cow::Owned(model.to_owned())),
+            (
+                "gen_ai.request.max_tokens",
+                Cow::Owned(max_tokens.to_string()),
+            ),
+            (
+                "gen_ai.request.temperature",
+                Cow::Owned(temperature.to_string()),
+            ),
+            ("server.port", Cow::Owned(SERVER_PORT.to_string())),
+        ]
+    });
+    work(model, max_tokens, temperature)
+}
+
+/// fastrace's reporter: drops each batch on fastrace's collector thread (as the processors of
+/// set-ups B and C free the spans on the export thread). Counts spans, so that the check can
+/// see them.
+struct DropReporter(Arc<AtomicU64>);
+
+impl fastrace::collector::Reporter for DropReporter {
+    fn report(&mut self, spans: Vec<fastrace::collector::SpanRecord>) {
+        self.0.fetch_add(spans.len() as u64, Ordering::Relaxed);
+        drop(spans);
+    }
+}
+
+/// Calls under a fastrace root: fastrace keeps a root's children in a queue of at most 10 240
+/// and drops the rest, so a new root (`request`, as the other variants' parent) is made every
+/// 1000 calls, its cost counted in the calls'.
+struct FastraceParent {
+    calls: Cell<u64>,
+    root: std::cell::RefCell<Option<(fastrace::local::LocalParentGuard, fastrace::Span)>>,
+}
+
+impl FastraceParent {
+    fn new() -> Self {
+        FastraceParent {
+            calls: Cell::new(0),
+            root: std::cell::RefCell::new(None),
+        }
+    }
+
+    #[inline(always)]
+    fn call(&self, f: impl FnOnce() -> f64) -> f64 {
+        let calls = self.calls.get();
+        if calls.is_multiple_of(1000) {
+            let mut root = self.root.borrow_mut();
+            *root = None;
+            let span = fastrace::Span::root("request", fastrace::collector::SpanContext::random());
+            let guard = span.set_local_parent();
+            *root = Some((guard, span));
+        }
+        self.calls.set(calls + 1);
+        f()
+    }
+}
+
+impl Drop for FastraceParent {
+    fn drop(&mut self) {
+        self.root.get_mut().take();
+    }
+}
+
 /// (iii) `sdk_attach` through the global tracer provider, fetched per call.
 #[inline(never)]
 fn sdk_attach_global(model: &str, max_tokens: i64, temperature: f64) -> f64 {
@@ -248,13 +322,6 @@ impl SpanExporter for NoopExporter {
         drop(batch);
         Ok(())
     }
-}
-
-fn sdk_provider(processor: impl SpanProcessor + 'static) -> SdkTracerProvider {
-    SdkTracerProvider::builder()
-        .with_span_processor(processor)
-        .with_sampler(Sampler::AlwaysOn)
-        .build()
 }
 
 fn otel_dispatch(tracer: SdkTracer, lean: bool) -> Dispatch {
@@ -482,6 +549,21 @@ where
             }),
         },
         Variant {
+            name: "fastrace",
+            makes_spans: false,
+            run: Box::new(|n| {
+                let parent = FastraceParent::new();
+                let run = timed(n, || {
+                    parent.call(|| {
+                        let (m, t, p) = args();
+                        fastrace_chat(m, t, p)
+                    })
+                });
+                drop(parent);
+                run
+            }),
+        },
+        Variant {
             name: "llm_span",
             makes_spans: true,
             run: Box::new(|n| {
@@ -515,6 +597,7 @@ fn run_flushed<T>(
     let exported_before = setup.exported();
     let run = (v.run)(n);
     (setup.flush)();
+    fastrace::flush();
     let after_flush = alloc_snapshot();
     let process_after_flush = cpu_times().process;
     let per_call = |d: Duration| d.as_nanos() as f64 / n as f64;
@@ -731,7 +814,51 @@ fn check_span_shapes() -> Vec<String> {
     telemetry_runtime::span::uninstall_tracer();
     drop((default, lean, tracer));
     let _ = provider.shutdown();
+
+    // `llm_span` through the direct engine (what `init()` and set-ups B and C install).
+    let exporter = InMemorySpanExporter::default();
+    let provider = telemetry_runtime::span::install_direct_tracer(
+        SdkTracerProvider::builder(),
+        Sampler::AlwaysOn,
+        SpanLimits::default(),
+        vec![Arc::new(SimpleSpanProcessor::new(exporter.clone()))],
+    );
+    let lean = otel_dispatch(provider.tracer(SCOPE), true);
+    under_tracing_parent(&lean, || llm_span_variant(MODEL, MAX_TOKENS, TEMPERATURE));
+    provider.force_flush().expect("flush");
+    let spans = exporter.get_finished_spans().expect("spans");
+    lines.push(check_one("llm_span (direct engine)", &spans));
+    telemetry_runtime::span::uninstall_tracer();
+    drop(lean);
+    let _ = provider.shutdown();
+
+    // fastrace: the root and its child reach the reporter, the child with the 6 properties.
+    let reported = Arc::new(std::sync::Mutex::new(Vec::new()));
+    fastrace::set_reporter(
+        CheckReporter(reported.clone()),
+        fastrace::collector::Config::default(),
+    );
+    let parent = FastraceParent::new();
+    parent.call(|| fastrace_chat(MODEL, MAX_TOKENS, TEMPERATURE));
+    drop(parent);
+    fastrace::flush();
+    let spans = std::mem::take(&mut *reported.lock().unwrap());
+    let child = spans.iter().find(|s| s.name == "chat");
+    assert!(
+        spans.len() == 2 && child.is_some_and(|c| c.properties.len() == 6),
+        "fastrace: expected the root and a child with 6 properties, got {spans:#?}"
+    );
+    lines.push("`fastrace`: span `chat`, 6 properties (string values)".to_owned());
     lines
+}
+
+/// Keeps what fastrace reports, for the check.
+struct CheckReporter(Arc<std::sync::Mutex<Vec<fastrace::collector::SpanRecord>>>);
+
+impl fastrace::collector::Reporter for CheckReporter {
+    fn report(&mut self, spans: Vec<fastrace::collector::SpanRecord>) {
+        self.0.lock().unwrap().extend(spans);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -912,12 +1039,24 @@ fn main() {
         run_setup(&mut c, &setup, &opts, &mut rows);
     }
 
-    // B: SDK provider, spans dropped on the calling thread.
+    // fastrace's spans are dropped on its collector thread from here on.
+    fastrace::set_reporter(
+        DropReporter(Arc::new(AtomicU64::new(0))),
+        fastrace::collector::Config::default(),
+    );
+
+    // B: SDK provider, spans dropped on the calling thread (contract spans: on the collector
+    // thread of the direct engine).
     {
-        let provider = sdk_provider(DropProcessor);
+        let provider = telemetry_runtime::span::install_direct_tracer(
+            SdkTracerProvider::builder(),
+            Sampler::AlwaysOn,
+            SpanLimits::default(),
+            vec![Arc::new(DropProcessor)],
+        );
         global::set_tracer_provider(provider.clone());
-        telemetry_runtime::span::install_tracer(provider.tracer(SCOPE));
         let tracer = provider.tracer(SCOPE);
+        let flusher = provider.clone();
         let setup = Setup {
             id: "B",
             label: "`SdkTracerProvider` (AlwaysOn) + `DropProcessor` (span dropped on the calling thread)",
@@ -925,7 +1064,9 @@ fn main() {
             otel_lean: otel_dispatch(tracer.clone(), true),
             tracer,
             none: Dispatch::new(NoSubscriber::default()),
-            flush: Box::new(|| {}),
+            flush: Box::new(move || {
+                let _ = flusher.force_flush();
+            }),
             exported: None,
         };
         run_setup(&mut c, &setup, &opts, &mut rows);
@@ -939,9 +1080,13 @@ fn main() {
     {
         let exporter = NoopExporter::default();
         let exported = exporter.exported.clone();
-        let provider = sdk_provider(BatchSpanProcessor::builder(exporter).build());
+        let provider = telemetry_runtime::span::install_direct_tracer(
+            SdkTracerProvider::builder(),
+            Sampler::AlwaysOn,
+            SpanLimits::default(),
+            vec![Arc::new(BatchSpanProcessor::builder(exporter).build())],
+        );
         global::set_tracer_provider(provider.clone());
-        telemetry_runtime::span::install_tracer(provider.tracer(SCOPE));
         let tracer = provider.tracer(SCOPE);
         let flusher = provider.clone();
         let setup = Setup {

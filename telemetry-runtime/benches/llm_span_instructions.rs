@@ -8,30 +8,45 @@
 //! ```
 //!
 //! The difference between the two runs' totals, over 10 000, is the cost of one call.
-//! Variants: `plain`, `sdk_raw`, `sdk_attach`, `llm_span` (set-up B: a processor that drops
-//! each span on the calling thread) and `disabled` (`llm_span` with no tracer installed).
+//! Variants: `plain`, `sdk_raw`, `sdk_attach` (set-up B: a processor that drops each span on
+//! the calling thread), `llm_span` (the direct engine `init()` installs, the same processor on
+//! its collector thread: run callgrind with `--separate-threads=yes` to count the calling
+//! thread alone), `llm_span_sdk` (`#[llm_span]` through the SDK tracer, `install_tracer`) and
+//! `disabled` (`llm_span` with no tracer installed).
 //! With no variant given (as `cargo bench` and the test runner call it) each runs 1000 times.
 
 use std::hint::black_box;
 
 use opentelemetry::Context;
 use opentelemetry::trace::{TraceContextExt, Tracer, TracerProvider as _};
-use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
+use std::sync::Arc;
+
+use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider, SpanLimits};
 use tracing_subscriber::layer::SubscriberExt;
 
 mod support;
 use support::*;
 
 fn run(variant: &str, n: u64) -> f64 {
-    let provider = SdkTracerProvider::builder()
-        .with_span_processor(DropProcessor)
-        .with_sampler(Sampler::AlwaysOn)
-        .build();
-    let tracer = provider.tracer(SCOPE);
-    if variant == "disabled" {
-        telemetry_runtime::span::uninstall_tracer();
+    let provider = if variant == "llm_span" {
+        // The direct engine `init()` installs: the span is dropped on its collector thread.
+        telemetry_runtime::span::install_direct_tracer(
+            SdkTracerProvider::builder(),
+            Sampler::AlwaysOn,
+            SpanLimits::default(),
+            vec![Arc::new(DropProcessor)],
+        )
     } else {
-        telemetry_runtime::span::install_tracer(provider.tracer(SCOPE));
+        SdkTracerProvider::builder()
+            .with_span_processor(DropProcessor)
+            .with_sampler(Sampler::AlwaysOn)
+            .build()
+    };
+    let tracer = provider.tracer(SCOPE);
+    match variant {
+        "disabled" => telemetry_runtime::span::uninstall_tracer(),
+        "llm_span" => {}
+        _ => telemetry_runtime::span::install_tracer(provider.tracer(SCOPE)),
     }
     let (m, t, p) = black_box((MODEL, MAX_TOKENS, TEMPERATURE));
     let mut acc = 0.0;
@@ -66,6 +81,9 @@ fn run(variant: &str, n: u64) -> f64 {
     }
     telemetry_runtime::span::uninstall_tracer();
     let _ = provider.shutdown();
+    if std::env::var_os("SHOW_DROPPED").is_some() {
+        eprintln!("dropped {}", telemetry_runtime::span::direct_dropped());
+    }
     acc
 }
 
@@ -76,12 +94,22 @@ fn main() {
         return;
     }
     match args.first().map(String::as_str) {
-        Some(variant @ ("plain" | "sdk_raw" | "sdk_attach" | "llm_span" | "disabled")) => {
+        Some(
+            variant @ ("plain" | "sdk_raw" | "sdk_attach" | "llm_span" | "llm_span_sdk"
+            | "disabled"),
+        ) => {
             let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
             black_box(run(variant, n));
         }
         _ => {
-            for variant in ["plain", "sdk_raw", "sdk_attach", "llm_span", "disabled"] {
+            for variant in [
+                "plain",
+                "sdk_raw",
+                "sdk_attach",
+                "llm_span",
+                "llm_span_sdk",
+                "disabled",
+            ] {
                 black_box(run(variant, 1000));
             }
         }

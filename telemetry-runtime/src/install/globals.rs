@@ -2,12 +2,12 @@
 //! subscriber so every event is judged by them; and the tracer, logger, meter and propagator
 //! installed after it.
 
-use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
 use crate::config::Config;
+use crate::span::direct::DirectTracer;
 
 /// The capture mode, the redaction keys and baggage forwarding: before the subscriber, so
 /// every event and span is judged by them from the first on.
@@ -27,7 +27,7 @@ pub(super) fn install_rules(config: &Config) {
 /// meter provider and propagator.
 pub(super) fn install_providers(
     config: &Config,
-    tracer_provider: Option<&SdkTracerProvider>,
+    tracer_provider: Option<(&SdkTracerProvider, DirectTracer)>,
     logger_provider: Option<&SdkLoggerProvider>,
     meter_provider: Option<&SdkMeterProvider>,
 ) {
@@ -38,8 +38,8 @@ pub(super) fn install_providers(
             provider.logger(crate::constants::INSTRUMENTATION_SCOPE),
         );
     }
-    if let Some(provider) = tracer_provider {
-        crate::span::install_tracer(provider.tracer(crate::constants::INSTRUMENTATION_SCOPE));
+    if let Some((provider, direct)) = tracer_provider {
+        crate::span::tracer::install_direct(direct);
         opentelemetry::global::set_tracer_provider(
             crate::span::inheriting::InheritingTracerProvider::new(provider.clone()),
         );

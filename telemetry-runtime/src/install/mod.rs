@@ -181,8 +181,9 @@ impl Installed {
             resource: &resource,
             otlp: otlp.as_ref(),
         };
-        let tracer_provider =
-            enabled.then(|| traces::provider(&inputs, &trace_stats, &mut warnings));
+        let (tracer_provider, direct_tracer) = enabled
+            .then(|| traces::provider(&inputs, &trace_stats, &mut warnings))
+            .unzip();
         let logger_provider = enabled
             .then(|| logs::provider(&inputs, &log_stats, &mut warnings))
             .flatten();
@@ -205,7 +206,7 @@ impl Installed {
         }
         globals::install_providers(
             &config,
-            tracer_provider.as_ref(),
+            tracer_provider.as_ref().zip(direct_tracer),
             logger_provider.as_ref(),
             meter_provider.as_ref(),
         );

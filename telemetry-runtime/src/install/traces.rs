@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits};
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanLimits, SpanProcessor};
 
 use crate::config::{AttributeLimits, ConfigWarning, ExporterKind};
 use crate::console::ConsoleSpanProcessor;
 use crate::export::stats::ExportStats;
 use crate::sampler;
+use crate::span::direct::{self, DirectTracer};
 
 use super::export::SignalInputs;
 
@@ -25,33 +26,30 @@ fn span_limits(limits: &AttributeLimits) -> SpanLimits {
     }
 }
 
-/// The provider of `config`; a processor that cannot be built is a warning, not an error.
+/// The provider of `config`, and the direct engine contract spans are recorded with, which ends
+/// spans in the same processors (see [`direct`](crate::span::direct)); a processor that cannot
+/// be built is a warning, not an error.
 pub(super) fn provider(
     inputs: &SignalInputs<'_>,
     stats: &Arc<ExportStats>,
     warnings: &mut Vec<ConfigWarning>,
-) -> SdkTracerProvider {
+) -> (SdkTracerProvider, DirectTracer) {
     let SignalInputs {
         config,
         resource,
         otlp,
     } = *inputs;
-    let mut tracer = SdkTracerProvider::builder()
-        .with_resource(resource.clone())
-        .with_sampler(sampler::build(config.sampler))
-        .with_span_limits(span_limits(&config.limits));
+    let mut processors: Vec<Arc<dyn SpanProcessor>> = Vec::new();
     match config.traces.exporter {
         #[cfg(feature = "otlp")]
         ExporterKind::Otlp => match otlp.map(|otlp| {
             otlp.span_processor(&config.traces, resource, config.span_batch, stats.clone())
         }) {
-            Some(Ok(processor)) => tracer = tracer.with_span_processor(processor),
+            Some(Ok(processor)) => processors.push(Arc::new(processor)),
             Some(Err(e)) => warnings.push(super::export::exporter_unavailable("traces", e)),
             None => {}
         },
-        ExporterKind::Console => {
-            tracer = tracer.with_span_processor(ConsoleSpanProcessor::stdout())
-        }
+        ExporterKind::Console => processors.push(Arc::new(ConsoleSpanProcessor::stdout())),
         _ => {}
     }
     #[cfg(not(feature = "otlp"))]
@@ -59,13 +57,14 @@ pub(super) fn provider(
     if let Some(path) = &config.code.traces_json_file {
         #[cfg(feature = "otlp")]
         {
-            tracer = tracer.with_span_processor(
-                crate::export::json_file::JsonFileSpanProcessor::new(
-                    path,
-                    crate::export::json_file::MAX_SPANS,
-                )
-                .with_stats(stats.clone()),
-            );
+            let mut processor = crate::export::json_file::JsonFileSpanProcessor::new(
+                path,
+                crate::export::json_file::MAX_SPANS,
+            )
+            .with_stats(stats.clone());
+            // Set here: the provider only sees it behind the shared handle.
+            processor.set_resource(resource);
+            processors.push(Arc::new(processor));
         }
         #[cfg(not(feature = "otlp"))]
         warnings.push(super::export::feature_missing(
@@ -74,5 +73,20 @@ pub(super) fn provider(
             path,
         ));
     }
-    tracer.build()
+    let stats = stats.clone();
+    direct::pipeline::provider(
+        SdkTracerProvider::builder().with_resource(resource.clone()),
+        sampler::build(config.sampler),
+        span_limits(&config.limits),
+        processors,
+        (
+            config.span_batch.max_queue_size,
+            config.span_batch.max_queue_bytes,
+        ),
+        Box::new(move |n| {
+            stats
+                .dropped_queue_full
+                .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        }),
+    )
 }

@@ -9,12 +9,145 @@
 //! one runtime with the features of both, and the library's spans are recorded.
 
 #[cfg(feature = "sdk")]
-pub(crate) use crate::span::flagged::FlaggedSpan as EngineSpan;
-#[cfg(feature = "sdk")]
-pub(crate) use crate::span::inheriting::InheritingTracer as EngineTracer;
+pub(crate) use recording::{EngineSpan, EngineTracer};
 
 #[cfg(not(feature = "sdk"))]
 pub(crate) use absent::{EngineSpan, EngineTracer};
+
+#[cfg(feature = "sdk")]
+mod recording {
+    use std::borrow::Cow;
+    use std::time::SystemTime;
+
+    use opentelemetry::trace::{Span, SpanBuilder, SpanContext, Status, Tracer};
+    use opentelemetry::{Context, KeyValue};
+
+    use crate::span::direct::{DirectSpan, DirectTracer};
+    use crate::span::flagged::FlaggedSpan;
+    use crate::span::inheriting::InheritingTracer;
+
+    /// The tracer contract spans start with: the direct engine `init()` installs, or the SDK
+    /// tracer given to [`install_tracer`](crate::span::install_tracer).
+    #[derive(Debug)]
+    pub(crate) enum EngineTracer {
+        /// Through the SDK tracer and its provider's processors.
+        Sdk(InheritingTracer),
+        /// Recorded into per-thread buffers, exported by the collector thread.
+        Direct(DirectTracer),
+    }
+
+    /// A span of either engine.
+    #[derive(Debug)]
+    pub(crate) enum EngineSpan {
+        /// An SDK span.
+        Sdk(FlaggedSpan),
+        /// A directly recorded span.
+        Direct(DirectSpan),
+    }
+
+    impl EngineTracer {
+        /// [`Tracer::build_with_context`] written into `slot` in place.
+        ///
+        /// # Safety
+        /// `slot` is valid for writes and aligned, and is overwritten without being dropped.
+        #[inline]
+        pub(crate) unsafe fn build_into(
+            &self,
+            slot: *mut EngineSpan,
+            builder: SpanBuilder,
+            parent: &Context,
+        ) {
+            let span = match self {
+                EngineTracer::Sdk(tracer) => {
+                    EngineSpan::Sdk(tracer.build_with_context(builder, parent))
+                }
+                EngineTracer::Direct(tracer) => EngineSpan::Direct(tracer.build(builder, parent)),
+            };
+            // SAFETY: the caller's contract.
+            unsafe { slot.write(span) }
+        }
+    }
+
+    impl Tracer for EngineTracer {
+        type Span = EngineSpan;
+
+        #[inline]
+        fn build_with_context(&self, builder: SpanBuilder, parent: &Context) -> EngineSpan {
+            match self {
+                EngineTracer::Sdk(tracer) => {
+                    EngineSpan::Sdk(tracer.build_with_context(builder, parent))
+                }
+                EngineTracer::Direct(tracer) => EngineSpan::Direct(tracer.build(builder, parent)),
+            }
+        }
+    }
+
+    macro_rules! each {
+        ($self:ident, $span:ident => $e:expr) => {
+            match $self {
+                EngineSpan::Sdk($span) => $e,
+                EngineSpan::Direct($span) => $e,
+            }
+        };
+    }
+
+    impl Span for EngineSpan {
+        #[inline]
+        fn add_event_with_timestamp<T>(
+            &mut self,
+            name: T,
+            timestamp: SystemTime,
+            attributes: Vec<KeyValue>,
+        ) where
+            T: Into<Cow<'static, str>>,
+        {
+            each!(self, span => span.add_event_with_timestamp(name, timestamp, attributes))
+        }
+
+        #[inline]
+        fn span_context(&self) -> &SpanContext {
+            each!(self, span => span.span_context())
+        }
+
+        #[inline]
+        fn is_recording(&self) -> bool {
+            each!(self, span => span.is_recording())
+        }
+
+        #[inline]
+        fn set_attribute(&mut self, attribute: KeyValue) {
+            each!(self, span => span.set_attribute(attribute))
+        }
+
+        #[inline]
+        fn set_status(&mut self, status: Status) {
+            each!(self, span => span.set_status(status))
+        }
+
+        #[inline]
+        fn update_name<T>(&mut self, new_name: T)
+        where
+            T: Into<Cow<'static, str>>,
+        {
+            each!(self, span => span.update_name(new_name))
+        }
+
+        #[inline]
+        fn add_link(&mut self, span_context: SpanContext, attributes: Vec<KeyValue>) {
+            each!(self, span => span.add_link(span_context, attributes))
+        }
+
+        #[inline]
+        fn end(&mut self) {
+            each!(self, span => span.end())
+        }
+
+        #[inline]
+        fn end_with_timestamp(&mut self, timestamp: SystemTime) {
+            each!(self, span => span.end_with_timestamp(timestamp))
+        }
+    }
+}
 
 #[cfg(not(feature = "sdk"))]
 mod absent {

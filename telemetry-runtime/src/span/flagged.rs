@@ -28,22 +28,6 @@ impl FlaggedSpan {
         let context = corrected_context(&inner, random);
         FlaggedSpan { inner, context }
     }
-
-    /// [`new`](Self::new) written in place, so the SDK span is moved once, into `slot`, and
-    /// not again into a `FlaggedSpan` on the way (a contract span's state is built in place).
-    ///
-    /// # Safety
-    /// `slot` is valid for writes and properly aligned; whatever it held is overwritten
-    /// without being dropped.
-    #[inline]
-    pub(crate) unsafe fn write(slot: *mut FlaggedSpan, inner: Span, random: u8) {
-        // SAFETY: the caller's contract; each field is written once.
-        unsafe {
-            let inner_slot = std::ptr::addr_of_mut!((*slot).inner);
-            inner_slot.write(inner);
-            std::ptr::addr_of_mut!((*slot).context).write(corrected_context(&*inner_slot, random));
-        }
-    }
 }
 
 /// `inner`'s span context with the random bit `random`, when the SDK's differs.

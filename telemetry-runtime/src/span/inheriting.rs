@@ -22,28 +22,6 @@ impl InheritingTracer {
     }
 }
 
-impl InheritingTracer {
-    /// [`Tracer::build_with_context`] written into `slot` in place (see
-    /// [`FlaggedSpan::write`]).
-    ///
-    /// # Safety
-    /// As [`FlaggedSpan::write`]: `slot` is valid for writes and aligned, and is overwritten
-    /// without being dropped.
-    #[inline]
-    pub(crate) unsafe fn build_into(
-        &self,
-        slot: *mut FlaggedSpan,
-        builder: SpanBuilder,
-        parent_cx: &Context,
-    ) {
-        let inherited = inherited::parent_for(parent_cx, builder.span_kind.as_ref());
-        let parent = inherited.as_ref().unwrap_or(parent_cx);
-        let random = inherited_random(parent);
-        // SAFETY: the caller's contract.
-        unsafe { FlaggedSpan::write(slot, self.0.build_with_context(builder, parent), random) }
-    }
-}
-
 impl Tracer for InheritingTracer {
     type Span = FlaggedSpan;
 

@@ -10,6 +10,8 @@
 mod backend;
 mod contract;
 mod core;
+#[cfg(feature = "sdk")]
+pub(crate) mod direct;
 mod error_type;
 #[cfg(feature = "sdk")]
 pub(crate) mod flagged;
@@ -27,6 +29,8 @@ pub mod value;
 pub(crate) use backend::EngineSpan;
 pub use contract::{AttributeSpec, Contract, RecordReturn, Requirement, Returned, Source};
 pub use core::{SpanCore, StartValues, StepKeys, StreamKeys};
+#[cfg(feature = "sdk")]
+pub use direct::{direct_dropped, install_direct_tracer};
 pub use error_type::ErrorType;
 #[cfg(feature = "cloudevents")]
 pub(crate) use error_type::short_type_name;

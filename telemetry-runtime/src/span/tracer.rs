@@ -52,7 +52,15 @@ pub fn is_enabled() -> bool {
 /// Spans without a parent get the process parent ([`process`](crate::process)).
 #[cfg(feature = "sdk")]
 pub fn install(tracer: opentelemetry_sdk::trace::SdkTracer) {
-    TRACER.install(crate::span::inheriting::InheritingTracer::new(tracer));
+    TRACER.install(EngineTracer::Sdk(
+        crate::span::inheriting::InheritingTracer::new(tracer),
+    ));
+}
+
+/// Installs the direct engine (`init()` does this; see [`direct`](crate::span::direct)).
+#[cfg(feature = "sdk")]
+pub(crate) fn install_direct(tracer: crate::span::direct::DirectTracer) {
+    TRACER.install(EngineTracer::Direct(tracer));
 }
 
 /// Stops recording contract spans.

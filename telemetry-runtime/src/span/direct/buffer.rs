@@ -1,0 +1,277 @@
+//! The per-thread span buffers and the collector thread that drains them.
+//!
+//! A span that ends is moved into a buffer of its own thread, under a lock only the collector
+//! ever contends for (one uncontended lock and unlock per span), its attributes moved into the
+//! buffer's own list and their vector freed on the calling thread: memory a thread allocates
+//! and another frees costs both threads the allocator's lock. A buffer that fills is handed to
+//! the collector whole, with an empty one taken back in exchange, so steady state allocates
+//! nothing. The collector drains the handed-off buffers and every thread's buffer at each tick
+//! and at every flush; a thread that exits hands its buffer off first.
+//!
+//! Bounded: each thread holds at most [`LOCAL_CAPACITY`] records, and the buffers handed off
+//! and not yet drained hold at most the configured queue size (`OTEL_BSP_MAX_QUEUE_SIZE`) in
+//! records and the configured queue bytes; a buffer that would pass either is dropped and
+//! counted in the pipeline's queue-full counter (`status()`).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::thread::Thread;
+use std::time::Duration;
+
+use opentelemetry::trace::SpanContext;
+use opentelemetry::{KeyValue, Value};
+
+use super::clock::Timestamp;
+use super::span::Recording;
+
+/// One ended span, as it waits for the collector.
+#[derive(Debug)]
+pub(crate) struct Record {
+    pub(crate) context: SpanContext,
+    /// Its `attributes` are moved to the batch's list ([`Batch::attributes`]).
+    pub(crate) data: Recording,
+    pub(crate) end: Timestamp,
+}
+
+/// Ended spans, and their attributes in one list, in order.
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    records: Vec<(Record, u32)>,
+    attributes: Vec<KeyValue>,
+}
+
+impl Batch {
+    fn with_capacity() -> Self {
+        Batch {
+            records: Vec::with_capacity(LOCAL_CAPACITY),
+            attributes: Vec::with_capacity(LOCAL_CAPACITY * 8),
+        }
+    }
+
+    fn push(&mut self, mut record: Record) {
+        let attributes = std::mem::take(&mut record.data.attributes);
+        let count = u32::try_from(attributes.len()).unwrap_or(u32::MAX);
+        self.attributes.extend(attributes);
+        self.records.push((record, count));
+    }
+
+    fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The records with their attributes back in place (in vectors of the calling thread's),
+    /// leaving the batch empty, its capacity kept for reuse.
+    pub(crate) fn take_each(&mut self, mut f: impl FnMut(Record)) {
+        let mut attributes = self.attributes.drain(..);
+        for (mut record, count) in self.records.drain(..) {
+            record.data.attributes = attributes.by_ref().take(count as usize).collect();
+            f(record);
+        }
+    }
+
+    /// The heap bytes of the batch's values, roughly: what bounds the handed-off buffers'
+    /// memory.
+    fn bytes(&self) -> usize {
+        let value = |v: &Value| match v {
+            Value::String(s) => s.as_str().len(),
+            Value::Array(_) => 64,
+            _ => 0,
+        };
+        let events: usize = self
+            .records
+            .iter()
+            .flat_map(|(r, _)| r.data.events.iter())
+            .flat_map(|e| e.attributes.iter())
+            .map(|kv| 64 + value(&kv.value))
+            .sum();
+        self.records.len() * std::mem::size_of::<Record>()
+            + self
+                .attributes
+                .iter()
+                .map(|kv| 64 + value(&kv.value))
+                .sum::<usize>()
+            + events
+    }
+}
+
+/// Records a thread holds before it hands its buffer off.
+pub(crate) const LOCAL_CAPACITY: usize = 128;
+/// Empty buffers kept for exchange.
+const SPARE_BUFFERS: usize = 64;
+/// How often the collector drains the threads' buffers.
+const TICK: Duration = Duration::from_millis(50);
+
+/// One thread's buffer.
+#[derive(Debug, Default)]
+struct Local {
+    batch: Mutex<Batch>,
+}
+
+/// Buffers handed to the collector, and empty ones to exchange for them.
+#[derive(Debug)]
+struct Handoff {
+    full: Vec<Batch>,
+    /// Records in `full`.
+    records: usize,
+    /// Estimated bytes of the values in `full`.
+    bytes: usize,
+    spare: Vec<Batch>,
+}
+
+static LOCALS: Mutex<Vec<Arc<Local>>> = Mutex::new(Vec::new());
+static HANDOFF: Mutex<Handoff> = Mutex::new(Handoff {
+    full: Vec::new(),
+    records: 0,
+    bytes: 0,
+    spare: Vec::new(),
+});
+/// One drain at a time (the collector's tick, a flush).
+static DRAINING: Mutex<()> = Mutex::new(());
+static MAX_RECORDS: AtomicUsize = AtomicUsize::new(2048);
+static MAX_BYTES: AtomicUsize = AtomicUsize::new(64 << 20);
+static COLLECTOR: OnceLock<Option<Thread>> = OnceLock::new();
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The calling thread's buffer, registered with the collector when first used; handed off when
+/// the thread exits.
+struct Owner(Arc<Local>);
+
+impl Owner {
+    fn register() -> Self {
+        let local = Arc::new(Local {
+            batch: Mutex::new(Batch::with_capacity()),
+        });
+        lock(&LOCALS).push(local.clone());
+        Owner(local)
+    }
+
+    #[inline]
+    fn push(&self, record: &mut Option<Record>) {
+        let mut batch = lock(&self.0.batch);
+        if let Some(record) = record.take() {
+            batch.push(record);
+        }
+        if batch.len() >= LOCAL_CAPACITY {
+            let full = std::mem::replace(&mut *batch, spare());
+            drop(batch);
+            hand_off(full);
+        }
+    }
+}
+
+impl Drop for Owner {
+    fn drop(&mut self) {
+        let batch = std::mem::take(&mut *lock(&self.0.batch));
+        if !batch.is_empty() {
+            hand_off(batch);
+        }
+    }
+}
+
+thread_local! {
+    static OWNER: Owner = Owner::register();
+}
+
+/// Queues an ended span for the collector.
+#[inline]
+pub(crate) fn record(record: Record) {
+    let mut record = Some(record);
+    let _ = OWNER.try_with(|owner| owner.push(&mut record));
+    if let Some(record) = record {
+        // The thread is exiting and its buffer is gone.
+        let mut batch = Batch::default();
+        batch.push(record);
+        hand_off(batch);
+    }
+}
+
+/// An empty buffer with room for a full one.
+fn spare() -> Batch {
+    lock(&HANDOFF)
+        .spare
+        .pop()
+        .unwrap_or_else(Batch::with_capacity)
+}
+
+/// Hands a buffer to the collector, or drops and counts it when the collector is that far
+/// behind.
+fn hand_off(batch: Batch) {
+    let bytes = batch.bytes();
+    let mut handoff = lock(&HANDOFF);
+    if handoff.records + batch.len() > MAX_RECORDS.load(Ordering::Relaxed)
+        || handoff.bytes + bytes > MAX_BYTES.load(Ordering::Relaxed)
+    {
+        drop(handoff);
+        super::pipeline::count_dropped(batch.len());
+        return;
+    }
+    handoff.records += batch.len();
+    handoff.bytes += bytes;
+    handoff.full.push(batch);
+    // Waking the collector is a system call: done once a quarter of the bound is waiting,
+    // else its tick comes first.
+    let wake = handoff.records >= MAX_RECORDS.load(Ordering::Relaxed) / 4;
+    drop(handoff);
+    if wake && let Some(Some(collector)) = COLLECTOR.get() {
+        collector.unpark();
+    }
+}
+
+/// Sets the bounds of the handed-off buffers.
+pub(crate) fn set_bounds(max_records: usize, max_bytes: usize) {
+    MAX_RECORDS.store(max_records.max(LOCAL_CAPACITY), Ordering::Relaxed);
+    MAX_BYTES.store(max_bytes, Ordering::Relaxed);
+}
+
+/// Starts the collector thread (once per process).
+pub(crate) fn start_collector() {
+    COLLECTOR.get_or_init(|| {
+        std::thread::Builder::new()
+            .name("telemetry-spans".into())
+            .spawn(|| {
+                loop {
+                    std::thread::park_timeout(TICK);
+                    drain();
+                }
+            })
+            .ok()
+            .map(|handle| handle.thread().clone())
+    });
+}
+
+/// Moves every ended span (handed off, or still in a thread's buffer) to the pipeline now.
+pub(crate) fn drain() {
+    let _draining = lock(&DRAINING);
+    let mut batches = {
+        let mut handoff = lock(&HANDOFF);
+        handoff.records = 0;
+        handoff.bytes = 0;
+        std::mem::take(&mut handoff.full)
+    };
+    {
+        let mut locals = lock(&LOCALS);
+        // A buffer only the registry holds belongs to a thread that exited (and handed off).
+        locals.retain(|local| Arc::strong_count(local) > 1);
+        for local in locals.iter() {
+            let mut batch = lock(&local.batch);
+            if !batch.is_empty() {
+                let empty = spare();
+                batches.push(std::mem::replace(&mut *batch, empty));
+            }
+        }
+    }
+    for mut batch in batches {
+        super::pipeline::export(&mut batch);
+        let mut handoff = lock(&HANDOFF);
+        if handoff.spare.len() < SPARE_BUFFERS && batch.records.capacity() >= LOCAL_CAPACITY {
+            handoff.spare.push(batch);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! [`DirectSpan`]: a contract span recorded into its thread's buffer when it ends.
+
+use std::borrow::Cow;
+use std::time::SystemTime;
+
+use opentelemetry::KeyValue;
+use opentelemetry::trace::{SpanContext, SpanId, SpanKind, Status};
+use opentelemetry_sdk::trace::{SpanEvents, SpanLimits, SpanLinks};
+
+use super::buffer::{self, Record};
+use super::clock::Timestamp;
+
+/// What a recording span holds until it ends: the fields of the SDK's `SpanData`, with the
+/// start time as a TSC reading (turned into wall time on the collector thread).
+#[derive(Debug)]
+pub(crate) struct Recording {
+    pub(crate) parent_span_id: SpanId,
+    pub(crate) parent_span_is_remote: bool,
+    pub(crate) span_kind: SpanKind,
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) start: Timestamp,
+    pub(crate) attributes: Vec<KeyValue>,
+    pub(crate) dropped_attributes_count: u32,
+    pub(crate) events: SpanEvents,
+    pub(crate) links: SpanLinks,
+    pub(crate) status: Status,
+    /// The count limits, as the SDK span applies them to what is added while it runs.
+    pub(crate) limits: SpanLimits,
+}
+
+/// A span of the direct engine: its context, and while it records and has not ended, its data
+/// (inline, not boxed: no allocation per span).
+#[derive(Debug)]
+pub(crate) struct DirectSpan {
+    pub(crate) context: SpanContext,
+    pub(crate) data: Option<Recording>,
+}
+
+impl DirectSpan {
+    /// A span that records nothing (dropped by the sampler, telemetry suppressed, or the
+    /// pipeline shut down), with `context` for what runs under it.
+    pub(crate) fn not_recording(context: SpanContext) -> Self {
+        DirectSpan {
+            context,
+            data: None,
+        }
+    }
+
+    fn finish(&mut self, end: Timestamp) {
+        if let Some(data) = self.data.take() {
+            buffer::record(Record {
+                context: self.context.clone(),
+                data,
+                end,
+            });
+        }
+    }
+}
+
+impl opentelemetry::trace::Span for DirectSpan {
+    fn add_event_with_timestamp<T>(
+        &mut self,
+        name: T,
+        timestamp: SystemTime,
+        mut attributes: Vec<KeyValue>,
+    ) where
+        T: Into<Cow<'static, str>>,
+    {
+        let Some(data) = self.data.as_mut() else {
+            return;
+        };
+        if data.events.events.len() < data.limits.max_events_per_span as usize {
+            let limit = data.limits.max_attributes_per_event as usize;
+            let dropped = attributes.len().saturating_sub(limit);
+            attributes.truncate(limit);
+            data.events.events.push(opentelemetry::trace::Event::new(
+                name,
+                timestamp,
+                attributes,
+                u32::try_from(dropped).unwrap_or(u32::MAX),
+            ));
+        } else {
+            data.events.dropped_count = data.events.dropped_count.saturating_add(1);
+        }
+    }
+
+    #[inline]
+    fn span_context(&self) -> &SpanContext {
+        &self.context
+    }
+
+    #[inline]
+    fn is_recording(&self) -> bool {
+        self.data.is_some()
+    }
+
+    fn set_attribute(&mut self, attribute: KeyValue) {
+        let Some(data) = self.data.as_mut() else {
+            return;
+        };
+        if data.attributes.len() < data.limits.max_attributes_per_span as usize {
+            data.attributes.push(attribute);
+        } else {
+            data.dropped_attributes_count = data.dropped_attributes_count.saturating_add(1);
+        }
+    }
+
+    fn set_status(&mut self, status: Status) {
+        let Some(data) = self.data.as_mut() else {
+            return;
+        };
+        // As the SDK span: `Ok` is final, and `Unset` changes nothing.
+        if status > data.status {
+            data.status = status;
+        }
+    }
+
+    fn update_name<T>(&mut self, new_name: T)
+    where
+        T: Into<Cow<'static, str>>,
+    {
+        if let Some(data) = self.data.as_mut() {
+            data.name = new_name.into();
+        }
+    }
+
+    fn add_link(&mut self, span_context: SpanContext, mut attributes: Vec<KeyValue>) {
+        let Some(data) = self.data.as_mut() else {
+            return;
+        };
+        if data.links.links.len() < data.limits.max_links_per_span as usize {
+            let limit = data.limits.max_attributes_per_link as usize;
+            let dropped = attributes.len().saturating_sub(limit);
+            attributes.truncate(limit);
+            data.links.links.push(opentelemetry::trace::Link::new(
+                span_context,
+                attributes,
+                u32::try_from(dropped).unwrap_or(u32::MAX),
+            ));
+        } else {
+            data.links.dropped_count = data.links.dropped_count.saturating_add(1);
+        }
+    }
+
+    #[inline]
+    fn end(&mut self) {
+        if self.data.is_some() {
+            self.finish(Timestamp::now());
+        }
+    }
+
+    fn end_with_timestamp(&mut self, timestamp: SystemTime) {
+        self.finish(Timestamp::Wall(timestamp));
+    }
+}
+
+impl Drop for DirectSpan {
+    /// Ended on drop, as the SDK span is.
+    fn drop(&mut self) {
+        opentelemetry::trace::Span::end(self);
+    }
+}

@@ -1,0 +1,182 @@
+//! [`DirectTracer`]: starts contract spans the way the SDK tracer does, without it.
+
+use opentelemetry::Context;
+use opentelemetry::trace::{SpanBuilder, SpanContext, SpanKind, TraceContextExt, TraceFlags};
+use opentelemetry_sdk::trace::{
+    IdGenerator, RandomIdGenerator, Sampler, SamplingDecision, ShouldSample, SpanEvents,
+    SpanLimits, SpanLinks,
+};
+
+use super::clock::Timestamp;
+use super::span::{DirectSpan, Recording};
+use crate::propagation::process_parent;
+use crate::propagation::random_flag::{RANDOM, inherited_random};
+
+/// The configured sampler and span limits, and the SDK's random id generator: what the SDK
+/// tracer would start a span with.
+#[derive(Debug)]
+pub(crate) struct DirectTracer {
+    sampler: Sampler,
+    ids: RandomIdGenerator,
+    limits: SpanLimits,
+}
+
+impl DirectTracer {
+    pub(crate) fn new(sampler: Sampler, limits: SpanLimits) -> Self {
+        DirectTracer {
+            sampler,
+            ids: RandomIdGenerator::default(),
+            limits,
+        }
+    }
+
+    /// Starts a span as `SdkTracer::build_with_context` does (the same sampler call, ids,
+    /// flags and limits), under the process parent when `parent_cx` has no span (as
+    /// [`InheritingTracer`](crate::span::inheriting::InheritingTracer)), with the W3C random
+    /// flag of its trace.
+    #[inline]
+    pub(crate) fn build(&self, builder: SpanBuilder, parent_cx: &Context) -> DirectSpan {
+        if parent_cx.is_telemetry_suppressed() || super::pipeline::is_shut_down() {
+            return DirectSpan::not_recording(SpanContext::empty_context());
+        }
+        let inherited = process_parent::parent_for(parent_cx, builder.span_kind.as_ref());
+        let parent_cx = inherited.as_ref().unwrap_or(parent_cx);
+        let random = inherited_random(parent_cx);
+        let span_id = self.ids.new_span_id();
+        let parent = parent_cx.span();
+        let psc = parent.span_context();
+        let empty = SpanContext::empty_context();
+        let (trace_id, psc) = if psc.is_valid() {
+            (psc.trace_id(), psc)
+        } else {
+            (self.ids.new_trace_id(), &empty)
+        };
+        let span_kind = builder.span_kind.clone().unwrap_or(SpanKind::Internal);
+        let result = self.sampler.should_sample(
+            Some(parent_cx),
+            trace_id,
+            &builder.name,
+            &span_kind,
+            builder.attributes.as_deref().unwrap_or(&[]),
+            builder.links.as_deref().unwrap_or(&[]),
+        );
+        let inherited_flags = psc.trace_flags().to_u8() & !(RANDOM | TraceFlags::SAMPLED.to_u8());
+        let flags = |sampled: bool| {
+            let sampled = if sampled {
+                TraceFlags::SAMPLED.to_u8()
+            } else {
+                0
+            };
+            TraceFlags::new(inherited_flags | random | sampled)
+        };
+        let sampled = match result.decision {
+            SamplingDecision::Drop => {
+                return DirectSpan::not_recording(SpanContext::new(
+                    trace_id,
+                    span_id,
+                    TraceFlags::new(random),
+                    false,
+                    result.trace_state,
+                ));
+            }
+            SamplingDecision::RecordOnly => false,
+            SamplingDecision::RecordAndSample => true,
+        };
+        let context =
+            SpanContext::new(trace_id, span_id, flags(sampled), false, result.trace_state);
+        let parent_span_id = psc.span_id();
+        let parent_span_is_remote = psc.is_valid() && psc.is_remote();
+        let data = self.recording(builder, result.attributes, span_kind);
+        DirectSpan {
+            context,
+            data: Some(Recording {
+                parent_span_id,
+                parent_span_is_remote,
+                ..data
+            }),
+        }
+    }
+
+    /// The span's data with the limits applied as the SDK tracer applies them at start.
+    #[inline]
+    fn recording(
+        &self,
+        builder: SpanBuilder,
+        extra: Vec<opentelemetry::KeyValue>,
+        span_kind: SpanKind,
+    ) -> Recording {
+        let limits = self.limits;
+        let SpanBuilder {
+            name,
+            attributes,
+            events,
+            links,
+            start_time,
+            ..
+        } = builder;
+        let mut attributes = attributes.unwrap_or_default();
+        attributes.extend(extra);
+        let limit = limits.max_attributes_per_span as usize;
+        let dropped_attributes_count = count(attributes.len().saturating_sub(limit));
+        attributes.truncate(limit);
+        let links = match links {
+            Some(mut links) => {
+                let dropped_count = count(
+                    links
+                        .len()
+                        .saturating_sub(limits.max_links_per_span as usize),
+                );
+                links.truncate(limits.max_links_per_span as usize);
+                for link in &mut links {
+                    let limit = limits.max_attributes_per_link as usize;
+                    link.dropped_attributes_count =
+                        count(link.attributes.len().saturating_sub(limit));
+                    link.attributes.truncate(limit);
+                }
+                let mut span_links = SpanLinks::default();
+                span_links.links = links;
+                span_links.dropped_count = dropped_count;
+                span_links
+            }
+            None => SpanLinks::default(),
+        };
+        let events = match events {
+            Some(mut events) => {
+                let dropped_count = count(
+                    events
+                        .len()
+                        .saturating_sub(limits.max_events_per_span as usize),
+                );
+                events.truncate(limits.max_events_per_span as usize);
+                for event in &mut events {
+                    let limit = limits.max_attributes_per_event as usize;
+                    event.dropped_attributes_count =
+                        count(event.attributes.len().saturating_sub(limit));
+                    event.attributes.truncate(limit);
+                }
+                let mut span_events = SpanEvents::default();
+                span_events.events = events;
+                span_events.dropped_count = dropped_count;
+                span_events
+            }
+            None => SpanEvents::default(),
+        };
+        Recording {
+            parent_span_id: opentelemetry::trace::SpanId::INVALID,
+            parent_span_is_remote: false,
+            span_kind,
+            name,
+            start: start_time.map_or_else(Timestamp::now, Timestamp::Wall),
+            attributes,
+            dropped_attributes_count,
+            events,
+            links,
+            status: opentelemetry::trace::Status::Unset,
+            limits,
+        }
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
