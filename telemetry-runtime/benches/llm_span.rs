@@ -1108,11 +1108,73 @@ fn main() {
         let _ = provider.shutdown();
     }
 
+    // Decode steps and stream chunks: `SpanCore::step` and `SpanCore::chunk` on one recording
+    // span of the direct engine (set-up B's), timed by criterion, allocations counted over N.
+    let step_lines = {
+        let provider = telemetry_runtime::span::install_direct_tracer(
+            SdkTracerProvider::builder(),
+            Sampler::AlwaysOn,
+            SpanLimits::default(),
+            vec![Arc::new(DropProcessor)],
+        );
+        let span = step_span();
+        assert!(span.is_recording(), "the step span records");
+        let mut g = c.benchmark_group("llm_span_steps");
+        g.bench_function("step", |b| b.iter(|| black_box(&span).step()));
+        g.bench_function("chunk", |b| b.iter(|| black_box(&span).chunk(black_box(3))));
+        g.finish();
+        let allocs = |f: &dyn Fn()| {
+            let before = alloc_snapshot();
+            for _ in 0..N {
+                f();
+            }
+            let after = alloc_snapshot();
+            after.thread_allocs - before.thread_allocs
+        };
+        let step_allocs = allocs(&|| black_box(&span).step());
+        let chunk_allocs = allocs(&|| black_box(&span).chunk(black_box(3)));
+        drop(span);
+        telemetry_runtime::span::uninstall_tracer();
+        let _ = provider.shutdown();
+        vec![
+            format!("`step()`: {step_allocs} allocations in {N} calls"),
+            format!("`chunk(3)`: {chunk_allocs} allocations in {N} calls"),
+        ]
+    };
+
     c.final_summary();
     if opts.table {
         for r in &mut rows {
             r.criterion_ns = criterion_median_ns(&out_dir, &r.group, r.variant);
         }
         print_table(&rows, &opts, quick, &checks);
+        println!();
+        println!(
+            "Decode steps and stream chunks (criterion: `llm_span_steps/step`, `llm_span_steps/chunk`; median ns {} / {}):",
+            criterion_median_ns(&out_dir, "llm_span_steps", "step").map_or("?".into(), fmt_ns),
+            criterion_median_ns(&out_dir, "llm_span_steps", "chunk").map_or("?".into(), fmt_ns),
+        );
+        for line in &step_lines {
+            println!("- {line}");
+        }
     }
+}
+
+/// A recording span with step and stream statistics, as a decode or streamed chat span has.
+fn step_span() -> telemetry_runtime::span::SpanCore {
+    telemetry_runtime::span::SpanCore::start::<false>(
+        SpanKind::Internal,
+        |_| "decode".into(),
+        Vec::new,
+        Some(telemetry_runtime::span::StepKeys {
+            steps: "llm.decode.steps",
+            mean_ms: "llm.decode.mean_step_ms",
+            max_ms: "llm.decode.max_step_ms",
+        }),
+        Some(telemetry_runtime::span::StreamKeys {
+            time_to_first_chunk: "gen_ai.response.time_to_first_chunk",
+            chunks: "gen_ai.response.chunks",
+            output_tokens: "gen_ai.usage.output_tokens",
+        }),
+    )
 }

@@ -175,3 +175,61 @@ fn a_sampler_dropping_everything_exports_nothing_and_changes_nothing() {
     });
     assert!(h.spans().is_empty());
 }
+
+/// The plain twin of `chat_async_sized`.
+async fn plain_async_sized(model: &str, n: u64) -> Result<Resp, UpstreamError> {
+    tokio::task::yield_now().await;
+    Ok(Resp(n + model.len() as u64))
+}
+
+#[llm_span(kind = "chat", provider = "openai", model = model, max_tokens = 5)]
+async fn chat_async_sized(model: &str, n: u64) -> Result<Resp, UpstreamError> {
+    tokio::task::yield_now().await;
+    Ok(Resp(n + model.len() as u64))
+}
+
+#[llm_span(kind = "chat", provider = "openai", model = model, handle = span)]
+async fn chat_async_sized_with_handle(model: &str, n: u64) -> Result<Resp, UpstreamError> {
+    tokio::task::yield_now().await;
+    span.set_server_address("api.openai.com");
+    Ok(Resp(n + model.len() as u64))
+}
+
+#[test]
+fn an_instrumented_async_fn_future_is_at_most_64_bytes_larger_than_the_plain_one() {
+    // The span state lives on the heap while it records: the future holds a pointer to it,
+    // the handle and the body's context, not the state itself.
+    let plain = std::mem::size_of_val(&plain_async_sized("m", 1));
+    let instrumented = std::mem::size_of_val(&chat_async_sized("m", 1));
+    let with_handle = std::mem::size_of_val(&chat_async_sized_with_handle("m", 1));
+    eprintln!(
+        "future sizes: plain {plain}, instrumented {instrumented}, with a handle {with_handle}"
+    );
+    assert!(
+        instrumented <= plain + 64 && with_handle <= plain + 64,
+        "plain {plain} bytes, instrumented {instrumented}, with a handle {with_handle}"
+    );
+    // And it still records, and still runs to the same result, with and without a tracer.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    assert_eq!(rt.block_on(chat_async_sized("m", 1)).unwrap().0, 2);
+    let exporter = opentelemetry_sdk::trace::InMemorySpanExporter::default();
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(SimpleSpanProcessor::new(exporter.clone()))
+        .build();
+    telemetry_runtime::span::install_tracer(provider.tracer("t"));
+    assert_eq!(
+        rt.block_on(chat_async_sized_with_handle("m", 2)).unwrap().0,
+        3
+    );
+    telemetry_runtime::span::uninstall_tracer();
+    let spans = exporter.get_finished_spans().unwrap();
+    assert_eq!(spans.len(), 1, "{spans:#?}");
+    let address = spans[0]
+        .attributes
+        .iter()
+        .find(|kv| kv.key.as_str() == "server.address")
+        .map(|kv| kv.value.as_str().into_owned());
+    assert_eq!(address.as_deref(), Some("api.openai.com"));
+}

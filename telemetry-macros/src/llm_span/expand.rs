@@ -489,8 +489,16 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
         }
         Shape::Async => {
             let record = record(quote!(__tr_ret));
+            // The span state is boxed while it records: held inline, its size would be in
+            // the fn's future whether or not anything is installed.
+            let begin_there = begin(quote!(__tr_live));
             quote! {
-                #start
+                #[allow(unused_mut)]
+                let mut __tr_span = #private::span::AsyncSpan::disabled();
+                if #private::span::is_enabled() {
+                    let __tr_live = __tr_span.enable();
+                    #begin_there
+                }
                 #handle
                 let __tr_ret = #private::span::InSpan::new(async move { #fake_return #(#stmts)* }, &__tr_span).await;
                 #record

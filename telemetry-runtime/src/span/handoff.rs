@@ -3,6 +3,7 @@
 
 use std::cell::Cell;
 
+use super::async_span::TakeSpan;
 use super::core::SpanCore;
 
 /// A return value that carries the rest of the operation: the span of the function that
@@ -54,25 +55,24 @@ impl<T> Handoff<T> {
 
 #[doc(hidden)]
 pub trait ViaKeepOpen<T> {
-    fn hand_off(&self, span: &mut SpanCore) -> T;
+    fn hand_off<S: TakeSpan>(&self, span: &mut S) -> T;
 }
 
 impl<T: KeepOpen> ViaKeepOpen<T> for Handoff<T> {
     #[inline]
-    fn hand_off(&self, span: &mut SpanCore) -> T {
-        self.take()
-            .keep_open(std::mem::replace(span, SpanCore::disabled()))
+    fn hand_off<S: TakeSpan>(&self, span: &mut S) -> T {
+        self.take().keep_open(span.take_span())
     }
 }
 
 #[doc(hidden)]
 pub trait ViaReturnValue<T> {
-    fn hand_off(&self, span: &mut SpanCore) -> T;
+    fn hand_off<S: TakeSpan>(&self, span: &mut S) -> T;
 }
 
 impl<T> ViaReturnValue<T> for &Handoff<T> {
     #[inline]
-    fn hand_off(&self, _span: &mut SpanCore) -> T {
+    fn hand_off<S: TakeSpan>(&self, _span: &mut S) -> T {
         self.take()
     }
 }

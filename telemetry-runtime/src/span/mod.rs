@@ -1,12 +1,16 @@
 //! Contract spans: what `#[llm_span]` records, and the traits a contract is built from.
 //!
-//! Spans are recorded through the OpenTelemetry SDK directly (values given at start, the
-//! parent taken from the current context), and the span's context is attached while the body
-//! runs, so `tracing` spans and log lines inside nest under it, and it nests under the
-//! `tracing` span that calls it. Without the `sdk` feature (a library that only instruments)
+//! Spans are recorded with the configured sampler, span limits and the SDK's id generator
+//! (values given at start, the parent taken from the current context), and the span's context
+//! is attached while the body runs, so `tracing` spans and log lines inside nest under it, and
+//! it nests under the `tracing` span that calls it. `init()` installs the direct engine
+//! ([`install_direct_tracer`]): a span is recorded into a buffer of its thread and becomes the
+//! SDK's `SpanData` on a collector thread, which hands it to the same span processors as every
+//! other span; [`install_tracer`] records through an SDK tracer instead. Without the `sdk` feature (a library that only instruments)
 //! the engine compiles against the OpenTelemetry API alone and every span is the disabled
 //! one until an application with the SDK installs the runtime (`backend.rs`).
 
+mod async_span;
 mod backend;
 mod contract;
 mod core;
@@ -26,6 +30,9 @@ pub(crate) mod start_hook;
 pub(crate) mod tracer;
 pub mod value;
 
+pub use async_span::AsyncSpan;
+#[doc(hidden)]
+pub use async_span::TakeSpan;
 pub(crate) use backend::EngineSpan;
 pub use contract::{AttributeSpec, Contract, RecordReturn, Requirement, Returned, Source};
 pub use core::{SpanCore, StartValues, StepKeys, StreamKeys};
