@@ -255,7 +255,7 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
             #[doc(hidden)]
             #[inline]
             #vis fn __start(given: usize) -> #start<#(#unset),*> {
-                let mut attrs = ::std::vec::Vec::with_capacity(#fixed_count + given);
+                let mut attrs = #private::span::attribute_vec(#fixed_count + given);
                 #(#fixed)*
                 #start { attrs, event: ::std::vec::Vec::new(), _required: ::core::marker::PhantomData }
             }

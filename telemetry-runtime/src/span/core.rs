@@ -1,12 +1,13 @@
 //! [`SpanCore`]: one contract span while it runs.
 
+/// The TSC clock of step and chunk timings (a step is then a few nanoseconds).
+use fastant::Instant;
 use std::borrow::Cow;
 use std::cell::UnsafeCell;
 use std::mem::MaybeUninit;
 use std::ptr::{addr_of, addr_of_mut};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
 
 use opentelemetry::trace::{
     Span as _, SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _,

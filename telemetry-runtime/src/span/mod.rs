@@ -55,3 +55,19 @@ pub use run::{run_sync, sync_body};
 #[cfg(feature = "sdk")]
 pub use tracer::install as install_tracer;
 pub use tracer::{is_enabled, set_legacy_names, uninstall as uninstall_tracer};
+
+/// A vector for `capacity` start attributes of a contract span (what the generated start
+/// builders begin with): with the direct engine, one its collector emptied, so that recording a
+/// span's attributes allocates nothing in steady state.
+#[doc(hidden)]
+#[inline]
+pub fn attribute_vec(capacity: usize) -> Vec<opentelemetry::KeyValue> {
+    #[cfg(feature = "sdk")]
+    {
+        direct::buffer::attribute_vec(capacity)
+    }
+    #[cfg(not(feature = "sdk"))]
+    {
+        Vec::with_capacity(capacity)
+    }
+}

@@ -1,11 +1,12 @@
 //! The per-thread span buffers and the collector thread that drains them.
 //!
 //! A span that ends is moved into a buffer of its own thread, under a lock only the collector
-//! ever contends for (one uncontended lock and unlock per span), its attributes moved into the
-//! buffer's own list and their vector freed on the calling thread: memory a thread allocates
-//! and another frees costs both threads the allocator's lock. A buffer that fills is handed to
-//! the collector whole, with an empty one taken back in exchange, so steady state allocates
-//! nothing. The collector drains the handed-off buffers and every thread's buffer at each tick
+//! ever contends for (one uncontended lock and unlock per span). A buffer that fills is handed
+//! to the collector whole, with an empty one taken back in exchange. The collector moves each
+//! span's attributes into a vector of its own and sends the emptied ones back with the empty
+//! buffers, for the next spans' start values ([`attribute_vec`]): memory one thread allocates
+//! and another frees costs both the allocator's lock, and in steady state a span's attributes
+//! are neither allocated nor freed on the thread that records it. The collector drains the handed-off buffers and every thread's buffer at each tick
 //! and at every flush; a thread that exits hands its buffer off first.
 //!
 //! Bounded: each thread holds at most [`LOCAL_CAPACITY`] records, and the buffers handed off
@@ -13,6 +14,7 @@
 //! records and the configured queue bytes; a buffer that would pass either is dropped and
 //! counted in the pipeline's queue-full counter (`status()`).
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::Thread;
@@ -33,26 +35,20 @@ pub(crate) struct Record {
     pub(crate) end: Timestamp,
 }
 
-/// Ended spans, and their attributes in one list, in order.
+/// Ended spans, and the attribute vectors emptied on the collector thread, on their way back
+/// to a thread that records.
 #[derive(Debug, Default)]
 pub(crate) struct Batch {
-    records: Vec<(Record, u32)>,
-    attributes: Vec<KeyValue>,
+    records: Vec<Record>,
+    free: Vec<Vec<KeyValue>>,
 }
 
 impl Batch {
     fn with_capacity() -> Self {
         Batch {
             records: Vec::with_capacity(LOCAL_CAPACITY),
-            attributes: Vec::with_capacity(LOCAL_CAPACITY * 8),
+            free: Vec::new(),
         }
-    }
-
-    fn push(&mut self, mut record: Record) {
-        let attributes = std::mem::take(&mut record.data.attributes);
-        let count = u32::try_from(attributes.len()).unwrap_or(u32::MAX);
-        self.attributes.extend(attributes);
-        self.records.push((record, count));
     }
 
     fn len(&self) -> usize {
@@ -63,12 +59,20 @@ impl Batch {
         self.records.is_empty()
     }
 
-    /// The records with their attributes back in place (in vectors of the calling thread's),
-    /// leaving the batch empty, its capacity kept for reuse.
+    /// Each record, its attributes moved into a vector of the calling thread's (the
+    /// collector's) and the emptied one kept for reuse by a recording thread; leaves the batch
+    /// without records, its capacity kept.
     pub(crate) fn take_each(&mut self, mut f: impl FnMut(Record)) {
-        let mut attributes = self.attributes.drain(..);
-        for (mut record, count) in self.records.drain(..) {
-            record.data.attributes = attributes.by_ref().take(count as usize).collect();
+        let Batch { records, free } = self;
+        for mut record in records.drain(..) {
+            let mut original = std::mem::take(&mut record.data.attributes);
+            // Moved into a new vector, not taken: the emptied one goes back.
+            let mut attributes = Vec::with_capacity(original.len());
+            attributes.append(&mut original);
+            record.data.attributes = attributes;
+            if original.capacity() > 0 && free.len() < LOCAL_CAPACITY {
+                free.push(original);
+            }
             f(record);
         }
     }
@@ -81,21 +85,60 @@ impl Batch {
             Value::Array(_) => 64,
             _ => 0,
         };
-        let events: usize = self
-            .records
+        let attributes =
+            |kvs: &[KeyValue]| kvs.iter().map(|kv| 64 + value(&kv.value)).sum::<usize>();
+        self.records
             .iter()
-            .flat_map(|(r, _)| r.data.events.iter())
-            .flat_map(|e| e.attributes.iter())
-            .map(|kv| 64 + value(&kv.value))
-            .sum();
-        self.records.len() * std::mem::size_of::<Record>()
-            + self
-                .attributes
-                .iter()
-                .map(|kv| 64 + value(&kv.value))
-                .sum::<usize>()
-            + events
+            .map(|r| {
+                std::mem::size_of::<Record>()
+                    + attributes(&r.data.attributes)
+                    + r.data
+                        .events
+                        .iter()
+                        .map(|e| attributes(&e.attributes))
+                        .sum::<usize>()
+            })
+            .sum()
     }
+}
+
+/// Emptied attribute vectors a thread holds for its next spans' start values.
+const POOL_CAPACITY: usize = 2 * LOCAL_CAPACITY;
+
+thread_local! {
+    static POOL: RefCell<Vec<Vec<KeyValue>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A vector for `capacity` start attributes: one the collector emptied, when this thread has
+/// one (the span's attributes then cost no allocation, and are not freed by another thread),
+/// else a new one.
+#[inline]
+pub(crate) fn attribute_vec(capacity: usize) -> Vec<KeyValue> {
+    let pooled = POOL
+        .try_with(|pool| pool.try_borrow_mut().ok()?.pop())
+        .ok()
+        .flatten();
+    match pooled {
+        Some(mut attributes) => {
+            attributes.reserve(capacity);
+            attributes
+        }
+        None => Vec::with_capacity(capacity),
+    }
+}
+
+/// Keeps `free` for this thread's next spans, up to the pool's bound.
+fn refill(free: &mut Vec<Vec<KeyValue>>) {
+    if free.is_empty() {
+        return;
+    }
+    let _ = POOL.try_with(|pool| {
+        if let Ok(mut pool) = pool.try_borrow_mut() {
+            let room = POOL_CAPACITY.saturating_sub(pool.len());
+            pool.extend(free.drain(..).take(room));
+        }
+    });
+    free.clear();
 }
 
 /// Records a thread holds before it hands its buffer off.
@@ -156,11 +199,14 @@ impl Owner {
     fn push(&self, record: &mut Option<Record>) {
         let mut batch = lock(&self.0.batch);
         if let Some(record) = record.take() {
-            batch.push(record);
+            batch.records.push(record);
         }
         if batch.len() >= LOCAL_CAPACITY {
-            let full = std::mem::replace(&mut *batch, spare());
+            let mut full = std::mem::replace(&mut *batch, spare());
+            let mut free = std::mem::take(&mut batch.free);
             drop(batch);
+            refill(&mut full.free);
+            refill(&mut free);
             hand_off(full);
         }
     }
@@ -187,7 +233,7 @@ pub(crate) fn record(record: Record) {
     if let Some(record) = record {
         // The thread is exiting and its buffer is gone.
         let mut batch = Batch::default();
-        batch.push(record);
+        batch.records.push(record);
         hand_off(batch);
     }
 }
