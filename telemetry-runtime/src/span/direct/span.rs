@@ -69,19 +69,13 @@ impl opentelemetry::trace::Span for DirectSpan {
         let Some(data) = self.data.as_mut() else {
             return;
         };
-        if data.events.events.len() < data.limits.max_events_per_span as usize {
-            let limit = data.limits.max_attributes_per_event as usize;
-            let dropped = attributes.len().saturating_sub(limit);
-            attributes.truncate(limit);
-            data.events.events.push(opentelemetry::trace::Event::new(
-                name,
-                timestamp,
-                attributes,
-                u32::try_from(dropped).unwrap_or(u32::MAX),
-            ));
-        } else {
-            data.events.dropped_count = data.events.dropped_count.saturating_add(1);
-        }
+        let dropped = cut(&mut attributes, data.limits.max_attributes_per_event);
+        push_limited(
+            &mut data.events.events,
+            &mut data.events.dropped_count,
+            data.limits.max_events_per_span,
+            || opentelemetry::trace::Event::new(name, timestamp, attributes, dropped),
+        );
     }
 
     #[inline]
@@ -128,18 +122,13 @@ impl opentelemetry::trace::Span for DirectSpan {
         let Some(data) = self.data.as_mut() else {
             return;
         };
-        if data.links.links.len() < data.limits.max_links_per_span as usize {
-            let limit = data.limits.max_attributes_per_link as usize;
-            let dropped = attributes.len().saturating_sub(limit);
-            attributes.truncate(limit);
-            data.links.links.push(opentelemetry::trace::Link::new(
-                span_context,
-                attributes,
-                u32::try_from(dropped).unwrap_or(u32::MAX),
-            ));
-        } else {
-            data.links.dropped_count = data.links.dropped_count.saturating_add(1);
-        }
+        let dropped = cut(&mut attributes, data.limits.max_attributes_per_link);
+        push_limited(
+            &mut data.links.links,
+            &mut data.links.dropped_count,
+            data.limits.max_links_per_span,
+            || opentelemetry::trace::Link::new(span_context, attributes, dropped),
+        );
     }
 
     #[inline]
@@ -151,6 +140,23 @@ impl opentelemetry::trace::Span for DirectSpan {
 
     fn end_with_timestamp(&mut self, timestamp: SystemTime) {
         self.finish(Timestamp::Wall(timestamp));
+    }
+}
+
+/// `attributes` cut to `max`; how many it lost.
+pub(super) fn cut(attributes: &mut Vec<KeyValue>, max: u32) -> u32 {
+    let dropped = attributes.len().saturating_sub(max as usize);
+    attributes.truncate(max as usize);
+    u32::try_from(dropped).unwrap_or(u32::MAX)
+}
+
+/// Adds what `item` makes (an event, a link) to `items`, or counts it in `dropped` when `max`
+/// are there already (as the SDK span does).
+fn push_limited<T>(items: &mut Vec<T>, dropped: &mut u32, max: u32, item: impl FnOnce() -> T) {
+    if items.len() < max as usize {
+        items.push(item());
+    } else {
+        *dropped = dropped.saturating_add(1);
     }
 }
 

@@ -116,51 +116,26 @@ impl DirectTracer {
         } = builder;
         let mut attributes = attributes.unwrap_or_default();
         attributes.extend(extra);
-        let limit = limits.max_attributes_per_span as usize;
-        let dropped_attributes_count = count(attributes.len().saturating_sub(limit));
-        attributes.truncate(limit);
-        let links = match links {
-            Some(mut links) => {
-                let dropped_count = count(
-                    links
-                        .len()
-                        .saturating_sub(limits.max_links_per_span as usize),
-                );
-                links.truncate(limits.max_links_per_span as usize);
-                for link in &mut links {
-                    let limit = limits.max_attributes_per_link as usize;
-                    link.dropped_attributes_count =
-                        count(link.attributes.len().saturating_sub(limit));
-                    link.attributes.truncate(limit);
-                }
-                let mut span_links = SpanLinks::default();
-                span_links.links = links;
-                span_links.dropped_count = dropped_count;
-                span_links
-            }
-            None => SpanLinks::default(),
-        };
-        let events = match events {
-            Some(mut events) => {
-                let dropped_count = count(
-                    events
-                        .len()
-                        .saturating_sub(limits.max_events_per_span as usize),
-                );
-                events.truncate(limits.max_events_per_span as usize);
-                for event in &mut events {
-                    let limit = limits.max_attributes_per_event as usize;
-                    event.dropped_attributes_count =
-                        count(event.attributes.len().saturating_sub(limit));
-                    event.attributes.truncate(limit);
-                }
-                let mut span_events = SpanEvents::default();
-                span_events.events = events;
-                span_events.dropped_count = dropped_count;
-                span_events
-            }
-            None => SpanEvents::default(),
-        };
+        let dropped_attributes_count =
+            super::span::cut(&mut attributes, limits.max_attributes_per_span);
+        let mut span_links = SpanLinks::default();
+        if let Some(links) = links {
+            (span_links.links, span_links.dropped_count) = limited(
+                links,
+                limits.max_links_per_span,
+                limits.max_attributes_per_link,
+                |link| (&mut link.attributes, &mut link.dropped_attributes_count),
+            );
+        }
+        let mut span_events = SpanEvents::default();
+        if let Some(events) = events {
+            (span_events.events, span_events.dropped_count) = limited(
+                events,
+                limits.max_events_per_span,
+                limits.max_attributes_per_event,
+                |event| (&mut event.attributes, &mut event.dropped_attributes_count),
+            );
+        }
         Recording {
             parent_span_id: opentelemetry::trace::SpanId::INVALID,
             parent_span_is_remote: false,
@@ -169,8 +144,8 @@ impl DirectTracer {
             start: start_time.map_or_else(Timestamp::now, Timestamp::Wall),
             attributes,
             dropped_attributes_count,
-            events,
-            links,
+            events: span_events,
+            links: span_links,
             status: opentelemetry::trace::Status::Unset,
             limits,
         }
@@ -179,4 +154,21 @@ impl DirectTracer {
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// `items` (events or links given at start) cut to `max`, each one's attributes cut to
+/// `max_attributes` with the count it lost, as the SDK tracer does; and how many were cut.
+fn limited<T>(
+    mut items: Vec<T>,
+    max: u32,
+    max_attributes: u32,
+    parts: impl Fn(&mut T) -> (&mut Vec<opentelemetry::KeyValue>, &mut u32),
+) -> (Vec<T>, u32) {
+    let dropped = count(items.len().saturating_sub(max as usize));
+    items.truncate(max as usize);
+    for item in &mut items {
+        let (attributes, dropped) = parts(item);
+        *dropped = super::span::cut(attributes, max_attributes);
+    }
+    (items, dropped)
 }
