@@ -19,7 +19,7 @@ mod recording {
     use std::borrow::Cow;
     use std::time::SystemTime;
 
-    use opentelemetry::trace::{Span, SpanBuilder, SpanContext, Status, Tracer};
+    use opentelemetry::trace::{Span, SpanBuilder, SpanContext, SpanKind, Status, Tracer};
     use opentelemetry::{Context, KeyValue};
 
     use crate::span::direct::{DirectSpan, DirectTracer};
@@ -46,22 +46,34 @@ mod recording {
     }
 
     impl EngineTracer {
-        /// [`Tracer::build_with_context`] written into `slot` in place.
+        /// A span named `name` of kind `span_kind` with `attributes` at start, under `parent`,
+        /// written into `slot` in place: what a contract span starts with (no links, events or
+        /// start time), so the direct engine needs no `SpanBuilder`.
         ///
         /// # Safety
         /// `slot` is valid for writes and aligned, and is overwritten without being dropped.
         #[inline]
-        pub(crate) unsafe fn build_into(
+        pub(crate) unsafe fn start_into(
             &self,
             slot: *mut EngineSpan,
-            builder: SpanBuilder,
+            name: Cow<'static, str>,
+            span_kind: SpanKind,
+            attributes: Vec<KeyValue>,
             parent: &Context,
         ) {
             let span = match self {
                 EngineTracer::Sdk(tracer) => {
+                    let builder = SpanBuilder {
+                        name,
+                        span_kind: Some(span_kind),
+                        attributes: Some(attributes),
+                        ..SpanBuilder::default()
+                    };
                     EngineSpan::Sdk(tracer.build_with_context(builder, parent))
                 }
-                EngineTracer::Direct(tracer) => EngineSpan::Direct(tracer.build(builder, parent)),
+                EngineTracer::Direct(tracer) => {
+                    EngineSpan::Direct(tracer.start(name, span_kind, attributes, parent))
+                }
             };
             // SAFETY: the caller's contract.
             unsafe { slot.write(span) }
@@ -154,7 +166,7 @@ mod absent {
     use std::borrow::Cow;
     use std::time::SystemTime;
 
-    use opentelemetry::trace::{SpanBuilder, SpanContext, Status, Tracer};
+    use opentelemetry::trace::{SpanBuilder, SpanContext, SpanKind, Status, Tracer};
     use opentelemetry::{Context, KeyValue};
 
     /// The span of a build without the SDK: there is none (no tracer can be installed).
@@ -166,15 +178,17 @@ mod absent {
     pub(crate) enum EngineTracer {}
 
     impl EngineTracer {
-        /// As the SDK engine's `build_into`; never called, as no value exists.
+        /// As the SDK engine's `start_into`; never called, as no value exists.
         ///
         /// # Safety
         /// None needed: there is no value to call it on.
         #[inline]
-        pub(crate) unsafe fn build_into(
+        pub(crate) unsafe fn start_into(
             &self,
             _slot: *mut EngineSpan,
-            _builder: SpanBuilder,
+            _name: Cow<'static, str>,
+            _span_kind: SpanKind,
+            _attributes: Vec<KeyValue>,
             _parent: &Context,
         ) {
             match *self {}

@@ -280,17 +280,10 @@ impl SpanCore {
             legacy::extend(&mut attributes);
         }
         let name = name(&attributes);
-        // One struct literal: each `SpanBuilder::with_*` call moves the builder.
         let (start_attributes, late) = if DEFER {
-            (None, attributes)
+            (Vec::new(), attributes)
         } else {
-            (Some(attributes), Vec::new())
-        };
-        let builder = SpanBuilder {
-            name,
-            span_kind: Some(span_kind),
-            attributes: start_attributes,
-            ..SpanBuilder::default()
+            (attributes, Vec::new())
         };
         let timed = step_keys.is_some() || stream_keys.is_some();
         let parent = Context::current();
@@ -309,9 +302,11 @@ impl SpanCore {
             ));
             let live = UnsafeCell::raw_get(addr_of!((*inner).live.live));
             addr_of_mut!((*live).late).write(late);
-            tracer.build_into(
+            tracer.start_into(
                 addr_of_mut!((*live).span).cast::<super::backend::EngineSpan>(),
-                builder,
+                name,
+                span_kind,
+                start_attributes,
                 &parent,
             );
             addr_of_mut!((*live).running).write(true);

@@ -15,6 +15,7 @@
 //! counted in the pipeline's queue-full counter (`status()`).
 
 use std::cell::RefCell;
+use std::ptr::addr_of_mut;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::Thread;
@@ -195,11 +196,30 @@ impl Owner {
         Owner(local)
     }
 
+    /// Moves `data` (taken, left `None`) with `context` and `end` into this thread's buffer,
+    /// written once, straight into its slot; hands the buffer off when it is full.
     #[inline]
-    fn push(&self, record: &mut Option<Record>) {
+    fn push(&self, context: &SpanContext, data: &mut Option<Recording>, end: Timestamp) {
         let mut batch = lock(&self.0.batch);
-        if let Some(record) = record.take() {
-            batch.records.push(record);
+        if let Some(recording) = data.as_ref() {
+            let records = &mut batch.records;
+            records.reserve(1);
+            let len = records.len();
+            let slot = records.spare_capacity_mut()[0].as_mut_ptr();
+            // SAFETY: `slot` is the vector's first spare element (reserved above), every field
+            // of it is written before the length covers it, and `recording` is moved out of
+            // `data` bitwise, which is then overwritten with `None` without being dropped.
+            unsafe {
+                addr_of_mut!((*slot).context).write(context.clone());
+                addr_of_mut!((*slot).end).write(end);
+                std::ptr::copy_nonoverlapping(
+                    std::ptr::from_ref(recording),
+                    addr_of_mut!((*slot).data),
+                    1,
+                );
+                std::ptr::write(data, None);
+                records.set_len(len + 1);
+            }
         }
         if batch.len() >= LOCAL_CAPACITY {
             let mut full = std::mem::replace(&mut *batch, spare());
@@ -225,15 +245,18 @@ thread_local! {
     static OWNER: Owner = Owner::register();
 }
 
-/// Queues an ended span for the collector.
+/// Queues an ended span for the collector: `data` is taken (left `None`).
 #[inline]
-pub(crate) fn record(record: Record) {
-    let mut record = Some(record);
-    let _ = OWNER.try_with(|owner| owner.push(&mut record));
-    if let Some(record) = record {
+pub(crate) fn record(context: &SpanContext, data: &mut Option<Recording>, end: Timestamp) {
+    let _ = OWNER.try_with(|owner| owner.push(context, data, end));
+    if let Some(data) = data.take() {
         // The thread is exiting and its buffer is gone.
         let mut batch = Batch::default();
-        batch.records.push(record);
+        batch.records.push(Record {
+            context: context.clone(),
+            data,
+            end,
+        });
         hand_off(batch);
     }
 }

@@ -7,7 +7,7 @@ use opentelemetry::KeyValue;
 use opentelemetry::trace::{SpanContext, SpanId, SpanKind, Status};
 use opentelemetry_sdk::trace::{SpanEvents, SpanLimits, SpanLinks};
 
-use super::buffer::{self, Record};
+use super::buffer;
 use super::clock::Timestamp;
 
 /// What a recording span holds until it ends: the fields of the SDK's `SpanData`, with the
@@ -46,13 +46,10 @@ impl DirectSpan {
         }
     }
 
+    #[inline]
     fn finish(&mut self, end: Timestamp) {
-        if let Some(data) = self.data.take() {
-            buffer::record(Record {
-                context: self.context.clone(),
-                data,
-                end,
-            });
+        if self.data.is_some() {
+            buffer::record(&self.context, &mut self.data, end);
         }
     }
 }

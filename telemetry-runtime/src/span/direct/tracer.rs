@@ -1,7 +1,10 @@
 //! [`DirectTracer`]: starts contract spans the way the SDK tracer does, without it.
 
-use opentelemetry::Context;
-use opentelemetry::trace::{SpanBuilder, SpanContext, SpanKind, TraceContextExt, TraceFlags};
+use std::borrow::Cow;
+use std::time::SystemTime;
+
+use opentelemetry::trace::{Link, SpanBuilder, SpanContext, SpanKind, TraceContextExt, TraceFlags};
+use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::trace::{
     IdGenerator, RandomIdGenerator, Sampler, SamplingDecision, ShouldSample, SpanEvents,
     SpanLimits, SpanLinks,
@@ -33,13 +36,72 @@ impl DirectTracer {
     /// Starts a span as `SdkTracer::build_with_context` does (the same sampler call, ids,
     /// flags and limits), under the process parent when `parent_cx` has no span (as
     /// [`InheritingTracer`](crate::span::inheriting::InheritingTracer)), with the W3C random
-    /// flag of its trace.
+    /// flag of its trace: the contract spans' path, which has no links, events or start time,
+    /// so no `SpanBuilder` is built and taken apart.
     #[inline]
+    pub(crate) fn start(
+        &self,
+        name: Cow<'static, str>,
+        span_kind: SpanKind,
+        attributes: Vec<KeyValue>,
+        parent_cx: &Context,
+    ) -> DirectSpan {
+        self.begin(name, span_kind, attributes, &[], None, parent_cx)
+    }
+
+    /// [`start`](Self::start) from a whole `builder`: its links and events cut to the limits
+    /// as the SDK tracer cuts them, and its start time.
     pub(crate) fn build(&self, builder: SpanBuilder, parent_cx: &Context) -> DirectSpan {
+        let SpanBuilder {
+            name,
+            span_kind,
+            attributes,
+            events,
+            links,
+            start_time,
+            ..
+        } = builder;
+        let links = links.unwrap_or_default();
+        let mut span = self.begin(
+            name,
+            span_kind.unwrap_or(SpanKind::Internal),
+            attributes.unwrap_or_default(),
+            &links,
+            start_time,
+            parent_cx,
+        );
+        if let Some(data) = span.data.as_mut() {
+            let limits = self.limits;
+            (data.links.links, data.links.dropped_count) = limited(
+                links,
+                limits.max_links_per_span,
+                limits.max_attributes_per_link,
+                |link| (&mut link.attributes, &mut link.dropped_attributes_count),
+            );
+            (data.events.events, data.events.dropped_count) = limited(
+                events.unwrap_or_default(),
+                limits.max_events_per_span,
+                limits.max_attributes_per_event,
+                |event| (&mut event.attributes, &mut event.dropped_attributes_count),
+            );
+        }
+        span
+    }
+
+    #[inline(always)]
+    fn begin(
+        &self,
+        name: Cow<'static, str>,
+        span_kind: SpanKind,
+        mut attributes: Vec<KeyValue>,
+        links: &[Link],
+        start_time: Option<SystemTime>,
+        parent_cx: &Context,
+    ) -> DirectSpan {
         if parent_cx.is_telemetry_suppressed() || super::pipeline::is_shut_down() {
             return DirectSpan::not_recording(SpanContext::empty_context());
         }
-        let inherited = process_parent::parent_for(parent_cx, builder.span_kind.as_ref());
+        let inherited = process_parent::parent_for(parent_cx, Some(&span_kind));
         let parent_cx = inherited.as_ref().unwrap_or(parent_cx);
         let random = inherited_random(parent_cx);
         let span_id = self.ids.new_span_id();
@@ -51,24 +113,15 @@ impl DirectTracer {
         } else {
             (self.ids.new_trace_id(), &empty)
         };
-        let span_kind = builder.span_kind.clone().unwrap_or(SpanKind::Internal);
         let result = self.sampler.should_sample(
             Some(parent_cx),
             trace_id,
-            &builder.name,
+            &name,
             &span_kind,
-            builder.attributes.as_deref().unwrap_or(&[]),
-            builder.links.as_deref().unwrap_or(&[]),
+            &attributes,
+            links,
         );
         let inherited_flags = psc.trace_flags().to_u8() & !(RANDOM | TraceFlags::SAMPLED.to_u8());
-        let flags = |sampled: bool| {
-            let sampled = if sampled {
-                TraceFlags::SAMPLED.to_u8()
-            } else {
-                0
-            };
-            TraceFlags::new(inherited_flags | random | sampled)
-        };
         let sampled = match result.decision {
             SamplingDecision::Drop => {
                 return DirectSpan::not_recording(SpanContext::new(
@@ -79,75 +132,30 @@ impl DirectTracer {
                     result.trace_state,
                 ));
             }
-            SamplingDecision::RecordOnly => false,
-            SamplingDecision::RecordAndSample => true,
+            SamplingDecision::RecordOnly => 0,
+            SamplingDecision::RecordAndSample => TraceFlags::SAMPLED.to_u8(),
         };
-        let context =
-            SpanContext::new(trace_id, span_id, flags(sampled), false, result.trace_state);
-        let parent_span_id = psc.span_id();
-        let parent_span_is_remote = psc.is_valid() && psc.is_remote();
-        let data = self.recording(builder, result.attributes, span_kind);
+        let flags = TraceFlags::new(inherited_flags | random | sampled);
+        let context = SpanContext::new(trace_id, span_id, flags, false, result.trace_state);
+        let limits = self.limits;
+        attributes.extend(result.attributes);
+        let dropped_attributes_count =
+            super::span::cut(&mut attributes, limits.max_attributes_per_span);
         DirectSpan {
             context,
             data: Some(Recording {
-                parent_span_id,
-                parent_span_is_remote,
-                ..data
+                parent_span_id: psc.span_id(),
+                parent_span_is_remote: psc.is_valid() && psc.is_remote(),
+                span_kind,
+                name,
+                start: start_time.map_or_else(Timestamp::now, Timestamp::Wall),
+                attributes,
+                dropped_attributes_count,
+                events: SpanEvents::default(),
+                links: SpanLinks::default(),
+                status: opentelemetry::trace::Status::Unset,
+                limits,
             }),
-        }
-    }
-
-    /// The span's data with the limits applied as the SDK tracer applies them at start.
-    #[inline]
-    fn recording(
-        &self,
-        builder: SpanBuilder,
-        extra: Vec<opentelemetry::KeyValue>,
-        span_kind: SpanKind,
-    ) -> Recording {
-        let limits = self.limits;
-        let SpanBuilder {
-            name,
-            attributes,
-            events,
-            links,
-            start_time,
-            ..
-        } = builder;
-        let mut attributes = attributes.unwrap_or_default();
-        attributes.extend(extra);
-        let dropped_attributes_count =
-            super::span::cut(&mut attributes, limits.max_attributes_per_span);
-        let mut span_links = SpanLinks::default();
-        if let Some(links) = links {
-            (span_links.links, span_links.dropped_count) = limited(
-                links,
-                limits.max_links_per_span,
-                limits.max_attributes_per_link,
-                |link| (&mut link.attributes, &mut link.dropped_attributes_count),
-            );
-        }
-        let mut span_events = SpanEvents::default();
-        if let Some(events) = events {
-            (span_events.events, span_events.dropped_count) = limited(
-                events,
-                limits.max_events_per_span,
-                limits.max_attributes_per_event,
-                |event| (&mut event.attributes, &mut event.dropped_attributes_count),
-            );
-        }
-        Recording {
-            parent_span_id: opentelemetry::trace::SpanId::INVALID,
-            parent_span_is_remote: false,
-            span_kind,
-            name,
-            start: start_time.map_or_else(Timestamp::now, Timestamp::Wall),
-            attributes,
-            dropped_attributes_count,
-            events: span_events,
-            links: span_links,
-            status: opentelemetry::trace::Status::Unset,
-            limits,
         }
     }
 }
