@@ -1122,6 +1122,11 @@ fn main() {
         let mut g = c.benchmark_group("llm_span_steps");
         g.bench_function("step", |b| b.iter(|| black_box(&span).step()));
         g.bench_function("chunk", |b| b.iter(|| black_box(&span).chunk(black_box(3))));
+        // The anchor: the one clock read a step makes (the TSC, as `step` reads it).
+        let origin = fastant::Instant::now();
+        g.bench_function("clock_read", |b| {
+            b.iter(|| black_box(origin.elapsed().as_nanos() as u64))
+        });
         g.finish();
         let allocs = |f: &dyn Fn()| {
             let before = alloc_snapshot();
@@ -1150,9 +1155,11 @@ fn main() {
         print_table(&rows, &opts, quick, &checks);
         println!();
         println!(
-            "Decode steps and stream chunks (criterion: `llm_span_steps/step`, `llm_span_steps/chunk`; median ns {} / {}):",
+            "Decode steps and stream chunks (criterion: `llm_span_steps/step`, `llm_span_steps/chunk`, and the clock read a step makes, `llm_span_steps/clock_read`; median ns {} / {} / {}):",
             criterion_median_ns(&out_dir, "llm_span_steps", "step").map_or("?".into(), fmt_ns),
             criterion_median_ns(&out_dir, "llm_span_steps", "chunk").map_or("?".into(), fmt_ns),
+            criterion_median_ns(&out_dir, "llm_span_steps", "clock_read")
+                .map_or("?".into(), fmt_ns),
         );
         for line in &step_lines {
             println!("- {line}");

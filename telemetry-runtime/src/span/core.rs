@@ -176,8 +176,9 @@ struct Stats {
     /// Only read by step and stream statistics; taken only for contracts that have them.
     started: Option<Instant>,
     steps: AtomicU64,
-    step_sum_ns: AtomicU64,
     step_max_ns: AtomicU64,
+    /// When the last step ended, since `started`: the steps' intervals follow one another
+    /// from the span's start, so this is also their sum.
     last_step_ns: AtomicU64,
     chunks: AtomicU64,
     first_chunk_ns: AtomicU64,
@@ -454,7 +455,8 @@ impl SpanCore {
     }
 
     /// One step of an iterative process (a decode step): counted, and its duration (since the
-    /// previous step, or the span start) folded into the mean and maximum.
+    /// previous step, or the span start) folded into the mean and maximum. Two atomic
+    /// read-modify-writes and a clock read; the maximum is written only when it grows.
     #[inline]
     pub fn step(&self) {
         let Some(inner) = self.inner() else { return };
@@ -463,8 +465,9 @@ impl SpanCore {
         let previous = inner.last_step_ns.swap(now, Ordering::Relaxed);
         let took = now.saturating_sub(previous);
         inner.steps.fetch_add(1, Ordering::Relaxed);
-        inner.step_sum_ns.fetch_add(took, Ordering::Relaxed);
-        inner.step_max_ns.fetch_max(took, Ordering::Relaxed);
+        if took > inner.step_max_ns.load(Ordering::Relaxed) {
+            inner.step_max_ns.fetch_max(took, Ordering::Relaxed);
+        }
     }
 
     /// Steps counted so far.
@@ -542,7 +545,6 @@ impl Stats {
         Stats {
             started,
             steps: AtomicU64::new(0),
-            step_sum_ns: AtomicU64::new(0),
             step_max_ns: AtomicU64::new(0),
             last_step_ns: AtomicU64::new(0),
             chunks: AtomicU64::new(0),
@@ -557,7 +559,7 @@ impl Stats {
         if let Some(keys) = self.step_keys {
             let steps = self.steps.load(Ordering::Relaxed);
             if steps > 0 {
-                let sum = self.step_sum_ns.load(Ordering::Relaxed) as f64;
+                let sum = self.last_step_ns.load(Ordering::Relaxed) as f64;
                 let max = self.step_max_ns.load(Ordering::Relaxed) as f64;
                 live.set_late(keys.steps, Value::I64(steps as i64));
                 live.set_late(keys.mean_ms, Value::F64(sum / steps as f64 / 1e6));

@@ -93,11 +93,18 @@ impl Batch {
             .map(|r| {
                 std::mem::size_of::<Record>()
                     + attributes(&r.data.attributes)
-                    + r.data
-                        .events
-                        .iter()
-                        .map(|e| attributes(&e.attributes))
-                        .sum::<usize>()
+                    + r.data.extras.as_ref().map_or(0, |extras| {
+                        extras
+                            .events
+                            .iter()
+                            .map(|e| attributes(&e.attributes))
+                            .sum::<usize>()
+                            + extras
+                                .links
+                                .iter()
+                                .map(|l| attributes(&l.attributes))
+                                .sum::<usize>()
+                    })
             })
             .sum()
     }

@@ -158,6 +158,10 @@ pub(crate) fn export(batch: &mut Batch) {
 /// The SDK's export form of a record.
 fn span_data(record: Record, scope: &InstrumentationScope) -> SpanData {
     let Record { context, data, end } = record;
+    let (events, links) = data
+        .extras
+        .map(|extras| (extras.events, extras.links))
+        .unwrap_or_default();
     SpanData {
         span_context: context,
         parent_span_id: data.parent_span_id,
@@ -168,8 +172,8 @@ fn span_data(record: Record, scope: &InstrumentationScope) -> SpanData {
         end_time: end.to_system_time(),
         attributes: data.attributes,
         dropped_attributes_count: data.dropped_attributes_count,
-        events: data.events,
-        links: data.links,
+        events,
+        links,
         status: data.status,
         instrumentation_scope: scope.clone(),
     }

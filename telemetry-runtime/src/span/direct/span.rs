@@ -21,11 +21,25 @@ pub(crate) struct Recording {
     pub(crate) start: Timestamp,
     pub(crate) attributes: Vec<KeyValue>,
     pub(crate) dropped_attributes_count: u32,
-    pub(crate) events: SpanEvents,
-    pub(crate) links: SpanLinks,
+    /// Events and links, boxed when the span has any: most have none, and the record moves
+    /// twice (into the span's slot, into the buffer).
+    pub(crate) extras: Option<Box<Extras>>,
     pub(crate) status: Status,
     /// The count limits, as the SDK span applies them to what is added while it runs.
-    pub(crate) limits: SpanLimits,
+    pub(crate) limits: &'static SpanLimits,
+}
+
+/// A span's events and links.
+#[derive(Debug, Default)]
+pub(crate) struct Extras {
+    pub(crate) events: SpanEvents,
+    pub(crate) links: SpanLinks,
+}
+
+impl Recording {
+    fn extras(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_default()
+    }
 }
 
 /// A span of the direct engine: its context, and while it records and has not ended, its data
@@ -67,12 +81,11 @@ impl opentelemetry::trace::Span for DirectSpan {
             return;
         };
         let dropped = cut(&mut attributes, data.limits.max_attributes_per_event);
-        push_limited(
-            &mut data.events.events,
-            &mut data.events.dropped_count,
-            data.limits.max_events_per_span,
-            || opentelemetry::trace::Event::new(name, timestamp, attributes, dropped),
-        );
+        let max = data.limits.max_events_per_span;
+        let events = &mut data.extras().events;
+        push_limited(&mut events.events, &mut events.dropped_count, max, || {
+            opentelemetry::trace::Event::new(name, timestamp, attributes, dropped)
+        });
     }
 
     #[inline]
@@ -120,12 +133,11 @@ impl opentelemetry::trace::Span for DirectSpan {
             return;
         };
         let dropped = cut(&mut attributes, data.limits.max_attributes_per_link);
-        push_limited(
-            &mut data.links.links,
-            &mut data.links.dropped_count,
-            data.limits.max_links_per_span,
-            || opentelemetry::trace::Link::new(span_context, attributes, dropped),
-        );
+        let max = data.limits.max_links_per_span;
+        let links = &mut data.extras().links;
+        push_limited(&mut links.links, &mut links.dropped_count, max, || {
+            opentelemetry::trace::Link::new(span_context, attributes, dropped)
+        });
     }
 
     #[inline]
@@ -141,6 +153,7 @@ impl opentelemetry::trace::Span for DirectSpan {
 }
 
 /// `attributes` cut to `max`; how many it lost.
+#[inline]
 pub(super) fn cut(attributes: &mut Vec<KeyValue>, max: u32) -> u32 {
     let dropped = attributes.len().saturating_sub(max as usize);
     attributes.truncate(max as usize);

@@ -6,12 +6,11 @@ use std::time::SystemTime;
 use opentelemetry::trace::{Link, SpanBuilder, SpanContext, SpanKind, TraceContextExt, TraceFlags};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::trace::{
-    IdGenerator, RandomIdGenerator, Sampler, SamplingDecision, ShouldSample, SpanEvents,
-    SpanLimits, SpanLinks,
+    IdGenerator, RandomIdGenerator, Sampler, SamplingDecision, ShouldSample, SpanLimits,
 };
 
 use super::clock::Timestamp;
-use super::span::{DirectSpan, Recording};
+use super::span::{DirectSpan, Extras, Recording};
 use crate::propagation::process_parent;
 use crate::propagation::random_flag::{RANDOM, inherited_random};
 
@@ -21,7 +20,8 @@ use crate::propagation::random_flag::{RANDOM, inherited_random};
 pub(crate) struct DirectTracer {
     sampler: Sampler,
     ids: RandomIdGenerator,
-    limits: SpanLimits,
+    /// Leaked once per installed tracer (a few bytes): each record holds a pointer to it.
+    limits: &'static SpanLimits,
 }
 
 impl DirectTracer {
@@ -29,7 +29,7 @@ impl DirectTracer {
         DirectTracer {
             sampler,
             ids: RandomIdGenerator::default(),
-            limits,
+            limits: Box::leak(Box::new(limits)),
         }
     }
 
@@ -72,18 +72,22 @@ impl DirectTracer {
         );
         if let Some(data) = span.data.as_mut() {
             let limits = self.limits;
-            (data.links.links, data.links.dropped_count) = limited(
+            let mut extras = Extras::default();
+            (extras.links.links, extras.links.dropped_count) = limited(
                 links,
                 limits.max_links_per_span,
                 limits.max_attributes_per_link,
                 |link| (&mut link.attributes, &mut link.dropped_attributes_count),
             );
-            (data.events.events, data.events.dropped_count) = limited(
+            (extras.events.events, extras.events.dropped_count) = limited(
                 events.unwrap_or_default(),
                 limits.max_events_per_span,
                 limits.max_attributes_per_event,
                 |event| (&mut event.attributes, &mut event.dropped_attributes_count),
             );
+            if !(extras.links.is_empty() && extras.events.is_empty()) {
+                data.extras = Some(Box::new(extras));
+            }
         }
         span
     }
@@ -151,8 +155,7 @@ impl DirectTracer {
                 start: start_time.map_or_else(Timestamp::now, Timestamp::Wall),
                 attributes,
                 dropped_attributes_count,
-                events: SpanEvents::default(),
-                links: SpanLinks::default(),
+                extras: None,
                 status: opentelemetry::trace::Status::Unset,
                 limits,
             }),
