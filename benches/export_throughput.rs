@@ -25,8 +25,8 @@ use std::time::{Duration, Instant};
 
 use opentelemetry_otlp::WithExportConfig;
 use otlp_receiver::{Protocol, Receiver};
+use telemetry_runtime::opentelemetry::InstrumentationScope;
 use telemetry_runtime::opentelemetry::trace::{Span as _, SpanKind, Tracer, TracerProvider as _};
-use telemetry_runtime::opentelemetry::{InstrumentationScope, KeyValue};
 use telemetry_runtime::opentelemetry_sdk::Resource;
 use telemetry_runtime::opentelemetry_sdk::trace::{
     BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider,
@@ -35,49 +35,22 @@ use telemetry_runtime::opentelemetry_sdk::trace::{
 const QUEUE: usize = 65_536;
 const BATCH: usize = 512;
 const DELAY_MS: u64 = 50;
-const MODEL: &str = "gpt-4o-mini";
 
-#[telemetry_runtime::llm_span(
-    kind = "chat",
-    provider = "openai",
-    model = model,
-    max_tokens = max_tokens,
-    temperature = temperature,
-    server_port = 443
-)]
-#[inline(never)]
-fn chat(model: &str, max_tokens: i64, temperature: f64) -> Reply {
-    Reply(std::hint::black_box(
-        model.len() as f64 + max_tokens as f64 * temperature,
-    ))
-}
-
-/// What the chat span reports from its return value (the chat contract requires one).
-struct Reply(f64);
-
-impl telemetry_runtime::genai::GenerationOutcome for Reply {
-    fn input_tokens(&self) -> Option<u64> {
-        None
-    }
-    fn output_tokens(&self) -> Option<u64> {
-        None
-    }
-}
+// The spans `telemetry-runtime`'s own benches measure: `support::chat_span` is the
+// `#[llm_span(kind = "chat")]` fn with the same 6 attributes as `support::attributes`.
+#[path = "../telemetry-runtime/benches/support/cpu_clock.rs"]
+mod cpu_clock;
+#[path = "../telemetry-runtime/benches/support/mod.rs"]
+#[allow(dead_code)]
+mod support;
 
 fn sdk_chat<T: Tracer>(tracer: &T, model: &str, max_tokens: i64, temperature: f64) -> f64 {
     let mut span = tracer
         .span_builder(format!("chat {model}"))
         .with_kind(SpanKind::Client)
-        .with_attributes([
-            KeyValue::new("gen_ai.operation.name", "chat"),
-            KeyValue::new("gen_ai.provider.name", "openai"),
-            KeyValue::new("gen_ai.request.model", model.to_owned()),
-            KeyValue::new("gen_ai.request.max_tokens", max_tokens),
-            KeyValue::new("gen_ai.request.temperature", temperature),
-            KeyValue::new("server.port", 443_i64),
-        ])
+        .with_attributes(support::attributes(model, max_tokens, temperature))
         .start(tracer);
-    let out = std::hint::black_box(model.len() as f64 + max_tokens as f64 * temperature);
+    let out = support::work(model, max_tokens, temperature);
     span.end();
     out
 }
@@ -184,13 +157,7 @@ fn round(
 }
 
 fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: a valid clock id and a valid out pointer.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+    cpu_clock::cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID).as_nanos() as u64
 }
 
 fn main() {
@@ -254,8 +221,8 @@ fn main() {
         .build();
     let tracer = provider.tracer_with_scope(InstrumentationScope::builder("bench").build());
 
-    let toolkit = |i: usize| chat(MODEL, 256 + (i % 7) as i64, 0.7).0;
-    let sdk = |i: usize| sdk_chat(&tracer, MODEL, 256 + (i % 7) as i64, 0.7);
+    let toolkit = |i: usize| support::chat_span(support::MODEL, 256 + (i % 7) as i64, 0.7).0;
+    let sdk = |i: usize| sdk_chat(&tracer, support::MODEL, 256 + (i % 7) as i64, 0.7);
 
     // Warm-up: connections made, buffers and pools at their steady size.
     round(Variant::Toolkit, &receiver, 5_000, &toolkit);

@@ -88,6 +88,9 @@ use tracing_subscriber::layer::SubscriberExt;
 
 mod support;
 use support::*;
+#[path = "support/cpu_clock.rs"]
+mod cpu_clock;
+use cpu_clock::cpu_clock;
 
 // ---------------------------------------------------------------------------------------
 // Allocation counting
@@ -174,18 +177,6 @@ struct CpuTimes {
 }
 
 #[cfg(unix)]
-fn cpu_clock(clock: libc::clockid_t) -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec; the clock ids are defined on unix.
-    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
-        return Duration::ZERO;
-    }
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
 fn cpu_times() -> CpuTimes {
     #[cfg(unix)]
     {

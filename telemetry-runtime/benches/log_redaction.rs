@@ -24,6 +24,9 @@ use telemetry_runtime::__private::bench::{bridge_layer, line_layer};
 use tracing::Dispatch;
 use tracing_subscriber::layer::SubscriberExt;
 
+#[path = "support/cpu_clock.rs"]
+mod cpu_clock;
+
 /// Drops each record.
 #[derive(Debug)]
 struct Drop;
@@ -101,13 +104,7 @@ fn bench(c: &mut Criterion) {
 }
 
 fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: a valid timespec out-pointer.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+    cpu_clock::cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID).as_nanos() as u64
 }
 
 fn per_event(d: &Dispatch, event: fn(), n: u32) -> f64 {
