@@ -5,6 +5,8 @@
 #[cfg(feature = "otlp")]
 pub(crate) mod batch;
 #[cfg(feature = "otlp")]
+pub(crate) mod grpc_span_exporter;
+#[cfg(feature = "otlp")]
 pub(crate) mod json_file;
 pub(crate) mod limits;
 #[cfg(feature = "otlp")]
@@ -16,6 +18,8 @@ pub(crate) mod otlp;
 #[cfg(feature = "otlp")]
 pub(crate) mod pipeline;
 #[cfg(feature = "otlp")]
+pub(crate) mod protobuf;
+#[cfg(feature = "otlp")]
 pub(crate) mod rate_limited_warning;
 #[cfg(feature = "otlp")]
 pub(crate) mod runtime;
@@ -23,3 +27,5 @@ pub(crate) mod size;
 #[cfg(feature = "otlp")]
 pub(crate) mod span_processor;
 pub(crate) mod stats;
+#[cfg(feature = "otlp")]
+pub(crate) mod trace_request;

@@ -1,4 +1,6 @@
-//! Building the OTLP exporters (gRPC through tonic, HTTP/protobuf through reqwest).
+//! Building the OTLP exporters of `opentelemetry-otlp` (gRPC through tonic, HTTP/protobuf
+//! through reqwest): logs, metrics, and spans over HTTP. Spans over gRPC have their own
+//! exporter, [`super::grpc_span_exporter`].
 //!
 //! The endpoint, protocol, headers and timeout are the ones [`Config`](crate::config::Config)
 //! resolved, passed explicitly so code-set values win over the environment. The exporters
@@ -21,7 +23,8 @@ fn endpoint(config: &SignalConfig) -> String {
     config.endpoint.clone().unwrap_or_default()
 }
 
-fn metadata(config: &SignalConfig) -> Result<MetadataMap, BuildError> {
+/// The configured headers as gRPC metadata (names lower-cased).
+pub(crate) fn metadata(config: &SignalConfig) -> Result<MetadataMap, BuildError> {
     let mut map = http::HeaderMap::with_capacity(config.headers.len());
     for (name, value) in &config.headers {
         let key = http::HeaderName::from_str(&name.to_ascii_lowercase())

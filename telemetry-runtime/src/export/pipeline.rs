@@ -4,14 +4,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 use super::batch::BatchQueue;
+use super::grpc_span_exporter::GrpcSpanExporter;
 use super::log_processor::{BoundedBatchLogProcessor, LogBatchExport};
 use super::metric_exporter::OnExportRuntime;
 use super::otlp::{self, BuildError};
 use super::span_processor::{BoundedBatchSpanProcessor, SpanBatchExport};
 use super::stats::ExportStats;
-use crate::config::{BatchConfig, Signal, SignalConfig};
+use crate::config::{BatchConfig, Protocol, Signal, SignalConfig};
 
 /// Builds OTLP pipelines whose network work all happens on `runtime`.
 pub(crate) struct Otlp {
@@ -27,6 +29,8 @@ fn bounded(mut batch: BatchConfig, signal: &SignalConfig) -> BatchConfig {
 }
 
 impl Otlp {
+    /// Spans over gRPC go through the toolkit's own exporter (requests encoded straight from
+    /// `SpanData`); over HTTP through `opentelemetry-otlp`'s.
     pub(crate) fn span_processor(
         &self,
         signal: &SignalConfig,
@@ -34,20 +38,35 @@ impl Otlp {
         batch: BatchConfig,
         stats: Arc<ExportStats>,
     ) -> Result<BoundedBatchSpanProcessor, BuildError> {
-        let mut exporter = {
-            let _entered = self.runtime.enter();
-            otlp::span_exporter(signal)?
+        let batch = bounded(batch, signal);
+        let _entered = self.runtime.enter();
+        let queue = match signal.protocol {
+            Protocol::Grpc => {
+                self.span_queue(GrpcSpanExporter::new(signal)?, resource, batch, stats)
+            }
+            Protocol::HttpProtobuf => {
+                self.span_queue(otlp::span_exporter(signal)?, resource, batch, stats)
+            }
         };
-        opentelemetry_sdk::trace::SpanExporter::set_resource(&mut exporter, resource);
-        let queue = BatchQueue::start(
+        Ok(BoundedBatchSpanProcessor::new(Arc::new(queue)))
+    }
+
+    fn span_queue<E: SpanExporter + 'static>(
+        &self,
+        mut exporter: E,
+        resource: &Resource,
+        batch: BatchConfig,
+        stats: Arc<ExportStats>,
+    ) -> BatchQueue<SpanData> {
+        exporter.set_resource(resource);
+        BatchQueue::start(
             &self.runtime,
             SpanBatchExport(exporter),
-            bounded(batch, signal),
+            batch,
             Signal::Traces,
             stats,
             self.warning_interval,
-        );
-        Ok(BoundedBatchSpanProcessor::new(Arc::new(queue)))
+        )
     }
 
     pub(crate) fn log_processor(

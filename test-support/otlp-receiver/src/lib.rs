@@ -9,6 +9,10 @@
 //! [`Receiver::stop`] kills the server like a crashed collector: the listener and
 //! every established (keep-alive) connection are closed at once.
 //!
+//! [`Receiver::reply_to_traces`] scripts how the next gRPC trace exports are answered
+//! (a failure status, with or without `RetryInfo`, or a partial success), for the
+//! exporter's retry and error handling.
+//!
 //! [`Blackhole`] is a hung collector: it accepts TCP connections and never reads
 //! from them nor answers.
 //!
@@ -52,7 +56,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
     TraceService, TraceServiceServer,
 };
 use opentelemetry_proto::tonic::collector::trace::v1::{
-    ExportTraceServiceRequest, ExportTraceServiceResponse,
+    ExportTracePartialSuccess, ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value};
 use opentelemetry_proto::tonic::metrics::v1::{metric, number_data_point};
@@ -62,6 +66,32 @@ use prost::Message;
 /// The generated OTLP protobuf types, re-exported so tests can inspect raw
 /// requests ([`Receiver::trace_requests`] and friends) or build their own.
 pub use opentelemetry_proto;
+/// The gRPC status codes of [`TraceReply::Fail`].
+pub use tonic::Code;
+
+/// How the receiver answers one gRPC trace export (see [`Receiver::reply_to_traces`]).
+#[derive(Clone, Debug)]
+pub enum TraceReply {
+    /// Accept the request (what the receiver does when nothing is scripted).
+    Accept,
+    /// Accept the request, reporting `rejected` of its spans as rejected with `message`.
+    PartialSuccess {
+        /// `partial_success.rejected_spans`.
+        rejected: i64,
+        /// `partial_success.error_message`.
+        message: String,
+    },
+    /// Fail the request with this status; with `retry_after`, the status carries a
+    /// `google.rpc.RetryInfo` detail asking the client to wait that long.
+    Fail {
+        /// The gRPC status code.
+        code: Code,
+        /// The status message.
+        message: String,
+        /// The `RetryInfo.retry_delay`, if any.
+        retry_after: Option<Duration>,
+    },
+}
 
 /// gRPC method path of the trace export call.
 pub const GRPC_TRACE_PATH: &str = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
@@ -405,6 +435,10 @@ struct Store {
     logs: Vec<ExportLogsServiceRequest>,
     metrics: Vec<ExportMetricsServiceRequest>,
     requests: Vec<ReceivedRequest>,
+    /// Scripted answers to the next gRPC trace exports.
+    trace_replies: std::collections::VecDeque<TraceReply>,
+    /// Trace requests answered with a failure status, in arrival order.
+    failed_traces: Vec<ExportTraceServiceRequest>,
 }
 
 #[derive(Clone, Default)]
@@ -569,6 +603,18 @@ impl Receiver {
     /// Every trace export request received so far, decoded.
     pub fn trace_requests(&self) -> Vec<ExportTraceServiceRequest> {
         self.store.lock().traces.clone()
+    }
+
+    /// Answers the next gRPC trace exports with `replies`, one each, in order; exports after
+    /// them are accepted. Failed requests are kept apart ([`Receiver::failed_trace_requests`]);
+    /// accepted ones, partial successes included, are received as usual.
+    pub fn reply_to_traces(&self, replies: impl IntoIterator<Item = TraceReply>) {
+        self.store.lock().trace_replies.extend(replies);
+    }
+
+    /// The gRPC trace requests answered with a scripted failure, in arrival order.
+    pub fn failed_trace_requests(&self) -> Vec<ExportTraceServiceRequest> {
+        self.store.lock().failed_traces.clone()
     }
 
     /// Every logs export request received so far, decoded.
@@ -744,8 +790,37 @@ impl TraceService for GrpcSink {
         &self,
         request: tonic::Request<ExportTraceServiceRequest>,
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
-        self.record(GRPC_TRACE_PATH, request, Payload::Traces);
-        Ok(tonic::Response::new(ExportTraceServiceResponse::default()))
+        let reply = self.store.lock().trace_replies.pop_front();
+        match reply.unwrap_or(TraceReply::Accept) {
+            TraceReply::Accept => {
+                self.record(GRPC_TRACE_PATH, request, Payload::Traces);
+                Ok(tonic::Response::new(ExportTraceServiceResponse::default()))
+            }
+            TraceReply::PartialSuccess { rejected, message } => {
+                self.record(GRPC_TRACE_PATH, request, Payload::Traces);
+                Ok(tonic::Response::new(ExportTraceServiceResponse {
+                    partial_success: Some(ExportTracePartialSuccess {
+                        rejected_spans: rejected,
+                        error_message: message,
+                    }),
+                }))
+            }
+            TraceReply::Fail {
+                code,
+                message,
+                retry_after,
+            } => {
+                self.store.lock().failed_traces.push(request.into_inner());
+                Err(match retry_after {
+                    Some(delay) => <tonic::Status as tonic_types::StatusExt>::with_error_details(
+                        code,
+                        message,
+                        tonic_types::ErrorDetails::with_retry_info(Some(delay)),
+                    ),
+                    None => tonic::Status::new(code, message),
+                })
+            }
+        }
     }
 }
 
