@@ -21,6 +21,9 @@ use std::fmt;
 pub struct KeyPattern {
     /// Lower-case fragments, without duplicates.
     fragments: Vec<Box<str>>,
+    /// Bit `b` is set when a fragment begins with the byte `b`: a key is compared with the
+    /// fragments only where one could begin, in one pass over the key.
+    starts: [u64; 4],
 }
 
 /// The default content fragments: the keys of prompts, completions, message lists and texts,
@@ -92,6 +95,8 @@ impl KeyPattern {
         for fragment in fragments {
             let fragment = fragment.as_ref().trim().to_ascii_lowercase();
             if !fragment.is_empty() && !self.fragments.iter().any(|f| **f == *fragment) {
+                let first = fragment.as_bytes()[0];
+                self.starts[usize::from(first >> 6)] |= 1 << (first & 63);
                 self.fragments.push(fragment.into_boxed_str());
             }
         }
@@ -110,7 +115,18 @@ impl KeyPattern {
 
     /// Whether `key` contains one of the fragments (ASCII case-insensitive).
     pub fn matches(&self, key: &str) -> bool {
-        self.fragments.iter().any(|f| contains_ignore_case(key, f))
+        let key = key.as_bytes();
+        key.iter().enumerate().any(|(at, byte)| {
+            let byte = byte.to_ascii_lowercase();
+            self.starts[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
+                && self.fragments.iter().any(|fragment| {
+                    let fragment = fragment.as_bytes();
+                    fragment[0] == byte
+                        && key
+                            .get(at..at + fragment.len())
+                            .is_some_and(|window| window.eq_ignore_ascii_case(fragment))
+                })
+        })
     }
 
     /// Whether `key` is one of the fragments, whole (ASCII case-insensitive).
@@ -137,21 +153,23 @@ impl fmt::Display for KeyPattern {
     }
 }
 
-/// Whether `haystack` contains `needle` (lower-case ASCII), ignoring ASCII case.
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
-        return true;
-    }
-    if h.len() < n.len() {
-        return false;
-    }
-    h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The one-pass match is substring search without regard to ASCII case.
+        #[test]
+        fn matches_is_case_insensitive_substring_search(
+            key in "[a-zA-Z_.éP]{0,40}",
+            extra in proptest::collection::vec("[a-zA-Z_.é]{1,6}", 0..4),
+        ) {
+            let keys = KeyPattern::content().with(&extra);
+            let lower = key.to_ascii_lowercase();
+            let expected = keys.fragments().any(|f| lower.contains(f));
+            proptest::prop_assert_eq!(keys.matches(&key), expected);
+        }
+    }
 
     #[test]
     fn content_keys_match_anywhere_without_case() {
