@@ -40,12 +40,32 @@ fn headers(config: &SignalConfig) -> HashMap<String, String> {
     config.headers.iter().cloned().collect()
 }
 
+/// For an `https://` endpoint, TLS that verifies the collector against the webpki roots.
+/// (`opentelemetry-otlp` alone would configure TLS without any root certificate, and every
+/// collector's certificate would then be refused as of an unknown issuer.)
+#[cfg(feature = "tls")]
+fn tls_roots<B: WithTonicConfig>(builder: B, config: &SignalConfig) -> B {
+    if config.endpoint.as_deref().is_some_and(|e| {
+        e.get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    }) {
+        builder.with_tls_config(tonic::transport::ClientTlsConfig::new().with_enabled_roots())
+    } else {
+        builder
+    }
+}
+
+/// Without the `tls` feature an `https://` endpoint fails when the exporter is built.
+#[cfg(not(feature = "tls"))]
+fn tls_roots<B>(builder: B, _config: &SignalConfig) -> B {
+    builder
+}
+
 macro_rules! build_exporter {
     ($exporter:ty, $config:expr) => {{
         let config: &SignalConfig = $config;
         match config.protocol {
-            Protocol::Grpc => <$exporter>::builder()
-                .with_tonic()
+            Protocol::Grpc => tls_roots(<$exporter>::builder().with_tonic(), config)
                 .with_endpoint(endpoint(config))
                 .with_timeout(config.timeout)
                 .with_metadata(metadata(config)?)
