@@ -200,15 +200,7 @@ fn span_len(span: &SpanData) -> usize {
         .sum::<usize>();
     len += uint_len(10, u64::from(span.dropped_attributes_count));
     for event in span.events.iter() {
-        let body = fixed64_len(1, nanos(event.timestamp))
-            + str_len(2, &event.name)
-            + event
-                .attributes
-                .iter()
-                .map(|kv| attribute_len(3, kv))
-                .sum::<usize>()
-            + uint_len(4, u64::from(event.dropped_attributes_count));
-        len += delimited_len(11, body);
+        len += delimited_len(11, event_len(event));
     }
     len += uint_len(12, u64::from(span.events.dropped_count));
     for link in span.links.iter() {
@@ -221,6 +213,17 @@ fn span_len(span: &SpanData) -> usize {
         flags(context.trace_flags().to_u8(), span.parent_span_is_remote),
     );
     len
+}
+
+fn event_len(event: &opentelemetry::trace::Event) -> usize {
+    fixed64_len(1, nanos(event.timestamp))
+        + str_len(2, &event.name)
+        + event
+            .attributes
+            .iter()
+            .map(|kv| attribute_len(3, kv))
+            .sum::<usize>()
+        + uint_len(4, u64::from(event.dropped_attributes_count))
 }
 
 fn link_len(link: &opentelemetry::trace::Link) -> usize {
@@ -254,17 +257,8 @@ fn write_span(w: &mut Writer, span: &SpanData) {
     }
     w.uint(10, u64::from(span.dropped_attributes_count));
     for event in span.events.iter() {
-        let time = nanos(event.timestamp);
-        let body = fixed64_len(1, time)
-            + str_len(2, &event.name)
-            + event
-                .attributes
-                .iter()
-                .map(|kv| attribute_len(3, kv))
-                .sum::<usize>()
-            + uint_len(4, u64::from(event.dropped_attributes_count));
-        w.delimited(11, body);
-        w.fixed64_nonzero(1, time);
+        w.delimited(11, event_len(event));
+        w.fixed64_nonzero(1, nanos(event.timestamp));
         w.str(2, &event.name);
         for kv in &event.attributes {
             write_key_value(w, 3, kv.key.as_str(), &kv.value);
