@@ -44,13 +44,21 @@ const MAX_JITTER_MS: u64 = 100;
 const MAX_THROTTLE: Duration = Duration::from_secs(600);
 
 /// Sends spans to an OTLP/gRPC collector.
-#[derive(Debug)]
 pub(crate) struct GrpcSpanExporter {
     channel: Channel,
     metadata: MetadataMap,
     timeout: Duration,
     encoder: Mutex<TraceRequestEncoder>,
     shut_down: AtomicBool,
+}
+
+/// Without the metadata: it holds the export headers (API keys).
+impl std::fmt::Debug for GrpcSpanExporter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GrpcSpanExporter")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl GrpcSpanExporter {
@@ -63,8 +71,7 @@ impl GrpcSpanExporter {
         };
         let builder = Endpoint::from_shared(endpoint.to_owned())
             .map_err(|e| format!("invalid gRPC endpoint `{endpoint}`: {e}"))?;
-        let https = builder.uri().scheme_str() == Some("https");
-        let builder = tls(builder, https, endpoint)?;
+        let builder = tls(builder, endpoint)?;
         Ok(Self {
             channel: builder.timeout(config.timeout).connect_lazy(),
             metadata: super::otlp::metadata(config)?,
@@ -118,18 +125,18 @@ impl GrpcSpanExporter {
 }
 
 #[cfg(feature = "tls")]
-fn tls(builder: Endpoint, https: bool, endpoint: &str) -> Result<Endpoint, BuildError> {
-    if !https {
-        return Ok(builder);
+fn tls(builder: Endpoint, endpoint: &str) -> Result<Endpoint, BuildError> {
+    match super::otlp::https_tls(endpoint) {
+        Some(tls) => builder
+            .tls_config(tls)
+            .map_err(|e| format!("TLS for `{endpoint}`: {e}")),
+        None => Ok(builder),
     }
-    builder
-        .tls_config(tonic::transport::ClientTlsConfig::new().with_enabled_roots())
-        .map_err(|e| format!("TLS for `{endpoint}`: {e}"))
 }
 
 #[cfg(not(feature = "tls"))]
-fn tls(builder: Endpoint, https: bool, endpoint: &str) -> Result<Endpoint, BuildError> {
-    if https {
+fn tls(builder: Endpoint, endpoint: &str) -> Result<Endpoint, BuildError> {
+    if super::otlp::is_https(endpoint) {
         return Err(format!(
             "the endpoint `{endpoint}` is https: enable the `tls` feature of telemetry-runtime"
         ));

@@ -40,18 +40,27 @@ fn headers(config: &SignalConfig) -> HashMap<String, String> {
     config.headers.iter().cloned().collect()
 }
 
-/// For an `https://` endpoint, TLS that verifies the collector against the webpki roots.
-/// (`opentelemetry-otlp` alone would configure TLS without any root certificate, and every
-/// collector's certificate would then be refused as of an unknown issuer.)
+/// Whether gRPC to `endpoint` needs TLS.
+pub(crate) fn is_https(endpoint: &str) -> bool {
+    endpoint
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+}
+
+/// For an `https://` endpoint, TLS that verifies the collector against the webpki roots: what
+/// every gRPC exporter of the toolkit connects with. (`opentelemetry-otlp` alone would
+/// configure TLS without any root certificate, and every collector's certificate would then
+/// be refused as of an unknown issuer.)
+#[cfg(feature = "tls")]
+pub(crate) fn https_tls(endpoint: &str) -> Option<tonic::transport::ClientTlsConfig> {
+    is_https(endpoint).then(|| tonic::transport::ClientTlsConfig::new().with_enabled_roots())
+}
+
 #[cfg(feature = "tls")]
 fn tls_roots<B: WithTonicConfig>(builder: B, config: &SignalConfig) -> B {
-    if config.endpoint.as_deref().is_some_and(|e| {
-        e.get(..8)
-            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
-    }) {
-        builder.with_tls_config(tonic::transport::ClientTlsConfig::new().with_enabled_roots())
-    } else {
-        builder
+    match https_tls(config.endpoint.as_deref().unwrap_or_default()) {
+        Some(tls) => builder.with_tls_config(tls),
+        None => builder,
     }
 }
 

@@ -135,10 +135,7 @@ fn write_scope_spans_header(w: &mut Writer, scope: &InstrumentationScope) {
 fn scope_len(scope: &InstrumentationScope) -> usize {
     str_len(1, scope.name())
         + str_len(2, scope.version().unwrap_or_default())
-        + scope
-            .attributes()
-            .map(|kv| attribute_len(3, kv))
-            .sum::<usize>()
+        + attributes_len(3, scope.attributes())
 }
 
 fn nanos(time: SystemTime) -> u64 {
@@ -193,11 +190,7 @@ fn span_len(span: &SpanData) -> usize {
     len += uint_len(6, kind(&span.span_kind));
     len += fixed64_len(7, nanos(span.start_time));
     len += fixed64_len(8, nanos(span.end_time));
-    len += span
-        .attributes
-        .iter()
-        .map(|kv| attribute_len(9, kv))
-        .sum::<usize>();
+    len += attributes_len(9, &span.attributes);
     len += uint_len(10, u64::from(span.dropped_attributes_count));
     for event in span.events.iter() {
         len += delimited_len(11, event_len(event));
@@ -218,11 +211,7 @@ fn span_len(span: &SpanData) -> usize {
 fn event_len(event: &opentelemetry::trace::Event) -> usize {
     fixed64_len(1, nanos(event.timestamp))
         + str_len(2, &event.name)
-        + event
-            .attributes
-            .iter()
-            .map(|kv| attribute_len(3, kv))
-            .sum::<usize>()
+        + attributes_len(3, &event.attributes)
         + uint_len(4, u64::from(event.dropped_attributes_count))
 }
 
@@ -231,11 +220,7 @@ fn link_len(link: &opentelemetry::trace::Link) -> usize {
     delimited_len(1, 16)
         + delimited_len(2, 8)
         + str_len(3, &trace_state(context.trace_state()))
-        + link
-            .attributes
-            .iter()
-            .map(|kv| attribute_len(4, kv))
-            .sum::<usize>()
+        + attributes_len(4, &link.attributes)
         + uint_len(5, u64::from(link.dropped_attributes_count))
         + fixed32_len(6, flags(context.trace_flags().to_u8(), context.is_remote()))
 }
@@ -289,9 +274,12 @@ fn write_span(w: &mut Writer, span: &SpanData) {
     );
 }
 
-/// A `KeyValue` field of tag `tag`.
-fn attribute_len(tag: u32, kv: &KeyValue) -> usize {
-    delimited_len(tag, key_value_len(kv.key.as_str(), &kv.value))
+/// The `KeyValue` fields of tag `tag` holding `attributes`.
+fn attributes_len<'a>(tag: u32, attributes: impl IntoIterator<Item = &'a KeyValue>) -> usize {
+    attributes
+        .into_iter()
+        .map(|kv| delimited_len(tag, key_value_len(kv.key.as_str(), &kv.value)))
+        .sum()
 }
 
 /// The body of a `KeyValue`: the key and the `AnyValue` (always written).

@@ -94,16 +94,12 @@ impl Batch {
                 std::mem::size_of::<Record>()
                     + attributes(&r.data.attributes)
                     + r.data.extras.as_ref().map_or(0, |extras| {
-                        extras
-                            .events
-                            .iter()
-                            .map(|e| attributes(&e.attributes))
+                        let events = extras.events.iter().map(|e| &e.attributes);
+                        let links = extras.links.iter().map(|l| &l.attributes);
+                        events
+                            .chain(links)
+                            .map(|kvs| attributes(kvs))
                             .sum::<usize>()
-                            + extras
-                                .links
-                                .iter()
-                                .map(|l| attributes(&l.attributes))
-                                .sum::<usize>()
                     })
             })
             .sum()
