@@ -266,11 +266,11 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                     lit: syn::Lit::Str(s),
                     ..
                 }) if !e.user_contract && !e.content_args.contains(&name.to_string()) => {
-                    quote_spanned!(value.span()=> .#name(&#private::span::value::StaticStr(#s)))
+                    quote_spanned!(value.span()=> .#name(&mut __tr_values, &#private::span::value::StaticStr(#s)))
                 }
                 _ => {
                     let value = borrow(value);
-                    quote_spanned!(arg.value.span()=> .#name(#value))
+                    quote_spanned!(arg.value.span()=> .#name(&mut __tr_values, #value))
                 }
             }
         })
@@ -308,21 +308,17 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     {
         let at = r.value.span();
         setters.push(
-            quote_spanned!(at=> .model(&#private::genai::request::request_model(&__tr_request))),
+            quote_spanned!(at=> .model(&mut __tr_values, &#private::genai::request::request_model(&__tr_request))),
         );
     }
     // Its own statement, located at the contract: a missing required attribute is reported
     // there (as the unmet bound of `__finish`).
     let finish = relocate(quote!(__tr_start.__finish()), e.contract_span);
-    let finish = if extensions.is_empty() {
-        finish
-    } else {
-        let extend = extensions.iter().map(|(_, extend)| extend);
-        quote! {
-            let mut __tr_values = #finish;
-            #(#extend)*
-            __tr_values
-        }
+    let extend = extensions.iter().map(|(_, extend)| extend);
+    let finish = quote! {
+        #finish;
+        #(#extend)*
+        __tr_values
     };
     let request_bind: Vec<&TokenStream> = extensions.iter().map(|(bind, _)| bind).collect();
     let span_kind = match &args.span_kind {
@@ -374,7 +370,9 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
                 <#contract as #private::span::Contract>::span_name,
                 {
                     #(#request_bind)*
-                    let __tr_start = #contract::__start(#given) #(#setters)*;
+                    #[allow(unused_mut)]
+                    let mut __tr_values = #contract::__values(#given);
+                    let __tr_start = #contract::__start() #(#setters)*;
                     #finish
                 },
                 <#contract as #private::span::Contract>::STEP_KEYS,

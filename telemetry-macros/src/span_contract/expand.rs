@@ -102,7 +102,7 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
         let key = &a.key;
         a.fixed
             .as_ref()
-            .map(|v| quote!(attrs.push(#private::opentelemetry::KeyValue::new(#key, #v));))
+            .map(|v| quote!(#private::span::value::push::fixed(&mut attrs, #key, #v);))
     });
 
     let setters = spec.attrs.iter().filter(|a| a.fixed.is_none()).map(|a| {
@@ -114,17 +114,17 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
                 let out = params.iter().enumerate().map(|(j, p)| {
                     if i == j { quote!(#private::Set) } else { quote!(#p) }
                 });
-                (quote!(#start<#(#out),*>), quote!(#start { attrs: self.attrs, event: self.event, _required: ::core::marker::PhantomData }))
+                (quote!(#start<#(#out),*>), quote!(#start { _required: ::core::marker::PhantomData }))
             }
             None => (quote!(Self), quote!(self)),
         };
         let push = if a.ty == AttrType::Content {
             quote! {
                 if let ::core::option::Option::Some(json) = #private::content_for_span(value) {
-                    self.attrs.push(#private::opentelemetry::KeyValue::new(#key, json));
+                    values.attributes.push(#private::opentelemetry::KeyValue::new(#key, json));
                 }
                 if let ::core::option::Option::Some(kv) = #private::content_for_event(#key, value) {
-                    self.event.push(kv);
+                    values.event.push(kv);
                 }
             }
         } else if a.ty == AttrType::Str
@@ -132,16 +132,12 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
         {
             // The value that fills the span name: recorded from the interned name.
             quote! {
-                if let ::core::option::Option::Some(v) = #private::span::value::to_value::name_string(value, #name, #prefix) {
-                    self.attrs.push(#private::opentelemetry::KeyValue::new(#key, v));
-                }
+                #private::span::value::push::name_string(&mut values.attributes, #key, value, #name, #prefix);
             }
         } else if let Some(conv) = a.ty.converter() {
             let conv = Ident::new(conv, Span::call_site());
             quote! {
-                if let ::core::option::Option::Some(v) = #private::span::value::to_value::#conv(value) {
-                    self.attrs.push(#private::opentelemetry::KeyValue::new(#key, v));
-                }
+                #private::span::value::push::#conv(&mut values.attributes, #key, value);
             }
         } else {
             quote!()
@@ -156,7 +152,7 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
         quote! {
             #[doc = #doc]
             #[inline]
-            pub fn #method<V: #trait_path + ?::core::marker::Sized>(mut self, value: &V) -> #ret {
+            pub fn #method<V: #trait_path + ?::core::marker::Sized>(self, values: &mut #private::span::StartValues, value: &V) -> #ret {
                 #push
                 #build
             }
@@ -244,20 +240,26 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
         #[doc = #start_doc]
         #[doc(hidden)]
         #vis struct #start<#(#params = #private::Unset),*> {
-            attrs: ::std::vec::Vec<#private::opentelemetry::KeyValue>,
-            /// Content for the span's operation-details event: it travels with the start
-            /// values, so it is dropped with them when the span does not start.
-            event: ::std::vec::Vec<#private::opentelemetry::KeyValue>,
             _required: ::core::marker::PhantomData<(#(#params,)*)>,
         }
 
         impl #ident {
+            /// The start values, with the contract's fixed attributes and room for `given`
+            /// more. The setters write into them where they stay (the typed builder that
+            /// checks them holds nothing): a builder moved from setter to setter would copy
+            /// its vectors at each one.
             #[doc(hidden)]
             #[inline]
-            #vis fn __start(given: usize) -> #start<#(#unset),*> {
+            #vis fn __values(given: usize) -> #private::span::StartValues {
                 let mut attrs = #private::span::attribute_vec(#fixed_count + given);
                 #(#fixed)*
-                #start { attrs, event: ::std::vec::Vec::new(), _required: ::core::marker::PhantomData }
+                #private::span::StartValues { attributes: attrs, event: ::std::vec::Vec::new() }
+            }
+
+            #[doc(hidden)]
+            #[inline(always)]
+            #vis fn __start() -> #start<#(#unset),*> {
+                #start { _required: ::core::marker::PhantomData }
             }
 
             #[doc(hidden)]
@@ -275,9 +277,7 @@ pub fn expand(spec: &ContractSpec, krate: &TokenStream, vis: &TokenStream) -> To
             // that does not exist.
             #[doc(hidden)]
             #[inline]
-            #vis fn __finish(self) -> #private::span::StartValues where #(#bounds),* {
-                #private::span::StartValues { attributes: self.attrs, event: self.event }
-            }
+            #vis fn __finish(self) where #(#bounds),* {}
         }
 
         #(#requires)*
