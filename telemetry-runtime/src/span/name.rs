@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use opentelemetry::{KeyValue, StringValue, Value};
+use opentelemetry::{KeyValue, Value};
 
 /// The most names interned.
 pub(crate) const MAX_INTERNED: usize = 1024;
@@ -168,36 +168,35 @@ pub fn fill_name_suffix(
 
 /// The value of the one placeholder of a suffix template (`prefix` + `{key}`) as a
 /// `&'static str` borrowed from the interned name `prefix` + `value`, so that the attribute is
-/// recorded without copying it; a copy when the interned set is full.
+/// recorded without copying it; `None` when the interned set is full (the caller copies).
 pub(crate) fn interned_value(
     template: &'static str,
     prefix: &'static str,
     value: &str,
-) -> StringValue {
-    let found = LOCAL.try_with(|local| {
-        let mut local = local.try_borrow_mut().ok()?;
-        if let Some((_, v, _)) = local
-            .recent_one
-            .iter()
-            .find(|(t, v, _)| std::ptr::eq(*t, template) && *v == value)
-        {
-            return Some(*v);
-        }
-        local.buffer.clear();
-        local.buffer.push_str(prefix);
-        local.buffer.push_str(value);
-        let Cow::Borrowed(name) = local.intern() else {
-            return None;
-        };
-        let interned_value = name.get(prefix.len()..)?;
-        local.recent_one.rotate_right(1);
-        local.recent_one[0] = (template, interned_value, name);
-        Some(interned_value)
-    });
-    match found {
-        Ok(Some(v)) => StringValue::from(v),
-        _ => StringValue::from(value.to_owned()),
-    }
+) -> Option<&'static str> {
+    LOCAL
+        .try_with(|local| {
+            let mut local = local.try_borrow_mut().ok()?;
+            if let Some((_, v, _)) = local
+                .recent_one
+                .iter()
+                .find(|(t, v, _)| std::ptr::eq(*t, template) && *v == value)
+            {
+                return Some(*v);
+            }
+            local.buffer.clear();
+            local.buffer.push_str(prefix);
+            local.buffer.push_str(value);
+            let Cow::Borrowed(name) = local.intern() else {
+                return None;
+            };
+            let interned_value = name.get(prefix.len()..)?;
+            local.recent_one.rotate_right(1);
+            local.recent_one[0] = (template, interned_value, name);
+            Some(interned_value)
+        })
+        .ok()
+        .flatten()
 }
 
 /// Fills a span name template such as `chat {gen_ai.request.model}` from the attributes;

@@ -244,22 +244,6 @@ pub mod to_value {
     pub fn string<V: StrAttr + ?Sized>(v: &V) -> Option<Value> {
         v.str_value().map(Value::String)
     }
-    /// A string that fills the span name's one placeholder (`chat {gen_ai.request.model}`):
-    /// low-cardinality, so recorded from the interned name when it can be (no copy).
-    #[inline]
-    pub fn name_string<V: StrAttr + ?Sized>(
-        v: &V,
-        template: &'static str,
-        prefix: &'static str,
-    ) -> Option<Value> {
-        match v.str_ref() {
-            None => v.str_value().map(Value::String),
-            Some(None) => None,
-            Some(Some(s)) => Some(Value::String(crate::span::name::interned_value(
-                template, prefix, s,
-            ))),
-        }
-    }
     #[inline]
     pub fn int<V: IntAttr + ?Sized>(v: &V) -> Option<Value> {
         v.int_value().map(Value::I64)
@@ -317,7 +301,9 @@ pub mod push {
             put(attrs, key, || Value::String(s));
         }
     }
-    /// The `string` attribute that fills the span name (see [`to_value::name_string`]).
+    /// A `string` attribute that fills the span name's one placeholder
+    /// (`chat {gen_ai.request.model}`): low-cardinality, so recorded from the interned name
+    /// when it can be (no copy), and written into its slot like every other value.
     #[inline(always)]
     pub fn name_string<V: StrAttr + ?Sized>(
         attrs: &mut Vec<KeyValue>,
@@ -326,8 +312,16 @@ pub mod push {
         template: &'static str,
         prefix: &'static str,
     ) {
-        if let Some(s) = to_value::name_string(v, template, prefix) {
-            put(attrs, key, || s);
+        match v.str_ref() {
+            None => string(attrs, key, v),
+            Some(None) => {}
+            Some(Some(s)) => match crate::span::name::interned_value(template, prefix, s) {
+                Some(interned) => put(attrs, key, || Value::String(StringValue::from(interned))),
+                None => {
+                    let owned = s.to_owned();
+                    put(attrs, key, || Value::String(StringValue::from(owned)));
+                }
+            },
         }
     }
     /// An `int` attribute.
