@@ -98,6 +98,41 @@ pub(crate) const OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: &str = "OTEL_EXPORTER_OTLP_LOG
 /// Metrics OTLP export timeout, in milliseconds.
 pub(crate) const OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: &str = "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT";
 
+/// Generic OTLP trusted certificates (PEM) of the collector.
+pub(crate) const OTEL_EXPORTER_OTLP_CERTIFICATE: &str = "OTEL_EXPORTER_OTLP_CERTIFICATE";
+/// Traces OTLP trusted certificates (PEM) of the collector.
+pub(crate) const OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: &str =
+    "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE";
+/// Logs OTLP trusted certificates (PEM) of the collector.
+pub(crate) const OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE: &str = "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE";
+/// Metrics OTLP trusted certificates (PEM) of the collector.
+pub(crate) const OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE: &str =
+    "OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE";
+
+/// Generic OTLP client certificate chain (PEM) for mutual TLS.
+pub(crate) const OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: &str =
+    "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE";
+/// Traces OTLP client certificate chain (PEM) for mutual TLS.
+pub(crate) const OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE: &str =
+    "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE";
+/// Logs OTLP client certificate chain (PEM) for mutual TLS.
+pub(crate) const OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE: &str =
+    "OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE";
+/// Metrics OTLP client certificate chain (PEM) for mutual TLS.
+pub(crate) const OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE: &str =
+    "OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE";
+
+/// Generic OTLP client private key (PEM) for mutual TLS.
+pub(crate) const OTEL_EXPORTER_OTLP_CLIENT_KEY: &str = "OTEL_EXPORTER_OTLP_CLIENT_KEY";
+/// Traces OTLP client private key (PEM) for mutual TLS.
+pub(crate) const OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: &str =
+    "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY";
+/// Logs OTLP client private key (PEM) for mutual TLS.
+pub(crate) const OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY: &str = "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY";
+/// Metrics OTLP client private key (PEM) for mutual TLS.
+pub(crate) const OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY: &str =
+    "OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY";
+
 // ---------------------------------------------------------------------------------------
 // Sampling.
 
@@ -244,6 +279,33 @@ pub(crate) fn timeout_var(signal: Signal) -> &'static str {
     }
 }
 
+/// `OTEL_EXPORTER_OTLP_{SIGNAL}_CERTIFICATE`.
+pub(crate) fn certificate_var(signal: Signal) -> &'static str {
+    match signal {
+        Signal::Traces => OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE,
+        Signal::Logs => OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE,
+        Signal::Metrics => OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE,
+    }
+}
+
+/// `OTEL_EXPORTER_OTLP_{SIGNAL}_CLIENT_CERTIFICATE`.
+pub(crate) fn client_certificate_var(signal: Signal) -> &'static str {
+    match signal {
+        Signal::Traces => OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE,
+        Signal::Logs => OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE,
+        Signal::Metrics => OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE,
+    }
+}
+
+/// `OTEL_EXPORTER_OTLP_{SIGNAL}_CLIENT_KEY`.
+pub(crate) fn client_key_var(signal: Signal) -> &'static str {
+    match signal {
+        Signal::Traces => OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY,
+        Signal::Logs => OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY,
+        Signal::Metrics => OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY,
+    }
+}
+
 /// The builder method setting one signal's endpoint.
 pub(crate) fn builder_endpoint_name(signal: Signal) -> &'static str {
     match signal {
@@ -340,6 +402,18 @@ mod tests {
             assert_eq!(
                 timeout_var(s),
                 format!("OTEL_EXPORTER_OTLP_{infix}_TIMEOUT")
+            );
+            assert_eq!(
+                certificate_var(s),
+                format!("OTEL_EXPORTER_OTLP_{infix}_CERTIFICATE")
+            );
+            assert_eq!(
+                client_certificate_var(s),
+                format!("OTEL_EXPORTER_OTLP_{infix}_CLIENT_CERTIFICATE")
+            );
+            assert_eq!(
+                client_key_var(s),
+                format!("OTEL_EXPORTER_OTLP_{infix}_CLIENT_KEY")
             );
             assert_eq!(
                 builder_endpoint_name(s),

@@ -118,6 +118,7 @@ impl Config {
             protocol: Protocol::default(),
             headers: Vec::new(),
             timeout: DEFAULT_EXPORT_TIMEOUT,
+            tls: TlsFiles::default(),
         };
         let log_format = o.log_format.unwrap_or_else(|| {
             optional(env, TELEMETRY_LOG_FORMAT, parse::parse_log_format)
@@ -184,6 +185,53 @@ fn resolve_keys(
     Ok(match env.get(variable) {
         Some(value) => parse::parse_keys(variable, &value, default())?,
         None => default(),
+    })
+}
+
+/// One signal's TLS files: each the per-signal variable, else the generic one. A client
+/// certificate without its key (or the reverse) is refused: mutual TLS needs both.
+fn resolve_tls(env: &Env<'_>, signal: Signal) -> Result<TlsFiles, ConfigError> {
+    let file = |signal_var: &'static str, generic_var: &'static str| {
+        env.get(signal_var)
+            .map(|v| (signal_var, v))
+            .or_else(|| env.get(generic_var).map(|v| (generic_var, v)))
+    };
+    let certificate = file(certificate_var(signal), OTEL_EXPORTER_OTLP_CERTIFICATE);
+    let client_certificate = file(
+        client_certificate_var(signal),
+        OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE,
+    );
+    let client_key = file(client_key_var(signal), OTEL_EXPORTER_OTLP_CLIENT_KEY);
+    match (&client_certificate, &client_key) {
+        (Some((variable, value)), None) => {
+            return Err(parse::invalid(
+                variable,
+                value,
+                format!(
+                    "a client certificate together with its private key: set {} (or {}) too",
+                    client_key_var(signal),
+                    OTEL_EXPORTER_OTLP_CLIENT_KEY
+                ),
+            ));
+        }
+        (None, Some((variable, value))) => {
+            return Err(parse::invalid(
+                variable,
+                value,
+                format!(
+                    "a client private key together with its certificate: set {} (or {}) too",
+                    client_certificate_var(signal),
+                    OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE
+                ),
+            ));
+        }
+        _ => {}
+    }
+    let path = |file: Option<(&str, String)>| file.map(|(_, v)| std::path::PathBuf::from(v));
+    Ok(TlsFiles {
+        certificate: path(certificate),
+        client_certificate: path(client_certificate),
+        client_key: path(client_key),
     })
 }
 
@@ -349,12 +397,14 @@ fn resolve_signals(env: &Env<'_>, o: &Overrides) -> Result<[SignalConfig; 3], Co
                 None => headers.push((name.clone(), value.clone())),
             }
         }
+        let tls = resolve_tls(env, signal)?;
         Ok(SignalConfig {
             exporter,
             endpoint: (exporter == ExporterKind::Otlp).then_some(endpoint),
             protocol,
             headers,
             timeout,
+            tls,
         })
     };
     let signals = [

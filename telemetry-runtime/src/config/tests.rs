@@ -1415,3 +1415,71 @@ fn w005_otlp_without_the_feature_turns_the_signal_off() {
          the `otlp` feature: traces export is off; build it with features = [\"otlp\"]"
     );
 }
+
+#[test]
+fn tls_files_per_signal_win_over_the_generic_ones_each_on_its_own() {
+    let config = resolve(&[
+        (OTEL_EXPORTER_OTLP_ENDPOINT, "https://collector:4317"),
+        (OTEL_EXPORTER_OTLP_CERTIFICATE, "/etc/ca.pem"),
+        (OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE, "/etc/logs-ca.pem"),
+        (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE, "/etc/client.pem"),
+        (OTEL_EXPORTER_OTLP_CLIENT_KEY, "/etc/client.key"),
+        (OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY, "/etc/metrics.key"),
+    ]);
+    let path = |p: &str| Some(std::path::PathBuf::from(p));
+    assert_eq!(
+        config.traces.tls,
+        TlsFiles {
+            certificate: path("/etc/ca.pem"),
+            client_certificate: path("/etc/client.pem"),
+            client_key: path("/etc/client.key"),
+        }
+    );
+    assert_eq!(config.logs.tls.certificate, path("/etc/logs-ca.pem"));
+    assert_eq!(config.logs.tls.client_key, path("/etc/client.key"));
+    assert_eq!(config.metrics.tls.certificate, path("/etc/ca.pem"));
+    assert_eq!(config.metrics.tls.client_key, path("/etc/metrics.key"));
+    assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+    assert_eq!(resolve(&[]).traces.tls, TlsFiles::default());
+}
+
+#[test]
+fn a_client_certificate_without_its_key_is_refused_and_the_reverse() {
+    assert_eq!(
+        error(&[
+            (OTEL_EXPORTER_OTLP_ENDPOINT, "https://collector:4317"),
+            (
+                OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE,
+                "/etc/client.pem"
+            ),
+        ]),
+        "invalid value `/etc/client.pem` for OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE: \
+         expected a client certificate together with its private key: set \
+         OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY (or OTEL_EXPORTER_OTLP_CLIENT_KEY) too"
+    );
+    assert_eq!(
+        error(&[
+            (OTEL_EXPORTER_OTLP_ENDPOINT, "https://collector:4317"),
+            (OTEL_EXPORTER_OTLP_CLIENT_KEY, "/etc/client.key"),
+        ]),
+        "invalid value `/etc/client.key` for OTEL_EXPORTER_OTLP_CLIENT_KEY: expected a client \
+         private key together with its certificate: set \
+         OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE (or OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE) \
+         too"
+    );
+}
+
+#[test]
+fn w008_tls_files_for_a_plain_endpoint_are_reported_unused() {
+    let config = resolve(&[
+        (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, "http://collector:4317"),
+        (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, "https://collector:4317"),
+        (OTEL_EXPORTER_OTLP_CERTIFICATE, "/etc/ca.pem"),
+    ]);
+    assert_eq!(codes(&config), [WarningCode::TlsFilesUnused]);
+    assert_eq!(
+        config.warnings[0].to_string(),
+        "TR-W008: TLS files are set for traces but its endpoint (http://collector:4317) is not \
+         https: the connection is plain and the files are not used; use an https:// endpoint"
+    );
+}

@@ -2,6 +2,7 @@
 //! the content policy, and [`Config`] itself with the [`Overrides`] set in code.
 //! [`resolve`](super::resolve) fills them from the environment.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{CodeSettings, ConfigWarning, Protocol};
@@ -157,6 +158,32 @@ pub struct SignalConfig {
     pub headers: Vec<(String, String)>,
     /// Timeout of one export request.
     pub timeout: Duration,
+    /// The PEM files of TLS to the collector, for an `https://` endpoint.
+    pub tls: TlsFiles,
+}
+
+/// The PEM files of TLS to the collector: the CA that signed its certificate
+/// (`OTEL_EXPORTER_OTLP_CERTIFICATE`), and for mutual TLS the client's certificate chain and
+/// private key (`OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE`, `OTEL_EXPORTER_OTLP_CLIENT_KEY`), each
+/// with its per-signal form (`OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE`, ...). Read when the
+/// exporter is built; used for `https://` endpoints only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The trusted certificates (PEM) the collector's certificate is verified against,
+    /// instead of the webpki roots.
+    pub certificate: Option<PathBuf>,
+    /// The client's certificate chain (PEM), for mutual TLS; set together with `client_key`.
+    pub client_certificate: Option<PathBuf>,
+    /// The client's private key (PEM), for mutual TLS; set together with
+    /// `client_certificate`.
+    pub client_key: Option<PathBuf>,
+}
+
+impl TlsFiles {
+    /// Whether any file is set.
+    pub fn is_set(&self) -> bool {
+        self.certificate.is_some() || self.client_certificate.is_some() || self.client_key.is_some()
+    }
 }
 
 impl std::fmt::Debug for SignalConfig {
@@ -178,6 +205,7 @@ impl std::fmt::Debug for SignalConfig {
             .field("protocol", &self.protocol)
             .field("headers", &headers)
             .field("timeout", &self.timeout)
+            .field("tls", &self.tls)
             .finish()
     }
 }

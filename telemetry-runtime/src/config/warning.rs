@@ -25,6 +25,10 @@ pub enum WarningCode {
     /// `TR-W007`: `TRACEPARENT`, `TRACESTATE` or `BAGGAGE` in the environment is invalid and
     /// ignored (see [`process`](crate::process)); the process starts its own traces.
     InvalidInheritedContext,
+    /// `TR-W008`: TLS files (`OTEL_EXPORTER_OTLP_CERTIFICATE`, `..._CLIENT_CERTIFICATE`,
+    /// `..._CLIENT_KEY`) are set for a signal whose endpoint is not `https://`, so they are not
+    /// used.
+    TlsFilesUnused,
 }
 
 impl WarningCode {
@@ -38,6 +42,7 @@ impl WarningCode {
             WarningCode::OtlpFeatureMissing => "TR-W005",
             WarningCode::ExporterUnavailable => "TR-W006",
             WarningCode::InvalidInheritedContext => "TR-W007",
+            WarningCode::TlsFilesUnused => "TR-W008",
         }
     }
 }
@@ -182,6 +187,32 @@ pub(crate) fn apply(config: &mut Config, features: Features) {
         }
     }
 
+    for signal in SIGNALS {
+        let signal_config = config.signal(signal);
+        if signal_config.exporter != ExporterKind::Otlp || !signal_config.tls.is_set() {
+            continue;
+        }
+        let endpoint = signal_config.endpoint.as_deref().unwrap_or_default();
+        if !endpoint
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+        {
+            let shown = if endpoint.is_empty() {
+                "the default endpoint".to_owned()
+            } else {
+                crate::redaction_rules::scrub_userinfo(endpoint).into_owned()
+            };
+            warnings.push(ConfigWarning {
+                code: WarningCode::TlsFilesUnused,
+                message: format!(
+                    "TLS files are set for {} but its endpoint ({shown}) is not https: the \
+                     connection is plain and the files are not used; use an https:// endpoint",
+                    signal.as_str()
+                ),
+            });
+        }
+    }
+
     config.warnings.extend(warnings);
 }
 
@@ -220,6 +251,7 @@ mod tests {
         assert_eq!(WarningCode::OtlpFeatureMissing.to_string(), "TR-W005");
         assert_eq!(WarningCode::ExporterUnavailable.as_str(), "TR-W006");
         assert_eq!(WarningCode::InvalidInheritedContext.as_str(), "TR-W007");
+        assert_eq!(WarningCode::TlsFilesUnused.as_str(), "TR-W008");
     }
 
     #[test]

@@ -2,14 +2,15 @@
 //! tonic's unary client, the bytes passed through as they are.
 //!
 //! What it keeps of `opentelemetry-otlp`'s tonic exporter: the endpoint, metadata and
-//! per-request timeout of the configuration, TLS with the webpki roots for `https://`
-//! endpoints (feature `tls`), retries of the failures the OTLP specification calls
-//! retryable (exponential back-off from 100 ms to 1.6 s with jitter, or the delay the
-//! collector's `RetryInfo` asks for, never past the request timeout), partial successes
-//! logged and counted as exported, errors that quote the gRPC code and the transport's own
-//! text but never the collector's message. What it does not do: turn each batch into
-//! `opentelemetry-proto` structs (see [`super::trace_request`]) or clone the batch for the
-//! retries (the encoded request is shared).
+//! per-request timeout of the configuration, TLS for `https://` endpoints (feature `tls`:
+//! the webpki roots or the configured CA, and the client identity of mutual TLS), retries
+//! of the failures the OTLP specification calls retryable (exponential back-off from 100 ms
+//! to 1.6 s with jitter, or the delay the collector's `RetryInfo` asks for, never past the
+//! request timeout), partial successes logged and counted as exported, errors that quote
+//! the gRPC code and the transport's own text but never the collector's message. What it
+//! does not do: turn each batch into `opentelemetry-proto` structs (see
+//! [`super::trace_request`]) or clone the batch for the retries (the encoded request is
+//! shared).
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,7 +30,7 @@ use tonic_types::StatusExt;
 
 use super::otlp::BuildError;
 use super::trace_request::TraceRequestEncoder;
-use crate::config::SignalConfig;
+use crate::config::{SignalConfig, TlsFiles};
 
 /// The method every OTLP trace request calls.
 const EXPORT_PATH: &str = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
@@ -71,7 +72,7 @@ impl GrpcSpanExporter {
         };
         let builder = Endpoint::from_shared(endpoint.to_owned())
             .map_err(|e| format!("invalid gRPC endpoint `{endpoint}`: {e}"))?;
-        let builder = tls(builder, endpoint)?;
+        let builder = tls(builder, endpoint, &config.tls)?;
         Ok(Self {
             channel: builder.timeout(config.timeout).connect_lazy(),
             metadata: super::otlp::metadata(config)?,
@@ -124,23 +125,23 @@ impl GrpcSpanExporter {
     }
 }
 
+/// The channel `builder` with the TLS of its endpoint (see [`super::tls::grpc`]).
 #[cfg(feature = "tls")]
-fn tls(builder: Endpoint, endpoint: &str) -> Result<Endpoint, BuildError> {
-    match super::otlp::https_tls(endpoint) {
-        Some(tls) => builder
-            .tls_config(tls)
-            .map_err(|e| format!("TLS for `{endpoint}`: {e}")),
+fn tls(builder: Endpoint, endpoint: &str, files: &TlsFiles) -> Result<Endpoint, BuildError> {
+    match super::tls::grpc(endpoint, files)? {
+        Some(tls) => builder.tls_config(tls).map_err(|e| {
+            format!(
+                "TLS for `{}`: {e}",
+                crate::redaction_rules::scrub_userinfo(endpoint)
+            )
+        }),
         None => Ok(builder),
     }
 }
 
 #[cfg(not(feature = "tls"))]
-fn tls(builder: Endpoint, endpoint: &str) -> Result<Endpoint, BuildError> {
-    if super::otlp::is_https(endpoint) {
-        return Err(format!(
-            "the endpoint `{endpoint}` is https: enable the `tls` feature of telemetry-runtime"
-        ));
-    }
+fn tls(builder: Endpoint, endpoint: &str, files: &TlsFiles) -> Result<Endpoint, BuildError> {
+    super::tls::grpc(endpoint, files)?;
     Ok(builder)
 }
 

@@ -28,4 +28,6 @@ pub(crate) mod size;
 pub(crate) mod span_processor;
 pub(crate) mod stats;
 #[cfg(feature = "otlp")]
+pub(crate) mod tls;
+#[cfg(feature = "otlp")]
 pub(crate) mod trace_request;

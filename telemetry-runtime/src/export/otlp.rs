@@ -14,6 +14,7 @@ use opentelemetry_otlp::{
     LogExporter, MetricExporter, SpanExporter, WithExportConfig, WithHttpConfig, WithTonicConfig,
 };
 
+use super::tls;
 use crate::config::{Protocol, SignalConfig};
 
 /// Why an exporter could not be built.
@@ -40,47 +41,47 @@ fn headers(config: &SignalConfig) -> HashMap<String, String> {
     config.headers.iter().cloned().collect()
 }
 
-/// Whether gRPC to `endpoint` needs TLS.
-pub(crate) fn is_https(endpoint: &str) -> bool {
-    endpoint
-        .get(..8)
-        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
-}
-
-/// For an `https://` endpoint, TLS that verifies the collector against the webpki roots: what
-/// every gRPC exporter of the toolkit connects with. (`opentelemetry-otlp` alone would
-/// configure TLS without any root certificate, and every collector's certificate would then
-/// be refused as of an unknown issuer.)
+/// The gRPC exporter `builder` with the TLS of its endpoint (see [`tls::grpc`]).
 #[cfg(feature = "tls")]
-pub(crate) fn https_tls(endpoint: &str) -> Option<tonic::transport::ClientTlsConfig> {
-    is_https(endpoint).then(|| tonic::transport::ClientTlsConfig::new().with_enabled_roots())
-}
-
-#[cfg(feature = "tls")]
-fn tls_roots<B: WithTonicConfig>(builder: B, config: &SignalConfig) -> B {
-    match https_tls(config.endpoint.as_deref().unwrap_or_default()) {
+fn grpc_tls<B: WithTonicConfig>(builder: B, config: &SignalConfig) -> Result<B, BuildError> {
+    Ok(match tls::grpc(&endpoint(config), &config.tls)? {
         Some(tls) => builder.with_tls_config(tls),
         None => builder,
-    }
+    })
 }
 
-/// Without the `tls` feature an `https://` endpoint fails when the exporter is built.
 #[cfg(not(feature = "tls"))]
-fn tls_roots<B>(builder: B, _config: &SignalConfig) -> B {
-    builder
+fn grpc_tls<B>(builder: B, config: &SignalConfig) -> Result<B, BuildError> {
+    tls::grpc(&endpoint(config), &config.tls)?;
+    Ok(builder)
+}
+
+/// The HTTP exporter `builder` with a client that holds the configured TLS files, when
+/// there are any (see [`tls::http_client`]).
+#[cfg(feature = "tls")]
+fn http_tls<B: WithHttpConfig>(builder: B, config: &SignalConfig) -> Result<B, BuildError> {
+    Ok(match tls::http_client(config)? {
+        Some(client) => builder.with_http_client(client),
+        None => builder,
+    })
+}
+
+#[cfg(not(feature = "tls"))]
+fn http_tls<B>(builder: B, config: &SignalConfig) -> Result<B, BuildError> {
+    tls::http_client(config)?;
+    Ok(builder)
 }
 
 macro_rules! build_exporter {
     ($exporter:ty, $config:expr) => {{
         let config: &SignalConfig = $config;
         match config.protocol {
-            Protocol::Grpc => tls_roots(<$exporter>::builder().with_tonic(), config)
+            Protocol::Grpc => grpc_tls(<$exporter>::builder().with_tonic(), config)?
                 .with_endpoint(endpoint(config))
                 .with_timeout(config.timeout)
                 .with_metadata(metadata(config)?)
                 .build(),
-            Protocol::HttpProtobuf => <$exporter>::builder()
-                .with_http()
+            Protocol::HttpProtobuf => http_tls(<$exporter>::builder().with_http(), config)?
                 .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
                 .with_endpoint(endpoint(config))
                 .with_timeout(config.timeout)

@@ -13,6 +13,9 @@
 //! (a failure status, with or without `RetryInfo`, or a partial success), for the
 //! exporter's retry and error handling.
 //!
+//! [`Receiver::start_tls`] serves the same over TLS (the fixture certificates of
+//! `fixtures/tls`, signed by a test CA), with or without a required client certificate.
+//!
 //! [`Blackhole`] is a hung collector: it accepts TCP connections and never reads
 //! from them nor answers.
 //!
@@ -27,6 +30,10 @@
 //! ```
 
 #![warn(missing_docs)]
+
+mod tls;
+
+pub use tls::{ServerTls, TlsHandshake, fixture_path};
 
 use std::future::IntoFuture;
 use std::io;
@@ -439,6 +446,8 @@ struct Store {
     trace_replies: std::collections::VecDeque<TraceReply>,
     /// Trace requests answered with a failure status, in arrival order.
     failed_traces: Vec<ExportTraceServiceRequest>,
+    /// TLS handshakes, when served over TLS.
+    handshakes: Vec<tls::TlsHandshake>,
 }
 
 #[derive(Clone, Default)]
@@ -498,6 +507,7 @@ fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
 pub struct Receiver {
     protocol: Protocol,
     addr: SocketAddr,
+    tls: bool,
     store: Shared,
     stop_tx: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -508,6 +518,7 @@ impl std::fmt::Debug for Receiver {
         f.debug_struct("Receiver")
             .field("protocol", &self.protocol)
             .field("addr", &self.addr)
+            .field("tls", &self.tls)
             .field("running", &self.thread.is_some())
             .finish()
     }
@@ -521,7 +532,27 @@ impl Receiver {
     pub fn start(protocol: Protocol) -> Receiver {
         let listener = StdTcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
             .expect("otlp-receiver: bind 127.0.0.1:0");
-        Self::serve(protocol, listener).expect("otlp-receiver: start server")
+        Self::serve(protocol, listener, None).expect("otlp-receiver: start server")
+    }
+
+    /// [`start`](Receiver::start) over TLS: the receiver's certificate and key, and the CA
+    /// of the client certificates it requires, are `tls`'s. Its
+    /// [`endpoint`](Receiver::endpoint) is `https://127.0.0.1:<port>`.
+    ///
+    /// # Panics
+    /// If binding fails or `tls` does not hold a usable certificate and key.
+    pub fn start_tls(protocol: Protocol, tls: ServerTls) -> Receiver {
+        let listener = StdTcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+            .expect("otlp-receiver: bind 127.0.0.1:0");
+        let acceptor = tls
+            .acceptor()
+            .expect("otlp-receiver: TLS certificate and key");
+        Self::serve(protocol, listener, Some(acceptor)).expect("otlp-receiver: start server")
+    }
+
+    /// The TLS handshakes so far (a receiver started with [`start_tls`](Receiver::start_tls)).
+    pub fn tls_handshakes(&self) -> Vec<TlsHandshake> {
+        self.store.lock().handshakes.clone()
     }
 
     /// Binds the given address (e.g. to restart on the same port after
@@ -535,7 +566,7 @@ impl Receiver {
                 Err(_) => thread::sleep(Duration::from_millis(50)),
             }
         };
-        Self::serve(protocol, listener)
+        Self::serve(protocol, listener, None)
     }
 
     /// [`start_on`](Receiver::start_on) for a receiver that keeps no data, only the number of
@@ -552,9 +583,23 @@ impl Receiver {
         self.store.lock().span_count
     }
 
-    fn serve(protocol: Protocol, listener: StdTcpListener) -> io::Result<Receiver> {
+    fn serve(
+        protocol: Protocol,
+        listener: StdTcpListener,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> io::Result<Receiver> {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let is_tls = tls.is_some();
+        // Over TLS the server listens on a second loopback port, behind the TLS relay.
+        let (listener, front) = match tls {
+            Some(acceptor) => {
+                let inner = StdTcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))?;
+                inner.set_nonblocking(true)?;
+                (inner, Some((listener, acceptor)))
+            }
+            None => (listener, None),
+        };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -563,10 +608,11 @@ impl Receiver {
         let server_store = store.clone();
         let thread = thread::Builder::new()
             .name(format!("otlp-receiver-{}", addr.port()))
-            .spawn(move || run_server(runtime, protocol, listener, server_store, stop_rx))?;
+            .spawn(move || run_server(runtime, protocol, listener, front, server_store, stop_rx))?;
         Ok(Receiver {
             protocol,
             addr,
+            tls: is_tls,
             store,
             stop_tx: Some(stop_tx),
             thread: Some(thread),
@@ -583,9 +629,10 @@ impl Receiver {
         self.addr
     }
 
-    /// Base endpoint without a path, e.g. `http://127.0.0.1:43123`.
+    /// Base endpoint without a path, e.g. `http://127.0.0.1:43123` (`https://` over TLS).
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Kills the server like a crashed collector: stops accepting, closes every
@@ -703,10 +750,12 @@ fn run_server(
     runtime: tokio::runtime::Runtime,
     protocol: Protocol,
     listener: StdTcpListener,
+    front: Option<(StdTcpListener, tokio_rustls::TlsAcceptor)>,
     store: Shared,
     stop_rx: tokio::sync::oneshot::Receiver<()>,
 ) {
     runtime.block_on(async move {
+        let inner = listener.local_addr();
         let listener = match tokio::net::TcpListener::from_std(listener) {
             Ok(listener) => listener,
             Err(e) => {
@@ -714,6 +763,17 @@ fn run_server(
                 return;
             }
         };
+        if let Some((front, acceptor)) = front {
+            match (tokio::net::TcpListener::from_std(front), inner) {
+                (Ok(front), Ok(inner)) => {
+                    tokio::spawn(tls::relay(front, acceptor, inner, store.clone()));
+                }
+                _ => {
+                    eprintln!("otlp-receiver: cannot register the TLS listener");
+                    return;
+                }
+            }
+        }
         match protocol {
             Protocol::Grpc => {
                 let sink = GrpcSink { store };
