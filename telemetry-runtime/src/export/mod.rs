@@ -5,7 +5,11 @@
 #[cfg(feature = "otlp")]
 pub(crate) mod batch;
 #[cfg(feature = "otlp")]
+pub(crate) mod encoded_span_exporter;
+#[cfg(feature = "otlp")]
 pub(crate) mod grpc_span_exporter;
+#[cfg(feature = "otlp")]
+pub(crate) mod http_span_exporter;
 #[cfg(feature = "otlp")]
 pub(crate) mod json_file;
 pub(crate) mod limits;

@@ -1,6 +1,6 @@
 //! Building the OTLP exporters of `opentelemetry-otlp` (gRPC through tonic, HTTP/protobuf
-//! through reqwest): logs, metrics, and spans over HTTP. Spans over gRPC have their own
-//! exporter, [`super::grpc_span_exporter`].
+//! through the toolkit's reqwest client): logs and metrics. Spans have their own exporter,
+//! [`super::encoded_span_exporter`].
 //!
 //! The endpoint, protocol, headers and timeout are the ones [`Config`](crate::config::Config)
 //! resolved, passed explicitly so code-set values win over the environment. The exporters
@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use opentelemetry_otlp::tonic_types::metadata::MetadataMap;
 use opentelemetry_otlp::{
-    LogExporter, MetricExporter, SpanExporter, WithExportConfig, WithHttpConfig, WithTonicConfig,
+    LogExporter, MetricExporter, WithExportConfig, WithHttpConfig, WithTonicConfig,
 };
 
 use super::tls;
@@ -24,9 +24,9 @@ fn endpoint(config: &SignalConfig) -> String {
     config.endpoint.clone().unwrap_or_default()
 }
 
-/// The configured headers as gRPC metadata (names lower-cased).
-pub(crate) fn metadata(config: &SignalConfig) -> Result<MetadataMap, BuildError> {
-    let mut map = http::HeaderMap::with_capacity(config.headers.len());
+/// The configured headers (names lower-cased); an error names the header, never its value.
+pub(crate) fn header_map(config: &SignalConfig) -> Result<http::HeaderMap, BuildError> {
+    let mut map = http::HeaderMap::with_capacity(config.headers.len() + 1);
     for (name, value) in &config.headers {
         let key = http::HeaderName::from_str(&name.to_ascii_lowercase())
             .map_err(|e| format!("header name `{name}`: {e}"))?;
@@ -34,7 +34,12 @@ pub(crate) fn metadata(config: &SignalConfig) -> Result<MetadataMap, BuildError>
             .map_err(|e| format!("header value of `{name}`: {e}"))?;
         map.insert(key, value);
     }
-    Ok(MetadataMap::from_headers(map))
+    Ok(map)
+}
+
+/// The configured headers as gRPC metadata.
+pub(crate) fn metadata(config: &SignalConfig) -> Result<MetadataMap, BuildError> {
+    header_map(config).map(MetadataMap::from_headers)
 }
 
 fn headers(config: &SignalConfig) -> HashMap<String, String> {
@@ -56,20 +61,10 @@ fn grpc_tls<B>(builder: B, config: &SignalConfig) -> Result<B, BuildError> {
     Ok(builder)
 }
 
-/// The HTTP exporter `builder` with a client that holds the configured TLS files, when
-/// there are any (see [`tls::http_client`]).
-#[cfg(feature = "tls")]
-fn http_tls<B: WithHttpConfig>(builder: B, config: &SignalConfig) -> Result<B, BuildError> {
-    Ok(match tls::http_client(config)? {
-        Some(client) => builder.with_http_client(client),
-        None => builder,
-    })
-}
-
-#[cfg(not(feature = "tls"))]
-fn http_tls<B>(builder: B, config: &SignalConfig) -> Result<B, BuildError> {
-    tls::http_client(config)?;
-    Ok(builder)
+/// The HTTP exporter `builder` with the toolkit's client: the export timeout and the TLS of
+/// its endpoint (see [`tls::http_client`]).
+fn with_client<B: WithHttpConfig>(builder: B, config: &SignalConfig) -> Result<B, BuildError> {
+    Ok(builder.with_http_client(tls::http_client(config)?))
 }
 
 macro_rules! build_exporter {
@@ -81,7 +76,7 @@ macro_rules! build_exporter {
                 .with_timeout(config.timeout)
                 .with_metadata(metadata(config)?)
                 .build(),
-            Protocol::HttpProtobuf => http_tls(<$exporter>::builder().with_http(), config)?
+            Protocol::HttpProtobuf => with_client(<$exporter>::builder().with_http(), config)?
                 .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
                 .with_endpoint(endpoint(config))
                 .with_timeout(config.timeout)
@@ -90,10 +85,6 @@ macro_rules! build_exporter {
         }
         .map_err(|e| e.to_string())
     }};
-}
-
-pub(crate) fn span_exporter(config: &SignalConfig) -> Result<SpanExporter, BuildError> {
-    build_exporter!(SpanExporter, config)
 }
 
 pub(crate) fn log_exporter(config: &SignalConfig) -> Result<LogExporter, BuildError> {

@@ -7,7 +7,6 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 use super::batch::BatchQueue;
-use super::grpc_span_exporter::GrpcSpanExporter;
 use super::log_processor::{BoundedBatchLogProcessor, LogBatchExport};
 use super::metric_exporter::OnExportRuntime;
 use super::otlp::{self, BuildError};
@@ -29,8 +28,8 @@ fn bounded(mut batch: BatchConfig, signal: &SignalConfig) -> BatchConfig {
 }
 
 impl Otlp {
-    /// Spans over gRPC go through the toolkit's own exporter (requests encoded straight from
-    /// `SpanData`); over HTTP through `opentelemetry-otlp`'s.
+    /// Spans go through the toolkit's own exporter (requests encoded straight from
+    /// `SpanData`), over gRPC or HTTP/protobuf.
     pub(crate) fn span_processor(
         &self,
         signal: &SignalConfig,
@@ -41,12 +40,18 @@ impl Otlp {
         let batch = bounded(batch, signal);
         let _entered = self.runtime.enter();
         let queue = match signal.protocol {
-            Protocol::Grpc => {
-                self.span_queue(GrpcSpanExporter::new(signal)?, resource, batch, stats)
-            }
-            Protocol::HttpProtobuf => {
-                self.span_queue(otlp::span_exporter(signal)?, resource, batch, stats)
-            }
+            Protocol::Grpc => self.span_queue(
+                super::grpc_span_exporter::exporter(signal)?,
+                resource,
+                batch,
+                stats,
+            ),
+            Protocol::HttpProtobuf => self.span_queue(
+                super::http_span_exporter::exporter(signal)?,
+                resource,
+                batch,
+                stats,
+            ),
         };
         Ok(BoundedBatchSpanProcessor::new(Arc::new(queue)))
     }

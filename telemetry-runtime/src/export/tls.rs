@@ -133,40 +133,39 @@ fn refuse_https(endpoint: &str) -> Result<(), BuildError> {
     Ok(())
 }
 
-/// The HTTP client of an OTLP/HTTP exporter to an `https://` endpoint with TLS files: `None`
-/// when the client `opentelemetry-otlp` builds itself will do (plain `http://`, or TLS with
-/// the default roots and no client identity).
+/// The HTTP client of an OTLP/HTTP exporter: each request abandoned after the export
+/// timeout; for an `https://` endpoint, the configured CA alone when one is set (else the
+/// roots reqwest trusts by default) and the client identity for mutual TLS.
 #[cfg(feature = "tls")]
-pub(crate) fn http_client(
-    config: &SignalConfig,
-) -> Result<Option<reqwest_otlp::Client>, BuildError> {
-    let endpoint = config.endpoint.as_deref().unwrap_or_default();
-    if !is_https(endpoint) || !config.tls.is_set() {
-        return Ok(None);
-    }
-    let pem = Pem::read(&config.tls)?;
+pub(crate) fn http_client(config: &SignalConfig) -> Result<reqwest_otlp::Client, BuildError> {
     let mut builder = reqwest_otlp::Client::builder().timeout(config.timeout);
-    if let Some(certificate) = pem.certificate {
-        let certificates = reqwest_otlp::Certificate::from_pem_bundle(&certificate)
-            .map_err(|e| format!("the trusted certificate file: {e}"))?;
-        builder = builder.tls_certs_only(certificates);
-    }
-    if let Some((mut certificate, key)) = pem.identity {
-        certificate.push(b'\n');
-        certificate.extend_from_slice(&key);
-        let identity = reqwest_otlp::Identity::from_pem(&certificate).map_err(|_| {
-            "the client certificate and key files: not a usable identity".to_owned()
-        })?;
-        builder = builder.identity(identity);
+    if is_https(config.endpoint.as_deref().unwrap_or_default()) {
+        let pem = Pem::read(&config.tls)?;
+        if let Some(certificate) = pem.certificate {
+            let certificates = reqwest_otlp::Certificate::from_pem_bundle(&certificate)
+                .map_err(|e| format!("the trusted certificate file: {e}"))?;
+            builder = builder.tls_certs_only(certificates);
+        }
+        if let Some((mut certificate, key)) = pem.identity {
+            certificate.push(b'\n');
+            certificate.extend_from_slice(&key);
+            let identity = reqwest_otlp::Identity::from_pem(&certificate).map_err(|_| {
+                "the client certificate and key files: not a usable identity".to_owned()
+            })?;
+            builder = builder.identity(identity);
+        }
     }
     builder
         .build()
-        .map(Some)
-        .map_err(|e| format!("cannot build the HTTP client with the TLS files: {e}"))
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
 
 /// Without the `tls` feature an `https://` endpoint fails when the exporter is built.
 #[cfg(not(feature = "tls"))]
-pub(crate) fn http_client(config: &SignalConfig) -> Result<Option<()>, BuildError> {
-    refuse_https(config.endpoint.as_deref().unwrap_or_default()).map(|()| None)
+pub(crate) fn http_client(config: &SignalConfig) -> Result<reqwest_otlp::Client, BuildError> {
+    refuse_https(config.endpoint.as_deref().unwrap_or_default())?;
+    reqwest_otlp::Client::builder()
+        .timeout(config.timeout)
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }

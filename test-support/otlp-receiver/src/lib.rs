@@ -9,8 +9,9 @@
 //! [`Receiver::stop`] kills the server like a crashed collector: the listener and
 //! every established (keep-alive) connection are closed at once.
 //!
-//! [`Receiver::reply_to_traces`] scripts how the next gRPC trace exports are answered
-//! (a failure status, with or without `RetryInfo`, or a partial success), for the
+//! [`Receiver::reply_to_traces`] scripts how the next trace exports are answered (a gRPC
+//! failure status, with or without `RetryInfo`, an HTTP failure status, with or without
+//! `Retry-After`, or a partial success), for the
 //! exporter's retry and error handling.
 //!
 //! [`Receiver::start_tls`] serves the same over TLS (the fixture certificates of
@@ -97,6 +98,16 @@ pub enum TraceReply {
         message: String,
         /// The `RetryInfo.retry_delay`, if any.
         retry_after: Option<Duration>,
+    },
+    /// Over HTTP: fail the request with this HTTP status, `message` as the body and, with
+    /// `retry_after`, a `Retry-After` header of that many seconds. (Over gRPC, `UNKNOWN`.)
+    HttpFail {
+        /// The HTTP status code.
+        status: u16,
+        /// The response body.
+        message: String,
+        /// The `Retry-After` header, in seconds, if any.
+        retry_after: Option<u64>,
     },
 }
 
@@ -652,7 +663,7 @@ impl Receiver {
         self.store.lock().traces.clone()
     }
 
-    /// Answers the next gRPC trace exports with `replies`, one each, in order; exports after
+    /// Answers the next trace exports (gRPC or HTTP) with `replies`, one each, in order; exports after
     /// them are accepted. Failed requests are kept apart ([`Receiver::failed_trace_requests`]);
     /// accepted ones, partial successes included, are received as usual.
     pub fn reply_to_traces(&self, replies: impl IntoIterator<Item = TraceReply>) {
@@ -880,6 +891,10 @@ impl TraceService for GrpcSink {
                     None => tonic::Status::new(code, message),
                 })
             }
+            TraceReply::HttpFail { message, .. } => {
+                self.store.lock().failed_traces.push(request.into_inner());
+                Err(tonic::Status::new(Code::Unknown, message))
+            }
         }
     }
 }
@@ -996,14 +1011,47 @@ async fn http_export(
         }),
     };
     match decoded {
-        Ok((payload, response)) => {
-            store.record(
-                ReceivedRequest {
-                    path: path.to_owned(),
-                    headers: header_pairs(&headers),
-                },
-                payload,
-            );
+        Ok((payload, mut response)) => {
+            let reply = match &payload {
+                Payload::Traces(_) => store.lock().trace_replies.pop_front(),
+                _ => None,
+            };
+            match (reply.unwrap_or(TraceReply::Accept), payload) {
+                (
+                    TraceReply::HttpFail {
+                        status,
+                        message,
+                        retry_after,
+                    },
+                    Payload::Traces(r),
+                ) => {
+                    store.lock().failed_traces.push(r);
+                    let status =
+                        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                    let mut failed = plain(status, message);
+                    if let Some(seconds) = retry_after {
+                        failed
+                            .headers_mut()
+                            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+                    }
+                    return failed;
+                }
+                (TraceReply::Fail { message, .. }, Payload::Traces(r)) => {
+                    store.lock().failed_traces.push(r);
+                    return plain(StatusCode::INTERNAL_SERVER_ERROR, message);
+                }
+                (TraceReply::PartialSuccess { rejected, message }, payload) => {
+                    response = ExportTraceServiceResponse {
+                        partial_success: Some(ExportTracePartialSuccess {
+                            rejected_spans: rejected,
+                            error_message: message,
+                        }),
+                    }
+                    .encode_to_vec();
+                    record_http(&store, path, &headers, payload);
+                }
+                (_, payload) => record_http(&store, path, &headers, payload),
+            }
             (StatusCode::OK, [(header::CONTENT_TYPE, PROTOBUF)], response).into_response()
         }
         Err(e) => plain(
@@ -1011,6 +1059,16 @@ async fn http_export(
             format!("cannot decode protobuf body: {e}"),
         ),
     }
+}
+
+fn record_http(store: &Shared, path: &str, headers: &HeaderMap, payload: Payload) {
+    store.record(
+        ReceivedRequest {
+            path: path.to_owned(),
+            headers: header_pairs(headers),
+        },
+        payload,
+    );
 }
 
 // ---------------------------------------------------------------------------
