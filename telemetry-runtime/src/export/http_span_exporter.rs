@@ -3,8 +3,8 @@
 //! `ExportTraceServiceResponse` read back for partial successes.
 //!
 //! As the OTLP/HTTP specification says: `429`, `502`, `503` and `504` are retried (after the
-//! `Retry-After` the collector sends with `429` or `503`, when it sends one in seconds), a
-//! connection that fails is retried, every other status is final. Errors name the status
+//! collector's `Retry-After`, in seconds or as a date, when it sends one), a connection that
+//! fails is retried, every other status is final. Errors name the status
 //! and the transport's own text, never the collector's body (it may echo what was sent) nor
 //! the URL (it may hold credentials). The response body is read up to 64 KiB: a collector
 //! that sends more is taken at its status.
@@ -69,10 +69,10 @@ impl SpanTransport for HttpTransport {
         let status = response.status();
         if !status.is_success() {
             let retry = match status.as_u16() {
-                429 | 503 => {
-                    retry_after(response.headers()).map_or(Retry::Backoff, Retry::Throttled)
+                429 | 502 | 503 | 504 => {
+                    retry_after(response.headers(), std::time::SystemTime::now())
+                        .map_or(Retry::Backoff, Retry::Throttled)
                 }
-                502 | 504 => Retry::Backoff,
                 _ => Retry::Never,
             };
             return Err(Failure {
@@ -84,16 +84,18 @@ impl SpanTransport for HttpTransport {
     }
 }
 
-/// `Retry-After` in seconds (an HTTP date is left to the back-off).
-fn retry_after(headers: &HeaderMap) -> Option<std::time::Duration> {
-    let seconds: u64 = headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(std::time::Duration::from_secs(seconds)).filter(|d| !d.is_zero())
+/// `Retry-After`, in seconds or as an HTTP date (RFC 9110) after `now`; `None` (the
+/// back-off) when absent, unreadable, zero or past.
+fn retry_after(headers: &HeaderMap, now: std::time::SystemTime) -> Option<std::time::Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    let delay = match value.parse::<u64>() {
+        Ok(seconds) => std::time::Duration::from_secs(seconds),
+        Err(_) => httpdate::parse_http_date(value)
+            .ok()?
+            .duration_since(now)
+            .ok()?,
+    };
+    Some(delay).filter(|d| !d.is_zero())
 }
 
 /// The collector's response, for its partial success; an empty or unreadable one (or one
@@ -130,22 +132,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn retry_after_is_read_in_seconds_only() {
+    fn retry_after_is_read_in_seconds_or_as_a_date() {
+        use std::time::{Duration, SystemTime};
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_792_000_000);
+        let at = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(RETRY_AFTER, HeaderValue::from_static(value));
+            retry_after(&headers, now)
+        };
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+        assert_eq!(at(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(at("0"), None);
+        assert_eq!(at("-3"), None);
+        assert_eq!(at("soon"), None);
+        let in_90_s = httpdate::fmt_http_date(now + Duration::from_secs(90));
         let mut headers = HeaderMap::new();
-        assert_eq!(retry_after(&headers), None);
-        headers.insert(RETRY_AFTER, HeaderValue::from_static(" 7 "));
-        assert_eq!(
-            retry_after(&headers),
-            Some(std::time::Duration::from_secs(7))
-        );
-        headers.insert(RETRY_AFTER, HeaderValue::from_static("0"));
-        assert_eq!(retry_after(&headers), None);
-        headers.insert(
-            RETRY_AFTER,
-            HeaderValue::from_static("Wed, 21 Oct 2026 07:28:00 GMT"),
-        );
-        assert_eq!(retry_after(&headers), None);
-        headers.insert(RETRY_AFTER, HeaderValue::from_static("-3"));
-        assert_eq!(retry_after(&headers), None);
+        headers.insert(RETRY_AFTER, HeaderValue::from_str(&in_90_s).unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(90)));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(90));
+        headers.insert(RETRY_AFTER, HeaderValue::from_str(&past).unwrap());
+        assert_eq!(retry_after(&headers, now), None);
     }
 }
