@@ -1,7 +1,9 @@
 //! Export throughput: how many 6-attribute spans per second of export CPU the toolkit's
-//! pipeline turns into OTLP and sends over gRPC to a loopback receiver, beside the
-//! OpenTelemetry SDK's own `BatchSpanProcessor` with the `opentelemetry-otlp` gRPC exporter,
-//! in one process.
+//! pipeline turns into OTLP and sends over gRPC (or HTTP/protobuf, `BENCH_PROTOCOL=http`) to
+//! a loopback receiver, beside the OpenTelemetry SDK's own `BatchSpanProcessor` with the
+//! `opentelemetry-otlp` exporter of the same protocol, in one process. (The SDK's HTTP
+//! exporter runs its reqwest requests in the `sdk-export` runtime's context, from the batch
+//! thread.)
 //!
 //! Both send to the same counting receiver (`otlp-receiver`, its own thread). The toolkit is
 //! installed with `init()` (OTLP gRPC, the direct engine for `#[llm_span]` spans); the SDK
@@ -18,18 +20,20 @@
 //! ```text
 //! cargo bench --bench export_throughput            # 5 rounds of 100 000 spans each
 //! BENCH_QUICK=1 cargo bench --bench export_throughput
+//! BENCH_PROTOCOL=http cargo bench --bench export_throughput
 //! ```
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use opentelemetry_otlp::WithExportConfig;
+use opentelemetry_otlp::{WithExportConfig, WithHttpConfig as _};
 use otlp_receiver::{Protocol, Receiver};
 use telemetry_runtime::opentelemetry::InstrumentationScope;
 use telemetry_runtime::opentelemetry::trace::{Span as _, SpanKind, Tracer, TracerProvider as _};
 use telemetry_runtime::opentelemetry_sdk::Resource;
+use telemetry_runtime::opentelemetry_sdk::error::OTelSdkResult;
 use telemetry_runtime::opentelemetry_sdk::trace::{
-    BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider,
+    BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider, SpanData, SpanExporter,
 };
 
 const QUEUE: usize = 65_536;
@@ -53,6 +57,26 @@ fn sdk_chat<T: Tracer>(tracer: &T, model: &str, max_tokens: i64, temperature: f6
     let out = support::work(model, max_tokens, temperature);
     span.end();
     out
+}
+
+/// The SDK's HTTP exporter, its requests run in `handle`'s runtime context: the SDK's batch
+/// thread has none, and reqwest needs one.
+#[derive(Debug)]
+struct InRuntime<E> {
+    exporter: E,
+    handle: tokio::runtime::Handle,
+}
+
+impl<E: SpanExporter> SpanExporter for InRuntime<E> {
+    fn export(&self, batch: Vec<SpanData>) -> impl Future<Output = OTelSdkResult> + Send {
+        std::future::ready(self.handle.block_on(self.exporter.export(batch)))
+    }
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.exporter.shutdown_with_timeout(timeout)
+    }
+    fn set_resource(&mut self, resource: &Resource) {
+        self.exporter.set_resource(resource);
+    }
 }
 
 /// Run time in nanoseconds of each thread of this process, by thread id, with its name.
@@ -170,13 +194,22 @@ fn main() {
     let quick = std::env::var_os("BENCH_QUICK").is_some();
     let (rounds, per_round) = if quick { (3, 30_000) } else { (5, 100_000) };
 
-    let receiver = Receiver::start_counting_on(Protocol::Grpc, "127.0.0.1:0".parse().unwrap())
+    let http = std::env::var("BENCH_PROTOCOL").is_ok_and(|p| p == "http");
+    let protocol = if http {
+        Protocol::HttpProtobuf
+    } else {
+        Protocol::Grpc
+    };
+    let receiver = Receiver::start_counting_on(protocol, "127.0.0.1:0".parse().unwrap())
         .expect("a loopback port for the receiver");
     // SAFETY: set before any thread of this process reads the environment.
     unsafe {
         std::env::set_var("OTEL_SERVICE_NAME", "export-bench");
         std::env::set_var("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
-        std::env::set_var("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
+        std::env::set_var(
+            "OTEL_EXPORTER_OTLP_PROTOCOL",
+            if http { "http/protobuf" } else { "grpc" },
+        );
         std::env::set_var("OTEL_METRICS_EXPORTER", "none");
         std::env::set_var("OTEL_LOGS_EXPORTER", "none");
         std::env::set_var("OTEL_BSP_MAX_QUEUE_SIZE", QUEUE.to_string());
@@ -194,23 +227,39 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let exporter = {
+    let processor = {
         let _entered = sdk_runtime.enter();
-        opentelemetry_otlp::SpanExporter::builder()
-            .with_tonic()
-            .with_endpoint(receiver.endpoint())
-            .build()
-            .expect("the SDK's OTLP exporter builds")
+        let batch = BatchConfigBuilder::default()
+            .with_max_queue_size(QUEUE)
+            .with_max_export_batch_size(BATCH)
+            .with_scheduled_delay(Duration::from_millis(DELAY_MS))
+            .build();
+        if http {
+            let exporter = opentelemetry_otlp::SpanExporter::builder()
+                .with_http()
+                .with_http_client(reqwest::Client::new())
+                .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
+                .with_endpoint(format!("{}/v1/traces", receiver.endpoint()))
+                .build()
+                .expect("the SDK's OTLP exporter builds");
+            let exporter = InRuntime {
+                exporter,
+                handle: sdk_runtime.handle().clone(),
+            };
+            BatchSpanProcessor::builder(exporter)
+                .with_batch_config(batch)
+                .build()
+        } else {
+            let exporter = opentelemetry_otlp::SpanExporter::builder()
+                .with_tonic()
+                .with_endpoint(receiver.endpoint())
+                .build()
+                .expect("the SDK's OTLP exporter builds");
+            BatchSpanProcessor::builder(exporter)
+                .with_batch_config(batch)
+                .build()
+        }
     };
-    let processor = BatchSpanProcessor::builder(exporter)
-        .with_batch_config(
-            BatchConfigBuilder::default()
-                .with_max_queue_size(QUEUE)
-                .with_max_export_batch_size(BATCH)
-                .with_scheduled_delay(Duration::from_millis(DELAY_MS))
-                .build(),
-        )
-        .build();
     let provider = SdkTracerProvider::builder()
         .with_resource(
             Resource::builder()
@@ -266,8 +315,9 @@ fn main() {
     let sdk_ns = medians[1].1;
     println!();
     println!(
-        "median export CPU per span: toolkit {toolkit_ns:.0} ns, SDK {sdk_ns:.0} ns; \
+        "{}: median export CPU per span: toolkit {toolkit_ns:.0} ns, SDK {sdk_ns:.0} ns; \
          toolkit throughput per export core = {:.2}x the SDK's",
+        if http { "HTTP/protobuf" } else { "gRPC" },
         sdk_ns / toolkit_ns
     );
     let _ = provider.shutdown();
