@@ -54,6 +54,13 @@ pub(crate) struct ConfiguredEndpoint {
     pub scope: EndpointScope,
 }
 
+/// Whether `endpoint` is `https://` (the scheme matched case-insensitively): TLS to it.
+pub(crate) fn is_https(endpoint: &str) -> bool {
+    endpoint
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+}
+
 /// The endpoint configured for `signal`, by precedence: builder per-signal, environment
 /// per-signal, builder generic, environment generic. `None` when none is set (empty values
 /// count as unset).

@@ -17,6 +17,7 @@ mod warning;
 
 pub use code::{CodeSettings, DEFAULT_MAX_CONTENT_BYTES, DEFAULT_METRIC_CARDINALITY_LIMIT};
 pub use endpoint::Protocol;
+pub(crate) use endpoint::is_https;
 #[allow(unused_imports)]
 pub(crate) use env::*;
 pub use error::ConfigError;

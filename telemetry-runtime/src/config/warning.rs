@@ -170,9 +170,7 @@ pub(crate) fn apply(config: &mut Config, features: Features) {
                 continue;
             }
             if let Some(endpoint) = &signal_config.endpoint
-                && endpoint
-                    .get(..8)
-                    .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+                && super::is_https(endpoint)
             {
                 warnings.push(ConfigWarning {
                     code: WarningCode::HttpsWithoutTls,
@@ -193,10 +191,7 @@ pub(crate) fn apply(config: &mut Config, features: Features) {
             continue;
         }
         let endpoint = signal_config.endpoint.as_deref().unwrap_or_default();
-        if !endpoint
-            .get(..8)
-            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
-        {
+        if !super::is_https(endpoint) {
             let shown = if endpoint.is_empty() {
                 "the default endpoint".to_owned()
             } else {

@@ -24,8 +24,8 @@ const MAX_RETRIES: u32 = 3;
 const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_millis(1600);
 const MAX_JITTER_MS: u64 = 100;
-/// The longest throttling delay a collector may ask for.
-pub(crate) const MAX_THROTTLE: Duration = Duration::from_secs(600);
+/// The longest throttling delay a collector may ask for (longer requests are cut to it).
+const MAX_THROTTLE: Duration = Duration::from_secs(600);
 
 /// Whether a failed attempt is tried again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,9 +17,7 @@ use tonic::transport::{Channel, Endpoint};
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
 
-use super::encoded_span_exporter::{
-    EncodedSpanExporter, Failure, MAX_THROTTLE, Retry, SpanTransport,
-};
+use super::encoded_span_exporter::{EncodedSpanExporter, Failure, Retry, SpanTransport};
 use super::otlp::BuildError;
 use crate::config::{SignalConfig, TlsFiles};
 
@@ -110,8 +108,7 @@ fn retry_delay(status: &Status) -> Retry {
     let throttle = status
         .get_details_retry_info()
         .and_then(|info| info.retry_delay)
-        .filter(|delay| !delay.is_zero())
-        .map(|delay| delay.min(MAX_THROTTLE));
+        .filter(|delay| !delay.is_zero());
     match (status.code(), throttle) {
         (Code::ResourceExhausted | Code::Unavailable, Some(delay)) => Retry::Throttled(delay),
         (

@@ -6,16 +6,9 @@
 //! missing file or one that holds no certificate is reported by `init()` (`TR-W006`, the
 //! signal off) instead of failing every export later.
 
-use crate::config::{SignalConfig, TlsFiles};
+use crate::config::{SignalConfig, TlsFiles, is_https};
 
 use super::otlp::BuildError;
-
-/// Whether `endpoint` needs TLS.
-pub(crate) fn is_https(endpoint: &str) -> bool {
-    endpoint
-        .get(..8)
-        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
-}
 
 /// The contents of the configured PEM files, checked.
 #[cfg(feature = "tls")]
