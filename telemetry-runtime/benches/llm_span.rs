@@ -8,6 +8,8 @@
 //!
 //! `BENCH_QUICK=1` shrinks criterion to 0.5 s warm-up and 1 s measurement per benchmark,
 //! fewer bootstrap resamples, and 11 instead of 21 timing repetitions for the table.
+//! `BENCH_SETUPS=B` and `BENCH_VARIANTS=llm_span,fastrace,sdk_attach` (comma-separated) run
+//! only the set-ups and variants named, side by side as in a full run.
 //!
 //! Each measured function creates one child span under an existing parent span, with 6
 //! attributes (`gen_ai.operation.name`, `gen_ai.provider.name`, `gen_ai.request.model`,
@@ -607,13 +609,25 @@ fn run_flushed<T>(
     (run, cost, after_flush, lost)
 }
 
+/// Whether `name` is in the comma-separated list of the environment variable `var`
+/// (`BENCH_SETUPS=B`, `BENCH_VARIANTS=llm_span,fastrace,sdk_attach`); everything when unset.
+fn selected(var: &str, name: &str) -> bool {
+    std::env::var(var).map_or(true, |list| list.split(',').any(|x| x.trim() == name))
+}
+
 fn run_setup<T>(c: &mut Criterion, setup: &Setup<T>, opts: &Options, rows: &mut Vec<Row>)
 where
     T: Tracer,
     T::Span: Send + Sync + 'static,
 {
+    if !selected("BENCH_SETUPS", setup.id) {
+        return;
+    }
     let group_name = format!("llm_span_{}", setup.id);
-    let vs = variants(setup);
+    let vs: Vec<_> = variants(setup)
+        .into_iter()
+        .filter(|v| selected("BENCH_VARIANTS", v.name))
+        .collect();
     let mut lost = vec![Lost::default(); vs.len()];
 
     // Criterion, one benchmark per variant. The batch queue is flushed (untimed) after each
