@@ -36,14 +36,30 @@ mod recording {
         Direct(DirectTracer),
     }
 
-    /// A span of either engine.
+    /// A span of either engine. `repr(u8)`, so that a directly recorded span can be written
+    /// into its slot in place ([`EngineTracer::start_into`]).
     #[derive(Debug)]
+    #[repr(u8)]
     pub(crate) enum EngineSpan {
         /// An SDK span.
-        Sdk(FlaggedSpan),
+        Sdk(FlaggedSpan) = 0,
         /// A directly recorded span.
-        Direct(DirectSpan),
+        Direct(DirectSpan) = DIRECT_TAG,
     }
+
+    const DIRECT_TAG: u8 = 1;
+
+    /// The layout of `EngineSpan::Direct`.
+    #[repr(C)]
+    struct DirectSlot {
+        tag: u8,
+        span: DirectSpan,
+    }
+
+    const _: () = assert!(
+        std::mem::size_of::<DirectSlot>() <= std::mem::size_of::<EngineSpan>()
+            && std::mem::align_of::<DirectSlot>() <= std::mem::align_of::<EngineSpan>()
+    );
 
     impl EngineTracer {
         /// A span named `name` of kind `span_kind` with `attributes` at start, under `parent`,
@@ -61,7 +77,7 @@ mod recording {
             attributes: Vec<KeyValue>,
             parent: &Context,
         ) {
-            let span = match self {
+            match self {
                 EngineTracer::Sdk(tracer) => {
                     let builder = SpanBuilder {
                         name,
@@ -69,14 +85,27 @@ mod recording {
                         attributes: Some(attributes),
                         ..SpanBuilder::default()
                     };
-                    EngineSpan::Sdk(tracer.build_with_context(builder, parent))
+                    let span = EngineSpan::Sdk(tracer.build_with_context(builder, parent));
+                    // SAFETY: the caller's contract.
+                    unsafe { slot.write(span) }
                 }
                 EngineTracer::Direct(tracer) => {
-                    EngineSpan::Direct(tracer.start(name, span_kind, attributes, parent))
+                    let slot = slot.cast::<DirectSlot>();
+                    // SAFETY: `EngineSpan` is `repr(u8)`: its `Direct` value is laid out as
+                    // `DirectSlot` (the reference's primitive representation of enums with
+                    // fields), and the slot is the caller's to write.
+                    unsafe {
+                        std::ptr::addr_of_mut!((*slot).tag).write(DIRECT_TAG);
+                        tracer.start_into(
+                            std::ptr::addr_of_mut!((*slot).span),
+                            name,
+                            span_kind,
+                            attributes,
+                            parent,
+                        );
+                    }
                 }
-            };
-            // SAFETY: the caller's contract.
-            unsafe { slot.write(span) }
+            }
         }
     }
 

@@ -38,15 +38,23 @@ impl DirectTracer {
     /// [`InheritingTracer`](crate::span::inheriting::InheritingTracer)), with the W3C random
     /// flag of its trace: the contract spans' path, which has no links, events or start time,
     /// so no `SpanBuilder` is built and taken apart.
+    ///
+    /// The span is written into `slot`, once, where it stays: built and then moved there, its
+    /// ~300 bytes were copied once more per span.
+    ///
+    /// # Safety
+    /// `slot` is valid for writes and aligned, and is overwritten without being dropped.
     #[inline]
-    pub(crate) fn start(
+    pub(crate) unsafe fn start_into(
         &self,
+        slot: *mut DirectSpan,
         name: Cow<'static, str>,
         span_kind: SpanKind,
         attributes: Vec<KeyValue>,
         parent_cx: &Context,
-    ) -> DirectSpan {
-        self.begin(name, span_kind, attributes, &[], None, parent_cx)
+    ) {
+        // SAFETY: the caller's contract.
+        unsafe { self.begin_into(slot, name, span_kind, attributes, &[], None, parent_cx) }
     }
 
     /// [`start`](Self::start) from a whole `builder`: its links and events cut to the limits
@@ -62,14 +70,20 @@ impl DirectTracer {
             ..
         } = builder;
         let links = links.unwrap_or_default();
-        let mut span = self.begin(
-            name,
-            span_kind.unwrap_or(SpanKind::Internal),
-            attributes.unwrap_or_default(),
-            &links,
-            start_time,
-            parent_cx,
-        );
+        let mut span = std::mem::MaybeUninit::<DirectSpan>::uninit();
+        // SAFETY: `span` is written by `begin_into`, then read once.
+        let mut span = unsafe {
+            self.begin_into(
+                span.as_mut_ptr(),
+                name,
+                span_kind.unwrap_or(SpanKind::Internal),
+                attributes.unwrap_or_default(),
+                &links,
+                start_time,
+                parent_cx,
+            );
+            span.assume_init()
+        };
         if let Some(data) = span.data.as_mut() {
             let limits = self.limits;
             let mut extras = Extras::default();
@@ -92,18 +106,24 @@ impl DirectTracer {
         span
     }
 
+    /// # Safety
+    /// As [`start_into`](Self::start_into).
+    #[allow(clippy::too_many_arguments)]
     #[inline(always)]
-    fn begin(
+    unsafe fn begin_into(
         &self,
+        slot: *mut DirectSpan,
         name: Cow<'static, str>,
         span_kind: SpanKind,
         mut attributes: Vec<KeyValue>,
         links: &[Link],
         start_time: Option<SystemTime>,
         parent_cx: &Context,
-    ) -> DirectSpan {
+    ) {
+        // SAFETY (every `write` below): the caller's contract.
         if parent_cx.is_telemetry_suppressed() || super::pipeline::is_shut_down() {
-            return DirectSpan::not_recording(SpanContext::empty_context());
+            unsafe { slot.write(DirectSpan::not_recording(SpanContext::empty_context())) };
+            return;
         }
         let inherited = process_parent::parent_for(parent_cx, Some(&span_kind));
         let parent_cx = inherited.as_ref().unwrap_or(parent_cx);
@@ -128,13 +148,15 @@ impl DirectTracer {
         let inherited_flags = psc.trace_flags().to_u8() & !(RANDOM | TraceFlags::SAMPLED.to_u8());
         let sampled = match result.decision {
             SamplingDecision::Drop => {
-                return DirectSpan::not_recording(SpanContext::new(
+                let context = SpanContext::new(
                     trace_id,
                     span_id,
                     TraceFlags::new(random),
                     false,
                     result.trace_state,
-                ));
+                );
+                unsafe { slot.write(DirectSpan::not_recording(context)) };
+                return;
             }
             SamplingDecision::RecordOnly => 0,
             SamplingDecision::RecordAndSample => TraceFlags::SAMPLED.to_u8(),
@@ -142,10 +164,13 @@ impl DirectTracer {
         let flags = TraceFlags::new(inherited_flags | random | sampled);
         let context = SpanContext::new(trace_id, span_id, flags, false, result.trace_state);
         let limits = self.limits;
-        attributes.extend(result.attributes);
+        // Samplers rarely add attributes: their empty vector is then dropped, not iterated.
+        if !result.attributes.is_empty() {
+            attributes.extend(result.attributes);
+        }
         let dropped_attributes_count =
             super::span::cut(&mut attributes, limits.max_attributes_per_span);
-        DirectSpan {
+        let span = DirectSpan {
             context,
             data: Some(Recording {
                 parent_span_id: psc.span_id(),
@@ -159,7 +184,8 @@ impl DirectTracer {
                 status: opentelemetry::trace::Status::Unset,
                 limits,
             }),
-        }
+        };
+        unsafe { slot.write(span) }
     }
 }
 
