@@ -120,8 +120,8 @@ impl DirectTracer {
         start_time: Option<SystemTime>,
         parent_cx: &Context,
     ) {
-        // SAFETY (every `write` below): the caller's contract.
         if parent_cx.is_telemetry_suppressed() || super::pipeline::is_shut_down() {
+            // SAFETY: the caller's contract (as for each `write` below).
             unsafe { slot.write(DirectSpan::not_recording(SpanContext::empty_context())) };
             return;
         }
@@ -155,6 +155,7 @@ impl DirectTracer {
                     false,
                     result.trace_state,
                 );
+                // SAFETY: the caller's contract.
                 unsafe { slot.write(DirectSpan::not_recording(context)) };
                 return;
             }
@@ -185,6 +186,7 @@ impl DirectTracer {
                 limits,
             }),
         };
+        // SAFETY: the caller's contract.
         unsafe { slot.write(span) }
     }
 }
