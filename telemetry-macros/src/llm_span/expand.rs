@@ -318,7 +318,6 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     let finish = quote! {
         #finish;
         #(#extend)*
-        __tr_values
     };
     let request_bind: Vec<&TokenStream> = extensions.iter().map(|(bind, _)| bind).collect();
     let span_kind = match &args.span_kind {
@@ -362,22 +361,24 @@ pub fn expand(e: &Expansion<'_>) -> syn::Result<TokenStream> {
     });
     // The attributes are evaluated in the instrumented fn, not in a closure the runtime
     // calls (the arguments they borrow then stay in registers), and only when a tracer is
-    // installed. The span state is written in place, where it stays.
+    // installed. They are written into a slot the span takes them from, and the span state
+    // is written in place, where it stays: nothing of either is moved.
     let begin = |span: TokenStream| {
         quote! {
-            #span.begin::<#with_handle>(
-                #span_kind,
-                <#contract as #private::span::Contract>::span_name,
-                {
-                    #(#request_bind)*
-                    #[allow(unused_mut)]
-                    let mut __tr_values = #contract::__values(#given);
-                    let __tr_start = #contract::__start() #(#setters)*;
-                    #finish
-                },
-                <#contract as #private::span::Contract>::STEP_KEYS,
-                #stream_keys,
-            );
+            {
+                #(#request_bind)*
+                #[allow(unused_mut)]
+                let mut __tr_values = #private::span::StartSlot::new(#contract::__values(#given));
+                let __tr_start = #contract::__start() #(#setters)*;
+                #finish
+                #span.begin_slot::<#with_handle>(
+                    #span_kind,
+                    <#contract as #private::span::Contract>::span_name,
+                    &mut __tr_values,
+                    <#contract as #private::span::Contract>::STEP_KEYS,
+                    #stream_keys,
+                );
+            }
         }
     };
     let begin_here = begin(quote!(__tr_span));

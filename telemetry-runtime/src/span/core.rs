@@ -242,9 +242,10 @@ impl SpanCore {
 
     /// [`start`](Self::start) in place: turns this disabled span into a running one, under the
     /// current context, with `attributes` given at start (see `start` for `HANDLE`). Does
-    /// nothing when no tracer is installed or the span already started. What the generated
-    /// code calls, behind [`is_enabled`](crate::span::is_enabled), with the attributes
-    /// evaluated in the caller: the span state is then written once, where it stays.
+    /// nothing when no tracer is installed or the span already started. The generated code
+    /// calls it as [`begin_slot`](Self::begin_slot), behind
+    /// [`is_enabled`](crate::span::is_enabled), with the attributes evaluated in the caller:
+    /// the span state is then written once, where it stays.
     #[inline]
     pub fn begin<const HANDLE: bool>(
         &mut self,
@@ -254,29 +255,76 @@ impl SpanCore {
         step_keys: Option<StepKeys>,
         stream_keys: Option<StreamKeys>,
     ) {
+        let mut start = StartSlot::new(start);
+        self.begin_slot::<HANDLE>(span_kind, name, &mut start, step_keys, stream_keys);
+    }
+
+    /// [`begin`](Self::begin) with the start values where the generated code wrote them:
+    /// taken from `start` when the span starts (else left to drop with it). Moved into the
+    /// call instead, they would be copied with wide loads of words the attribute builder has
+    /// just stored one by one, and each such load waits for every store before it (a
+    /// store-forwarding stall on every span).
+    #[doc(hidden)]
+    #[inline]
+    pub fn begin_slot<const HANDLE: bool>(
+        &mut self,
+        span_kind: SpanKind,
+        name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
+        start: &mut StartSlot,
+        step_keys: Option<StepKeys>,
+        stream_keys: Option<StreamKeys>,
+    ) {
         if self.active {
             return;
         }
         if let Some(tracer) = tracer::current() {
-            self.begin_with::<HANDLE>(tracer, span_kind, name, start, step_keys, stream_keys);
+            start.taken = true;
+            let StartValues { attributes, event } = &mut *start.values;
+            // SAFETY: the parts of the attribute vector, given up (`taken`: the slot no longer
+            // drops its values) and rebuilt once in `begin_with`, which takes the event's
+            // vector too. They go to the call one word each.
+            unsafe {
+                self.begin_with::<HANDLE>(
+                    tracer,
+                    span_kind,
+                    name,
+                    attributes.as_mut_ptr(),
+                    attributes.len(),
+                    attributes.capacity(),
+                    event,
+                    step_keys,
+                    stream_keys,
+                );
+            }
         }
     }
 
+    /// # Safety
+    /// `(attributes, len, capacity)` are the parts of a vector given up for this call.
+    #[allow(clippy::too_many_arguments)]
     #[inline(never)]
-    fn begin_with<const DEFER: bool>(
+    unsafe fn begin_with<const DEFER: bool>(
         &mut self,
         tracer: &super::backend::EngineTracer,
         span_kind: SpanKind,
         name: impl FnOnce(&[KeyValue]) -> Cow<'static, str>,
-        start: StartValues,
+        attributes: *mut KeyValue,
+        len: usize,
+        capacity: usize,
+        event: &mut Vec<KeyValue>,
         step_keys: Option<StepKeys>,
         stream_keys: Option<StreamKeys>,
     ) {
         tracer::mark_used();
-        let StartValues {
-            mut attributes,
-            event,
-        } = start;
+        // SAFETY: the caller's contract.
+        let mut attributes = unsafe { Vec::from_raw_parts(attributes, len, capacity) };
+        // Read whole only when it holds anything (content capture of events): most spans have
+        // none, and the test reads one word.
+        let event = if event.capacity() == 0 {
+            Vec::new()
+        } else {
+            std::mem::take(event)
+        };
         if tracer::legacy_names() {
             legacy::extend(&mut attributes);
         }
@@ -622,6 +670,59 @@ impl SpanCore {
         } else {
             self.end_cancelled();
         }
+    }
+}
+
+/// [`StartValues`] while the generated code writes them, before the span takes them
+/// ([`SpanCore::begin_slot`]); dropped with the slot when the span does not start.
+#[doc(hidden)]
+pub struct StartSlot {
+    values: std::mem::ManuallyDrop<StartValues>,
+    taken: bool,
+}
+
+impl StartSlot {
+    /// A slot holding `values`.
+    #[inline(always)]
+    pub fn new(values: StartValues) -> Self {
+        StartSlot {
+            values: std::mem::ManuallyDrop::new(values),
+            taken: false,
+        }
+    }
+}
+
+impl std::ops::Deref for StartSlot {
+    type Target = StartValues;
+
+    #[inline(always)]
+    fn deref(&self) -> &StartValues {
+        &self.values
+    }
+}
+
+impl std::ops::DerefMut for StartSlot {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut StartValues {
+        &mut self.values
+    }
+}
+
+impl Drop for StartSlot {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if !self.taken {
+            // SAFETY: not taken by a span, and dropped once, here.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.values) }
+        }
+    }
+}
+
+impl std::fmt::Debug for StartSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StartSlot")
+            .field("taken", &self.taken)
+            .finish_non_exhaustive()
     }
 }
 

@@ -35,6 +35,8 @@ pub use async_span::AsyncSpan;
 pub use async_span::TakeSpan;
 pub(crate) use backend::EngineSpan;
 pub use contract::{AttributeSpec, Contract, RecordReturn, Requirement, Returned, Source};
+#[doc(hidden)]
+pub use core::StartSlot;
 pub use core::{SpanCore, StartValues, StepKeys, StreamKeys};
 #[cfg(feature = "sdk")]
 pub use direct::{direct_dropped, install_direct_tracer};
