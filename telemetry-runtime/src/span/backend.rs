@@ -22,6 +22,7 @@ mod recording {
     use opentelemetry::trace::{Span, SpanBuilder, SpanContext, SpanKind, Status, Tracer};
     use opentelemetry::{Context, KeyValue};
 
+    use crate::span::attribute_parts::AttributeParts;
     use crate::span::direct::{DirectSpan, DirectTracer};
     use crate::span::flagged::FlaggedSpan;
     use crate::span::inheriting::InheritingTracer;
@@ -74,7 +75,7 @@ mod recording {
             slot: *mut EngineSpan,
             name: Cow<'static, str>,
             span_kind: SpanKind,
-            attributes: Vec<KeyValue>,
+            attributes: AttributeParts,
             parent: &Context,
         ) {
             match self {
@@ -82,7 +83,7 @@ mod recording {
                     let builder = SpanBuilder {
                         name,
                         span_kind: Some(span_kind),
-                        attributes: Some(attributes),
+                        attributes: Some(attributes.into_vec()),
                         ..SpanBuilder::default()
                     };
                     let span = EngineSpan::Sdk(tracer.build_with_context(builder, parent));
@@ -217,7 +218,7 @@ mod absent {
             _slot: *mut EngineSpan,
             _name: Cow<'static, str>,
             _span_kind: SpanKind,
-            _attributes: Vec<KeyValue>,
+            _attributes: crate::span::attribute_parts::AttributeParts,
             _parent: &Context,
         ) {
             match *self {}

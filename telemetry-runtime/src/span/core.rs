@@ -14,6 +14,7 @@ use opentelemetry::trace::{
 };
 use opentelemetry::{Context, ContextGuard, KeyValue, Value};
 
+use super::attribute_parts::AttributeParts;
 use super::legacy;
 use super::tracer;
 
@@ -317,7 +318,7 @@ impl SpanCore {
     ) {
         tracer::mark_used();
         // SAFETY: the caller's contract.
-        let mut attributes = unsafe { Vec::from_raw_parts(attributes, len, capacity) };
+        let mut attributes = unsafe { AttributeParts::from_raw(attributes, len, capacity) };
         // Read whole only when it holds anything (content capture of events): most spans have
         // none, and the test reads one word.
         let event = if event.capacity() == 0 {
@@ -326,11 +327,11 @@ impl SpanCore {
             std::mem::take(event)
         };
         if tracer::legacy_names() {
-            legacy::extend(&mut attributes);
+            attributes = attributes.edit(legacy::extend);
         }
-        let name = name(&attributes);
+        let name = name(attributes.as_slice());
         let (start_attributes, late) = if DEFER {
-            (Vec::new(), attributes)
+            (AttributeParts::from_vec(Vec::new()), attributes.into_vec())
         } else {
             (attributes, Vec::new())
         };

@@ -11,6 +11,7 @@
 //! one until an application with the SDK installs the runtime (`backend.rs`).
 
 mod async_span;
+mod attribute_parts;
 mod backend;
 mod contract;
 mod core;

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::time::SystemTime;
 
 use opentelemetry::trace::{Link, SpanBuilder, SpanContext, SpanKind, TraceContextExt, TraceFlags};
-use opentelemetry::{Context, KeyValue};
+use opentelemetry::Context;
 use opentelemetry_sdk::trace::{
     IdGenerator, RandomIdGenerator, Sampler, SamplingDecision, ShouldSample, SpanLimits,
 };
@@ -13,6 +13,7 @@ use super::clock::Timestamp;
 use super::span::{DirectSpan, Extras, Recording};
 use crate::propagation::process_parent;
 use crate::propagation::random_flag::{RANDOM, inherited_random};
+use crate::span::attribute_parts::AttributeParts;
 
 /// The configured sampler and span limits, and the SDK's random id generator: what the SDK
 /// tracer would start a span with.
@@ -50,7 +51,7 @@ impl DirectTracer {
         slot: *mut DirectSpan,
         name: Cow<'static, str>,
         span_kind: SpanKind,
-        attributes: Vec<KeyValue>,
+        attributes: AttributeParts,
         parent_cx: &Context,
     ) {
         // SAFETY: the caller's contract.
@@ -77,7 +78,7 @@ impl DirectTracer {
                 span.as_mut_ptr(),
                 name,
                 span_kind.unwrap_or(SpanKind::Internal),
-                attributes.unwrap_or_default(),
+                AttributeParts::from_vec(attributes.unwrap_or_default()),
                 &links,
                 start_time,
                 parent_cx,
@@ -115,7 +116,7 @@ impl DirectTracer {
         slot: *mut DirectSpan,
         name: Cow<'static, str>,
         span_kind: SpanKind,
-        mut attributes: Vec<KeyValue>,
+        mut attributes: AttributeParts,
         links: &[Link],
         start_time: Option<SystemTime>,
         parent_cx: &Context,
@@ -142,7 +143,7 @@ impl DirectTracer {
             trace_id,
             &name,
             &span_kind,
-            &attributes,
+            attributes.as_slice(),
             links,
         );
         let inherited_flags = psc.trace_flags().to_u8() & !(RANDOM | TraceFlags::SAMPLED.to_u8());
@@ -167,10 +168,14 @@ impl DirectTracer {
         let limits = self.limits;
         // Samplers rarely add attributes: their empty vector is then dropped, not iterated.
         if !result.attributes.is_empty() {
-            attributes.extend(result.attributes);
+            attributes = attributes.edit(|a| a.extend(result.attributes));
         }
-        let dropped_attributes_count =
-            super::span::cut(&mut attributes, limits.max_attributes_per_span);
+        let mut dropped_attributes_count = 0;
+        if attributes.len() > limits.max_attributes_per_span as usize {
+            attributes = attributes.edit(|a| {
+                dropped_attributes_count = super::span::cut(a, limits.max_attributes_per_span);
+            });
+        }
         let span = DirectSpan {
             context,
             data: Some(Recording {
@@ -179,7 +184,7 @@ impl DirectTracer {
                 span_kind,
                 name,
                 start: start_time.map_or_else(Timestamp::now, Timestamp::Wall),
-                attributes,
+                attributes: attributes.into_vec(),
                 dropped_attributes_count,
                 extras: None,
                 status: opentelemetry::trace::Status::Unset,
