@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 use std::time::SystemTime;
 
-use opentelemetry::trace::{Link, SpanBuilder, SpanContext, SpanKind, TraceContextExt, TraceFlags};
 use opentelemetry::Context;
+use opentelemetry::trace::{Link, SpanBuilder, SpanContext, SpanKind, TraceContextExt, TraceFlags};
 use opentelemetry_sdk::trace::{
     IdGenerator, RandomIdGenerator, Sampler, SamplingDecision, ShouldSample, SpanLimits,
 };
