@@ -281,17 +281,25 @@ impl SpanCore {
         if let Some(tracer) = tracer::current() {
             start.taken = true;
             let StartValues { attributes, event } = &mut *start.values;
-            // SAFETY: the parts of the attribute vector, given up (`taken`: the slot no longer
-            // drops its values) and rebuilt once in `begin_with`, which takes the event's
-            // vector too. They go to the call one word each.
+            let (ptr, len, capacity) = (
+                attributes.as_mut_ptr(),
+                attributes.len(),
+                attributes.capacity(),
+            );
+            // SAFETY: the parts of the attribute vector are given up: the slot is left an empty
+            // vector in their place (written over, not dropped), so nothing reached through it
+            // afterwards aliases them, and `taken` skips its drop. They are rebuilt once in
+            // `begin_with`, which takes the event's vector too. They go to the call one word
+            // each.
             unsafe {
+                std::ptr::write(attributes, Vec::new());
                 self.begin_with::<HANDLE>(
                     tracer,
                     span_kind,
                     name,
-                    attributes.as_mut_ptr(),
-                    attributes.len(),
-                    attributes.capacity(),
+                    ptr,
+                    len,
+                    capacity,
                     event,
                     step_keys,
                     stream_keys,
