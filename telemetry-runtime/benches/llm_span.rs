@@ -26,6 +26,11 @@
 //! * `sdk_attach_global`: `sdk_attach` through `opentelemetry::global::tracer(..)` (a
 //!   `BoxedTracer` fetched per call), which is what generated code can reach without a
 //!   tracer argument.
+//! * `floor`: `support::floor`, only the pieces a contract span cannot do without (the
+//!   parent from the current context, the sampler, a span id, two TSC reads, the context
+//!   attached for the body, the record written into a ring of the thread), under an
+//!   OpenTelemetry parent. Not a span pipeline (nothing is exported): the reference for the
+//!   calling thread's floor.
 //! * `llm_span`: the slot for `#[llm_span]` (see [`llm_span_variant`]). It runs under the
 //!   global provider *and* the lean tracing-opentelemetry subscriber with an entered tracing
 //!   parent, so it is measured correctly whether the macro emits OpenTelemetry spans directly
@@ -537,6 +542,18 @@ where
                     timed(n, || {
                         let (m, t, p) = args();
                         sdk_attach_global(m, t, p)
+                    })
+                })
+            }),
+        },
+        Variant {
+            name: "floor",
+            makes_spans: false,
+            run: Box::new(move |n| {
+                under_otel_parent(&setup.none, tracer, |_| {
+                    timed(n, || {
+                        let (m, t, p) = args();
+                        floor::chat(m, t, p)
                     })
                 })
             }),

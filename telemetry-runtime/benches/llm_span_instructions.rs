@@ -14,7 +14,8 @@
 //! the calling thread), `llm_span` (the direct engine `init()` installs, the same processor on
 //! its collector thread, whose work is done on the calling thread every 1000 calls under
 //! callgrind, where the collector does not get to run: the count is the total per span), `llm_span_sdk` (`#[llm_span]` through the SDK tracer, `install_tracer`) and
-//! `disabled` (`llm_span` with no tracer installed).
+//! `disabled` (`llm_span` with no tracer installed), and `floor` (`support::floor`: only the
+//! pieces a contract span cannot do without, under an OpenTelemetry parent).
 //! With no variant given (as `cargo bench` and the test runner call it) each runs 1000 times.
 
 use std::hint::black_box;
@@ -54,12 +55,13 @@ fn run(variant: &str, n: u64) -> f64 {
     let mut acc = 0.0;
     match variant {
         "plain" => (0..n).for_each(|_| acc += plain(m, t, p)),
-        "sdk_raw" | "sdk_attach" => {
+        "sdk_raw" | "sdk_attach" | "floor" => {
             let parent_cx = Context::current_with_span(tracer.start("request"));
             let _attached = parent_cx.clone().attach();
             for _ in 0..n {
                 acc += match variant {
                     "sdk_raw" => sdk_raw(&tracer, &parent_cx, m, t, p),
+                    "floor" => floor::chat(m, t, p),
                     _ => sdk_attach(&tracer, m, t, p),
                 };
             }
@@ -102,7 +104,7 @@ fn main() {
     }
     match args.first().map(String::as_str) {
         Some(
-            variant @ ("plain" | "sdk_raw" | "sdk_attach" | "llm_span" | "llm_span_sdk"
+            variant @ ("plain" | "sdk_raw" | "sdk_attach" | "floor" | "llm_span" | "llm_span_sdk"
             | "disabled"),
         ) => {
             let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
@@ -113,6 +115,7 @@ fn main() {
                 "plain",
                 "sdk_raw",
                 "sdk_attach",
+                "floor",
                 "llm_span",
                 "llm_span_sdk",
                 "disabled",

@@ -25,6 +25,7 @@ use opentelemetry::trace::SpanContext;
 use opentelemetry::{KeyValue, Value};
 
 use super::clock::Timestamp;
+use super::prefetch;
 use super::span::Recording;
 
 /// One ended span, as it waits for the collector.
@@ -106,8 +107,19 @@ impl Batch {
     }
 }
 
-/// Emptied attribute vectors a thread holds for its next spans' start values.
-const POOL_CAPACITY: usize = 2 * LOCAL_CAPACITY;
+/// Handed-off records that wake the collector: a quarter of the bound (else its tick comes
+/// first, and waking it is a system call).
+fn wake_records() -> usize {
+    MAX_RECORDS.load(Ordering::Relaxed) / 4
+}
+
+/// Emptied attribute vectors a thread holds for its next spans' start values: as many as can
+/// be on their way through the collector (the records waiting before it is woken, the
+/// thread's own buffer and the batch being drained), so that a thread recording at full rate
+/// does not run out of them and allocate.
+fn pool_capacity() -> usize {
+    wake_records() + 2 * LOCAL_CAPACITY
+}
 
 thread_local! {
     static POOL: RefCell<Vec<Vec<KeyValue>>> = const { RefCell::new(Vec::new()) };
@@ -119,7 +131,19 @@ thread_local! {
 #[inline]
 pub(crate) fn attribute_vec(capacity: usize) -> Vec<KeyValue> {
     let pooled = POOL
-        .try_with(|pool| pool.try_borrow_mut().ok()?.pop())
+        .try_with(|pool| {
+            let mut pool = pool.try_borrow_mut().ok()?;
+            let taken = pool.pop();
+            // The vector after next, so that its lines arrive during a whole span (the next
+            // one was asked for by the previous call).
+            if let Some(ahead) = pool.len().checked_sub(2).map(|i| &pool[i]) {
+                prefetch::for_write(
+                    ahead.as_ptr().cast(),
+                    ahead.capacity() * std::mem::size_of::<KeyValue>(),
+                );
+            }
+            taken
+        })
         .ok()
         .flatten();
     match pooled {
@@ -138,7 +162,7 @@ fn refill(free: &mut Vec<Vec<KeyValue>>) {
     }
     let _ = POOL.try_with(|pool| {
         if let Ok(mut pool) = pool.try_borrow_mut() {
-            let room = POOL_CAPACITY.saturating_sub(pool.len());
+            let room = pool_capacity().saturating_sub(pool.len());
             pool.extend(free.drain(..).take(room));
         }
     });
@@ -223,9 +247,21 @@ impl Owner {
                 std::ptr::write(data, None);
                 records.set_len(len + 1);
             }
+            // The slot after next (the next one was asked for by the previous push, or at the
+            // exchange of buffers).
+            if records.len() + 1 < records.capacity() {
+                prefetch::for_write(
+                    records.as_ptr().wrapping_add(records.len() + 1).cast(),
+                    std::mem::size_of::<Record>(),
+                );
+            }
         }
         if batch.len() >= LOCAL_CAPACITY {
             let mut full = std::mem::replace(&mut *batch, spare());
+            prefetch::for_write(
+                batch.records.as_ptr().cast(),
+                2 * std::mem::size_of::<Record>(),
+            );
             let mut free = std::mem::take(&mut batch.free);
             drop(batch);
             refill(&mut full.free);
@@ -289,7 +325,7 @@ fn hand_off(batch: Batch) {
     handoff.full.push(batch);
     // Waking the collector is a system call: done once a quarter of the bound is waiting,
     // else its tick comes first.
-    let wake = handoff.records >= MAX_RECORDS.load(Ordering::Relaxed) / 4;
+    let wake = handoff.records >= wake_records();
     drop(handoff);
     if wake && let Some(Some(collector)) = COLLECTOR.get() {
         collector.unpark();

@@ -17,6 +17,7 @@
 pub(crate) mod buffer;
 mod clock;
 pub(crate) mod pipeline;
+mod prefetch;
 mod span;
 mod tracer;
 
