@@ -107,10 +107,12 @@ impl Batch {
     }
 }
 
-/// Handed-off records that wake the collector: a quarter of the bound (else its tick comes
-/// first, and waking it is a system call).
+/// Handed-off records that wake the collector: half the bound. Waking it is a system call
+/// (microseconds on a virtual machine, where it also interrupts the other core), so it is done
+/// once every 8 full buffers in the default configuration; the other half of the bound is
+/// the collector's time to wake before anything is dropped, and below it its tick comes first.
 fn wake_records() -> usize {
-    MAX_RECORDS.load(Ordering::Relaxed) / 4
+    MAX_RECORDS.load(Ordering::Relaxed) / 2
 }
 
 /// Emptied attribute vectors a thread holds for its next spans' start values: as many as can
@@ -323,8 +325,6 @@ fn hand_off(batch: Batch) {
     handoff.records += batch.len();
     handoff.bytes += bytes;
     handoff.full.push(batch);
-    // Waking the collector is a system call: done once a quarter of the bound is waiting,
-    // else its tick comes first.
     let wake = handoff.records >= wake_records();
     drop(handoff);
     if wake && let Some(Some(collector)) = COLLECTOR.get() {
