@@ -1,16 +1,21 @@
-//! Write prefetches for the memory a span is about to write: the next record slot of the
-//! thread's buffer and the next pooled attribute vector. Both were last read by the collector
-//! thread on another core, so the first write to each cache line would wait for the line to be
-//! taken back from that core; asked for one span ahead, the lines arrive while the current span
+//! Write prefetches for the memory a span is about to write: a record slot of the thread's
+//! buffer and a pooled attribute vector. Both were last read by the collector thread on
+//! another core, so the first write to each cache line would wait for the line to be taken
+//! back from that core; asked for two spans ahead, the lines arrive while the span in between
 //! runs. (Measured on the calling thread of `benches/llm_span`: about 35 ns a span.)
 
-/// Asks for the cache lines of the `len` bytes at `p` in a writable state. A hint: nothing is
-/// read or written, and any pointer is allowed.
+/// The most bytes one call asks for: more than a record or a span's usual attribute vector,
+/// and a bound on the hint's cost when a pooled vector is large.
+const MAX_BYTES: usize = 1024;
+
+/// Asks for the cache lines of the `len` bytes at `p` (at most [`MAX_BYTES`]) in a writable
+/// state. A hint: nothing is read or written, and any pointer is allowed.
 #[inline(always)]
 pub(crate) fn for_write(p: *const u8, len: usize) {
     if !supported() {
         return;
     }
+    let len = len.min(MAX_BYTES);
     let mut offset = 0;
     while offset < len {
         line(p.wrapping_add(offset));
@@ -49,11 +54,12 @@ fn supported() -> bool {
     use std::sync::atomic::{AtomicU8, Ordering};
     const UNKNOWN: u8 = 0;
     const YES: u8 = 1;
+    const NO: u8 = 2;
     static STATE: AtomicU8 = AtomicU8::new(UNKNOWN);
     match STATE.load(Ordering::Relaxed) {
         UNKNOWN => {
             let yes = detect();
-            STATE.store(if yes { YES } else { 2 }, Ordering::Relaxed);
+            STATE.store(if yes { YES } else { NO }, Ordering::Relaxed);
             yes
         }
         state => state == YES,
